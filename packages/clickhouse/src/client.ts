@@ -1,0 +1,43 @@
+import { type ClickHouseClient, createClient } from '@clickhouse/client'
+
+export type { ClickHouseClient } from '@clickhouse/client'
+
+type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>
+
+export interface ClickHouseOptions {
+  /** A server's HTTP URL; undefined selects embedded chDB. */
+  url: string | undefined
+  user: string
+  password: string
+  /** Data directory of embedded chDB (one per process). */
+  chdbPath: string
+}
+
+/**
+ * One @clickhouse/client for either a ClickHouse server or embedded chDB: the
+ * connection is injected, every query after this is the same code on both.
+ * chDB is imported lazily, so a server deployment never loads its 560 MB library.
+ */
+export async function createClickHouse(options: ClickHouseOptions): Promise<ClickHouseClient> {
+  if (options.url !== undefined) {
+    return createClient({
+      url: options.url,
+      username: options.user,
+      password: options.password,
+      request_timeout: 30_000,
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    })
+  }
+  const { createChdbConnection } = await import('chdb/connection')
+  // chdb declares the Connection contract through its own copy of
+  // @clickhouse/client-common; the shapes are the same, the declarations differ.
+  const connection = createChdbConnection({ path: options.chdbPath }) as unknown as ClientConnection
+  return createClient({ connection })
+}
+
+/**
+ * 64-bit integers come back as JSON numbers from chDB and as strings from a
+ * server (output_format_json_quote_64bit_integers); both become a number here.
+ * Use only for counts that stay below 2^53; money is selected with toString().
+ */
+export const toCount = (value: unknown): number => Number(value)

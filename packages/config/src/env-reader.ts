@@ -1,0 +1,115 @@
+/**
+ * Reads typed values out of an environment map, collecting every problem
+ * instead of stopping at the first, so that a misconfigured process can list
+ * all of them at once and refuse to start.
+ */
+export type Env = Readonly<Record<string, string | undefined>>
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[]
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+export class EnvReader {
+  readonly problems: string[] = []
+  constructor(private readonly env: Env) {}
+
+  /** The raw value, or undefined when unset or empty. */
+  raw(name: string): string | undefined {
+    const value = this.env[name]
+    return value === undefined || value.trim() === '' ? undefined : value.trim()
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name)
+  }
+
+  int(name: string, fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
+    const raw = this.raw(name)
+    if (raw === undefined) return fallback
+    if (!/^-?\d+$/.test(raw)) {
+      this.problems.push(`${name}: expected an integer, got ${JSON.stringify(raw)}`)
+      return fallback
+    }
+    const value = Number(raw)
+    if (value < min || value > max) {
+      this.problems.push(`${name}: expected an integer in [${min}, ${max}], got ${raw}`)
+      return fallback
+    }
+    return value
+  }
+
+  number(name: string, fallback: number): number {
+    const raw = this.raw(name)
+    if (raw === undefined) return fallback
+    const value = Number(raw)
+    if (!Number.isFinite(value)) {
+      this.problems.push(`${name}: expected a number, got ${JSON.stringify(raw)}`)
+      return fallback
+    }
+    return value
+  }
+
+  /** Integer micros as a bigint (money never goes through floating point). */
+  micros(name: string, fallback: bigint): bigint {
+    const raw = this.raw(name)
+    if (raw === undefined) return fallback
+    if (!/^\d+$/.test(raw)) {
+      this.problems.push(`${name}: expected non-negative integer micros, got ${JSON.stringify(raw)}`)
+      return fallback
+    }
+    return BigInt(raw)
+  }
+
+  list(name: string): string[] {
+    const raw = this.raw(name)
+    if (raw === undefined) return []
+    return raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.raw(name)
+    if (raw === undefined) return fallback
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`)
+      return fallback
+    }
+    return raw as T
+  }
+
+  /** A duration such as `500ms`, `30s`, `15m`, `1h`, `7d`, or plain milliseconds. */
+  durationMs(name: string, fallbackMs: number): number {
+    const raw = this.raw(name)
+    if (raw === undefined) return fallbackMs
+    const ms = parseDurationMs(raw)
+    if (ms === undefined) {
+      this.problems.push(`${name}: expected a duration like 30s, 15m, 1h or 7d, got ${JSON.stringify(raw)}`)
+      return fallbackMs
+    }
+    return ms
+  }
+
+  fail(problem: string): void {
+    this.problems.push(problem)
+  }
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+export function parseDurationMs(text: string): number | undefined {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim())
+  if (!match) return undefined
+  const unit = UNIT_MS[match[2] ?? 'ms']
+  return unit === undefined ? undefined : Number(match[1]) * unit
+}

@@ -1,0 +1,107 @@
+import avro from 'avsc'
+import type { AdEvent } from './event.ts'
+import { KNOWN_SCHEMAS, SCHEMA_IDS } from './schemas.ts'
+import type { Signal } from './signal.ts'
+
+/**
+ * Avro longs as JS bigint, so money above 2^53 stays exact. avsc's default
+ * long is a JS number and would silently round.
+ */
+const BigIntLong = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
+  toBuffer: (n: bigint) => {
+    const buf = Buffer.alloc(8)
+    buf.writeBigInt64LE(n)
+    return buf
+  },
+  fromJSON: (value: number | string) => BigInt(value),
+  toJSON: (n: bigint) => Number(n),
+  isValid: (n: unknown) => typeof n === 'bigint',
+  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
+})
+
+function typeOf(schema: object): avro.Type {
+  return avro.Type.forSchema(schema as avro.Schema, { registry: { long: BigIntLong } })
+}
+
+/** Confluent wire format: magic byte 0, schema id as a big-endian int32, Avro binary body. */
+const MAGIC = 0
+const HEADER_BYTES = 5
+
+export class DecodeError extends Error {
+  override name = 'DecodeError'
+}
+
+/**
+ * Encodes and decodes records of one reader schema. Readers resolve any known
+ * writer schema (schema evolution), looked up by the id in the frame.
+ */
+export class FramedCodec<T> {
+  private readonly readerType: avro.Type
+  private readonly resolvers = new Map<number, avro.Resolver | avro.Type>()
+
+  /**
+   * `numberFields` are the long fields the domain type holds as JS numbers
+   * (times, counts): every Avro long is a bigint on the wire side.
+   */
+  constructor(
+    private readonly schemaId: number,
+    private readonly numberFields: readonly string[] = [],
+    private readonly schemas: ReadonlyMap<number, object> = KNOWN_SCHEMAS,
+  ) {
+    const schema = schemas.get(schemaId)
+    if (!schema) throw new Error(`unknown schema id ${schemaId}`)
+    this.readerType = typeOf(schema)
+    this.resolvers.set(schemaId, this.readerType)
+  }
+
+  encode(record: T): Buffer {
+    const wire: Record<string, unknown> = { ...(record as Record<string, unknown>) }
+    for (const field of this.numberFields) wire[field] = BigInt(wire[field] as number)
+    const body = this.readerType.toBuffer(wire)
+    const frame = Buffer.allocUnsafe(HEADER_BYTES + body.length)
+    frame.writeUInt8(MAGIC, 0)
+    frame.writeInt32BE(this.schemaId, 1)
+    body.copy(frame, HEADER_BYTES)
+    return frame
+  }
+
+  /** Throws DecodeError on anything that is not a well-formed record of a known, compatible schema. */
+  decode(frame: Buffer): T {
+    if (frame.length < HEADER_BYTES || frame.readUInt8(0) !== MAGIC) {
+      throw new DecodeError('not a framed Avro record (missing magic byte)')
+    }
+    const writerId = frame.readInt32BE(1)
+    const resolver = this.resolverFor(writerId)
+    let wire: Record<string, unknown>
+    try {
+      const { value, offset } =
+        resolver === this.readerType
+          ? this.readerType.decode(frame, HEADER_BYTES)
+          : this.readerType.decode(frame, HEADER_BYTES, resolver as avro.Resolver)
+      if (offset !== frame.length) throw new DecodeError('truncated record or trailing bytes')
+      wire = value as Record<string, unknown>
+    } catch (err) {
+      if (err instanceof DecodeError) throw err
+      throw new DecodeError(`invalid Avro body for schema ${writerId}: ${(err as Error).message}`)
+    }
+    const record: Record<string, unknown> = { ...wire }
+    for (const field of this.numberFields) record[field] = Number(record[field] as bigint)
+    return record as T
+  }
+
+  private resolverFor(writerId: number): avro.Resolver | avro.Type {
+    const cached = this.resolvers.get(writerId)
+    if (cached) return cached
+    const schema = this.schemas.get(writerId)
+    if (!schema) throw new DecodeError(`unknown schema id ${writerId}`)
+    const resolver = this.readerType.createResolver(typeOf(schema))
+    this.resolvers.set(writerId, resolver)
+    return resolver
+  }
+}
+
+export const createEventCodec = (): FramedCodec<AdEvent> =>
+  new FramedCodec<AdEvent>(SCHEMA_IDS.eventV1, ['occurred_at', 'received_at'])
+export const createSignalCodec = (): FramedCodec<Signal> =>
+  new FramedCodec<Signal>(SCHEMA_IDS.signalV1, ['window_from', 'window_to', 'conversions', 'created_at'])

@@ -1,0 +1,39 @@
+/** The three kinds of event an ad platform sends. */
+export const EVENT_TYPES = ['impression', 'click', 'conversion'] as const
+export type EventType = (typeof EVENT_TYPES)[number]
+
+/**
+ * An accepted event, normalised: event time in epoch milliseconds, money in
+ * integer micros as bigint, absent optionals as null. This is what travels on
+ * the events topic (Avro, see schemas.ts) and what the processor prices.
+ */
+export interface AdEvent {
+  event_id: string
+  type: EventType
+  /** Event time, epoch ms UTC; every window uses it. */
+  occurred_at: number
+  channel: string
+  campaign_id: string
+  ad_id: string | null
+  click_id: string | null
+  /** Explicit cost; null lets the pricing model decide. */
+  cost_micros: bigint | null
+  /** Revenue of a conversion; null on impressions and clicks. */
+  value_micros: bigint | null
+  /** What a conversion is (`purchase`, `lead`, …); null on impressions and clicks. */
+  action: string | null
+  /** ISO 4217 code of cost_micros and value_micros. */
+  currency: string
+  user_id: string | null
+  /** Who sent it: the source name of the ingest key. */
+  source: string
+  /** When ingest accepted it, epoch ms. */
+  received_at: number
+}
+
+/** One problem with one field: where, what was expected, what came. */
+export interface FieldError {
+  field: string
+  expected: string
+  got: string
+}

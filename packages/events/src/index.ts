@@ -1,0 +1,5 @@
+export * from './codec.ts'
+export * from './event.ts'
+export * from './schemas.ts'
+export * from './signal.ts'
+export * from './validate.ts'

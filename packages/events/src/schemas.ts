@@ -1,0 +1,73 @@
+/**
+ * Avro schemas of the public topics, versioned. A schema id is the 4-byte id
+ * written after the magic byte of the Confluent wire format (codec.ts); the
+ * built-in table below answers for ids when no schema registry is configured.
+ * Never change a published schema: add a new version with a new id.
+ */
+
+const nullable = (name: string, type: unknown) => ({ name, type: ['null', type], default: null })
+
+/** adpulse.events.v1 value, version 1. Money is integer micros in an Avro long. */
+export const EVENT_V1 = {
+  type: 'record',
+  name: 'Event',
+  namespace: 'dev.adpulse.events.v1',
+  fields: [
+    { name: 'event_id', type: 'string' },
+    {
+      name: 'type',
+      type: { type: 'enum', name: 'EventType', symbols: ['impression', 'click', 'conversion'] },
+    },
+    { name: 'occurred_at', type: 'long', doc: 'event time, epoch milliseconds UTC' },
+    { name: 'channel', type: 'string' },
+    { name: 'campaign_id', type: 'string' },
+    nullable('ad_id', 'string'),
+    nullable('click_id', 'string'),
+    nullable('cost_micros', 'long'),
+    nullable('value_micros', 'long'),
+    nullable('action', 'string'),
+    { name: 'currency', type: 'string' },
+    nullable('user_id', 'string'),
+    { name: 'source', type: 'string' },
+    { name: 'received_at', type: 'long', doc: 'ingest receipt time, epoch milliseconds UTC' },
+  ],
+} as const
+
+/**
+ * adpulse.signals.v1 value, version 1. Sums of money are strings of integer
+ * micros: they may exceed 64 bits.
+ */
+export const SIGNAL_V1 = {
+  type: 'record',
+  name: 'Signal',
+  namespace: 'dev.adpulse.signals.v1',
+  fields: [
+    { name: 'signal_id', type: 'string', doc: 'deterministic: the same decision always has the same id' },
+    { name: 'action', type: { type: 'enum', name: 'SignalAction', symbols: ['CUT', 'SCALE'] } },
+    { name: 'scope', type: { type: 'enum', name: 'SignalScope', symbols: ['channel', 'campaign'] } },
+    { name: 'channel', type: 'string' },
+    nullable('campaign_id', 'string'),
+    { name: 'rule', type: 'string' },
+    { name: 'window_from', type: 'long', doc: 'epoch ms, inclusive' },
+    { name: 'window_to', type: 'long', doc: 'epoch ms, exclusive' },
+    { name: 'spend_micros', type: 'string' },
+    { name: 'revenue_micros', type: 'string' },
+    { name: 'conversions', type: 'long' },
+    nullable('roi', 'double'),
+    nullable('roi_lower', 'double'),
+    nullable('roi_upper', 'double'),
+    { name: 'cut_below_roi', type: 'double' },
+    { name: 'scale_above_roi', type: 'double' },
+    { name: 'min_spend_micros', type: 'string' },
+    { name: 'budget_change_pct', type: 'int', doc: 'suggested change of budget: -100 pauses' },
+    { name: 'created_at', type: 'long', doc: 'epoch ms' },
+  ],
+} as const
+
+/** The built-in schema table: id → schema. */
+export const KNOWN_SCHEMAS: ReadonlyMap<number, object> = new Map<number, object>([
+  [1, EVENT_V1],
+  [101, SIGNAL_V1],
+])
+
+export const SCHEMA_IDS = { eventV1: 1, signalV1: 101 } as const

@@ -1,0 +1,26 @@
+export type SignalAction = 'CUT' | 'SCALE'
+
+/** A decision published on the signals topic (Avro SIGNAL_V1); see DESIGN.md, Signals. */
+export interface Signal {
+  /** Deterministic: the same decision on the same data always has the same id, so consumers can drop repeats. */
+  signal_id: string
+  action: SignalAction
+  scope: 'channel' | 'campaign'
+  channel: string
+  campaign_id: string | null
+  rule: string
+  window_from: number
+  window_to: number
+  spend_micros: string
+  revenue_micros: string
+  conversions: number
+  roi: number | null
+  roi_lower: number | null
+  roi_upper: number | null
+  cut_below_roi: number
+  scale_above_roi: number
+  min_spend_micros: string
+  /** Suggested budget change in percent: -100 pauses, +20 raises by a fifth. */
+  budget_change_pct: number
+  created_at: number
+}

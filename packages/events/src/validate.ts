@@ -1,0 +1,170 @@
+import { type AdEvent, EVENT_TYPES, type EventType, type FieldError } from './event.ts'
+
+export interface ValidationContext {
+  /** Receipt time, epoch ms. */
+  now: number
+  allowedLatenessMs: number
+  maxClockSkewMs: number
+  reportingCurrency: string
+  /** The source name of the sender's key, stamped on the event. */
+  source: string
+}
+
+export type ValidationResult = { ok: true; event: AdEvent } | { ok: false; errors: FieldError[] }
+
+/** Largest money amount one event may carry: it travels as an Avro long. */
+export const MAX_EVENT_MICROS = 2n ** 63n - 1n
+/** Epoch milliseconds below this (1973-03-03) are almost surely seconds sent by mistake. */
+const MIN_PLAUSIBLE_EPOCH_MS = 100_000_000_000
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/
+const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/
+const CURRENCY = /^[A-Z]{3}$/
+
+/**
+ * Checks one raw event against the public write contract (DESIGN.md, Events)
+ * and normalises it. Every problem is reported, not just the first.
+ */
+export function validateEvent(input: unknown, ctx: ValidationContext): ValidationResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ field: '', expected: 'an event object', got: describe(input) }] }
+  }
+  const raw = input as Record<string, unknown>
+  const errors: FieldError[] = []
+  const fail = (field: string, expected: string, got: unknown = raw[field]) =>
+    errors.push({ field, expected, got: describe(got) })
+
+  const eventId = requiredString(raw, 'event_id', 128, fail)
+  const type = raw.type
+  if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
+    fail('type', `one of ${EVENT_TYPES.join(', ')}`)
+  }
+  const occurredAt = parseEventTime(raw.occurred_at, ctx, fail)
+  const channel = raw.channel
+  if (typeof channel !== 'string' || !CHANNEL.test(channel)) {
+    fail('channel', 'a lowercase slug of 1-64 characters (a-z, 0-9, _ or -)')
+  }
+  const campaignId = requiredString(raw, 'campaign_id', 128, fail)
+  const adId = optionalString(raw, 'ad_id', 128, fail)
+  const clickId = optionalString(raw, 'click_id', 128, fail)
+  const userId = optionalString(raw, 'user_id', 128, fail)
+  const cost = parseMoney(raw, 'cost_micros', fail)
+
+  const isConversion = type === 'conversion'
+  const value = parseMoney(raw, 'value_micros', fail)
+  let action: string | null = null
+  if (isConversion) {
+    action = requiredString(raw, 'action', 64, fail)
+  } else {
+    if (raw.action !== undefined && raw.action !== null) fail('action', 'no action on an impression or click')
+    if (value !== null)
+      fail('value_micros', 'no value on an impression or click (only conversions carry revenue)')
+  }
+
+  let currency = ctx.reportingCurrency
+  if (raw.currency !== undefined && raw.currency !== null) {
+    if (typeof raw.currency !== 'string' || !CURRENCY.test(raw.currency)) {
+      fail('currency', 'an ISO 4217 code such as USD')
+    } else if (raw.currency !== ctx.reportingCurrency) {
+      fail(
+        'currency',
+        `${ctx.reportingCurrency} (the reporting currency; conversion rates are not configured)`,
+      )
+    } else {
+      currency = raw.currency
+    }
+  }
+
+  if (errors.length > 0) return { ok: false, errors }
+  return {
+    ok: true,
+    event: {
+      event_id: eventId as string,
+      type: type as EventType,
+      occurred_at: occurredAt as number,
+      channel: channel as string,
+      campaign_id: campaignId as string,
+      ad_id: adId,
+      click_id: clickId,
+      cost_micros: cost,
+      value_micros: isConversion ? (value ?? 0n) : null,
+      action,
+      currency,
+      user_id: userId,
+      source: ctx.source,
+      received_at: ctx.now,
+    },
+  }
+}
+
+type Fail = (field: string, expected: string, got?: unknown) => void
+
+function requiredString(raw: Record<string, unknown>, field: string, max: number, fail: Fail): string | null {
+  const value = raw[field]
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+    fail(field, `a string of 1-${max} characters`)
+    return null
+  }
+  return value
+}
+
+function optionalString(raw: Record<string, unknown>, field: string, max: number, fail: Fail): string | null {
+  if (raw[field] === undefined || raw[field] === null) return null
+  return requiredString(raw, field, max, fail)
+}
+
+/** A JSON integer, or a string of digits when larger than 2^53 - 1 (DESIGN.md, Events). */
+function parseMoney(raw: Record<string, unknown>, field: string, fail: Fail): bigint | null {
+  const value = raw[field]
+  if (value === undefined || value === null) return null
+  let micros: bigint | null = null
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) micros = BigInt(value)
+  else if (typeof value === 'string' && /^\d{1,19}$/.test(value)) micros = BigInt(value)
+  if (micros === null || micros > MAX_EVENT_MICROS) {
+    fail(
+      field,
+      'integer micros >= 0 (a JSON integer, or a string of digits above 2^53 - 1), at most 2^63 - 1',
+    )
+    return null
+  }
+  return micros
+}
+
+function parseEventTime(value: unknown, ctx: ValidationContext, fail: Fail): number | null {
+  let ms: number
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) {
+      fail('occurred_at', 'epoch milliseconds as an integer, or an RFC 3339 string')
+      return null
+    }
+    if (value < MIN_PLAUSIBLE_EPOCH_MS) {
+      fail('occurred_at', 'epoch milliseconds (this looks like seconds)')
+      return null
+    }
+    ms = value
+  } else if (typeof value === 'string' && RFC3339.test(value) && !Number.isNaN(Date.parse(value))) {
+    ms = Date.parse(value)
+  } else {
+    fail('occurred_at', 'an RFC 3339 string such as 2026-11-22T10:00:00Z, or epoch milliseconds')
+    return null
+  }
+  if (ms < ctx.now - ctx.allowedLatenessMs) {
+    fail('occurred_at', `an event time within the allowed lateness of ${ctx.allowedLatenessMs} ms`)
+    return null
+  }
+  if (ms > ctx.now + ctx.maxClockSkewMs) {
+    fail('occurred_at', `an event time at most ${ctx.maxClockSkewMs} ms in the future`)
+    return null
+  }
+  return ms
+}
+
+/** A short, safe rendering of what came, for error messages. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}

@@ -1,0 +1,20 @@
+/** Closed list of what can go wrong talking to Kafka. */
+export type KafkaErrorCode = 'CONNECT_FAILED' | 'PRODUCE_FAILED' | 'TOPIC_SETUP_FAILED' | 'COMMIT_FAILED'
+
+/** An infrastructure failure: a code to branch on, whether a retry can help, and the cause. */
+export class KafkaAdapterError extends Error {
+  override name = 'KafkaAdapterError'
+  constructor(
+    readonly code: KafkaErrorCode,
+    message: string,
+    readonly retriable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** kafkajs marks its errors with `retriable`; anything else is treated as retriable. */
+export function isRetriable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'retriable' in err ? Boolean(err.retriable) : true
+}

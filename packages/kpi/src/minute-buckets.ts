@@ -1,0 +1,62 @@
+/** One minute of event time (UTC) for one channel and campaign: additive sums only. */
+export interface MinuteBucket {
+  /** Start of the minute, epoch ms UTC. */
+  minute: number
+  channel: string
+  campaign_id: string
+  impressions: number
+  clicks: number
+  conversions: number
+  spend_micros: bigint
+  revenue_micros: bigint
+}
+
+/** What aggregation needs of an event once it is priced. */
+export interface PricedEvent {
+  type: 'impression' | 'click' | 'conversion'
+  occurred_at: number
+  channel: string
+  campaign_id: string
+  cost_micros: bigint
+  /** Revenue; counts only on conversions. */
+  value_micros: bigint
+}
+
+const MINUTE_MS = 60_000
+
+export const minuteOf = (epochMs: number): number => Math.floor(epochMs / MINUTE_MS) * MINUTE_MS
+
+/**
+ * Sums priced events into minute buckets by event time. Buckets are additive,
+ * so any window (and any time zone with whole-minute offsets) is a sum of them.
+ */
+export function aggregateMinuteBuckets(events: Iterable<PricedEvent>): MinuteBucket[] {
+  const buckets = new Map<string, MinuteBucket>()
+  for (const event of events) {
+    const minute = minuteOf(event.occurred_at)
+    // \u0000 cannot appear in a validated channel slug, so keys cannot collide.
+    const key = `${minute}\u0000${event.channel}\u0000${event.campaign_id}`
+    let bucket = buckets.get(key)
+    if (!bucket) {
+      bucket = {
+        minute,
+        channel: event.channel,
+        campaign_id: event.campaign_id,
+        impressions: 0,
+        clicks: 0,
+        conversions: 0,
+        spend_micros: 0n,
+        revenue_micros: 0n,
+      }
+      buckets.set(key, bucket)
+    }
+    if (event.type === 'impression') bucket.impressions += 1
+    else if (event.type === 'click') bucket.clicks += 1
+    else {
+      bucket.conversions += 1
+      bucket.revenue_micros += event.value_micros
+    }
+    bucket.spend_micros += event.cost_micros
+  }
+  return [...buckets.values()]
+}

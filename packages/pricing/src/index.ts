@@ -1,0 +1,2 @@
+export * from './cost.ts'
+export * from './pricing-model.ts'

@@ -1,0 +1,3 @@
+export * from './local-kafka.ts'
+export * from './run-process.ts'
+export * from './service-context.ts'

@@ -1,0 +1,110 @@
+import type { AdpulseConfig } from '@adpulse/config'
+import { createHttpServer } from '@adpulse/http'
+import { createRegistry, type Logger } from '@adpulse/observability'
+import { ensureLocalKafka, type LocalKafka } from './local-kafka.ts'
+import { openInfrastructure, type ServiceContext, type Stoppable } from './service-context.ts'
+
+/** A service's entry into a process: register routes, start loops, return how to stop. */
+export type ServiceAttach = (context: ServiceContext) => Promise<Stoppable>
+
+export interface ProcessOptions {
+  name: string
+  config: AdpulseConfig
+  logger: Logger
+  services: ServiceAttach[]
+  withClickHouse: boolean
+}
+
+export interface RunningProcess {
+  /** host:port the HTTP server listens on. */
+  address: { host: string; port: number }
+  brokers: string[]
+  context: ServiceContext
+  /** Stops taking requests, stops the services, closes connections, stops a broker started here. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts one adpulse process: infrastructure, the HTTP server on the one port,
+ * and the given services. Used by every service's main.ts and by the all-in-one.
+ */
+export async function runProcess(options: ProcessOptions): Promise<RunningProcess> {
+  const { config, logger } = options
+  let localKafka: LocalKafka | undefined
+  let brokers = config.kafka.brokers
+  if (brokers === undefined) {
+    localKafka = await ensureLocalKafka()
+    brokers = localKafka.brokers
+    logger.info({ brokers, startedHere: localKafka.startedHere }, 'using the local Kafka broker')
+  }
+  try {
+    return await startOn(options, brokers, localKafka)
+  } catch (err) {
+    await localKafka?.stop()
+    throw err
+  }
+}
+
+async function startOn(
+  options: ProcessOptions,
+  brokers: string[],
+  localKafka: LocalKafka | undefined,
+): Promise<RunningProcess> {
+  const { config, logger } = options
+  const registry = createRegistry(options.name)
+  const infra = await openInfrastructure(config, brokers, logger, options.withClickHouse)
+  const app = createHttpServer({
+    logger,
+    registry,
+    readiness: infra.readiness,
+    bodyLimitBytes: config.ingest.maxBodyBytes,
+  })
+  const context: ServiceContext = {
+    config,
+    logger,
+    registry,
+    app,
+    kafka: infra.kafka,
+    producer: infra.producer,
+    clickhouse: infra.clickhouse,
+  }
+  const parts: Stoppable[] = []
+  for (const attach of options.services) parts.push(await attach(context))
+  await app.listen({ host: config.server.host, port: config.server.port })
+  const bound = app.server.address()
+  const port = typeof bound === 'object' && bound !== null ? bound.port : config.server.port
+  logger.info({ port, services: options.services.length }, `${options.name} listening`)
+
+  let stopping: Promise<void> | undefined
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down')
+      await app.close()
+      for (const part of parts.reverse()) await part.stop()
+      await infra.close()
+      await localKafka?.stop()
+      logger.info('stopped')
+    })()
+    return stopping
+  }
+  return { address: { host: config.server.host, port }, brokers, context, stop }
+}
+
+/** Stops the process cleanly on SIGTERM and SIGINT; a second signal exits at once. */
+export function stopOnSignals(running: Stoppable, logger: Logger): void {
+  let signalled = false
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(1)
+    signalled = true
+    logger.info({ signal }, 'signal received')
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+}

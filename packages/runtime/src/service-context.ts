@@ -1,0 +1,90 @@
+import { type ClickHouseClient, createClickHouse, KpiStore, migrate, SignalStore } from '@adpulse/clickhouse'
+import type { AdpulseConfig } from '@adpulse/config'
+import type { ReadinessCheck } from '@adpulse/http'
+import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
+import type { Logger, Registry } from '@adpulse/observability'
+import type { FastifyInstance } from 'fastify'
+
+/** What a service needs to attach itself to a running process. */
+export interface ServiceContext {
+  config: AdpulseConfig
+  logger: Logger
+  registry: Registry
+  app: FastifyInstance
+  kafka: KafkaClient
+  producer: Producer
+  /** Present when the process opened ClickHouse (processor, alerter). */
+  clickhouse: ClickHouseStores | undefined
+}
+
+export interface ClickHouseStores {
+  client: ClickHouseClient
+  kpis: KpiStore
+  signals: SignalStore
+}
+
+/** A part of a process that has to be stopped on shutdown. */
+export interface Stoppable {
+  stop(): Promise<void>
+}
+
+export interface Infrastructure {
+  kafka: KafkaClient
+  producer: Producer
+  clickhouse: ClickHouseStores | undefined
+  readiness: ReadinessCheck[]
+  close(): Promise<void>
+}
+
+/**
+ * Connects Kafka (and ClickHouse when asked), creates the topics and applies
+ * the ClickHouse migrations: everything a service needs before it takes work.
+ */
+export async function openInfrastructure(
+  config: AdpulseConfig,
+  brokers: string[],
+  logger: Logger,
+  withClickHouse: boolean,
+): Promise<Infrastructure> {
+  const kafka = createKafkaClient({ brokers, clientId: config.kafka.clientId, logger })
+  const { topics, partitions, replicationFactor } = config.kafka
+  await kafka.ensureTopics(
+    [topics.events, topics.dlq, topics.signals].map((topic) => ({ topic, partitions, replicationFactor })),
+  )
+  const producer = await kafka.createProducer()
+  const readiness: ReadinessCheck[] = [{ name: 'kafka', check: () => kafka.ping() }]
+
+  let clickhouse: ClickHouseStores | undefined
+  if (withClickHouse) {
+    const client = await createClickHouse({ ...config.clickhouse })
+    const applied = await migrate(client, config.clickhouse.database)
+    logger.info(
+      { database: config.clickhouse.database, applied, embedded: config.clickhouse.url === undefined },
+      'clickhouse ready',
+    )
+    clickhouse = {
+      client,
+      kpis: new KpiStore(client, config.clickhouse.database),
+      signals: new SignalStore(client, config.clickhouse.database),
+    }
+    readiness.push({
+      name: 'clickhouse',
+      check: async () => {
+        const result = await client.ping()
+        if (!result.success) throw result.error
+      },
+    })
+  }
+
+  return {
+    kafka,
+    producer,
+    clickhouse,
+    readiness,
+    async close() {
+      await producer.disconnect().catch(() => undefined)
+      await kafka.close()
+      await clickhouse?.client.close()
+    },
+  }
+}

@@ -1,0 +1,6 @@
+export * from './kpi-query.ts'
+export * from './kpi-routes.ts'
+export * from './price-batch.ts'
+export * from './pricing-file.ts'
+export * from './processor.ts'
+export * from './service.ts'
