@@ -7,12 +7,10 @@ export function registerSignalRoutes(app: FastifyInstance, store: SignalStore): 
     const raw = (request.query as Record<string, unknown>).limit ?? '100'
     const limit = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      return reply
-        .code(400)
-        .send({
-          error: 'bad_request',
-          message: `limit: expected an integer 1-1000, got ${JSON.stringify(raw)}`,
-        })
+      return reply.code(400).send({
+        error: 'bad_request',
+        message: `limit: expected an integer 1-1000, got ${JSON.stringify(raw)}`,
+      })
     }
     return { signals: await store.recent(limit) }
   })

@@ -1,0 +1,28 @@
+import { inject } from 'vitest'
+
+/**
+ * Environment for one test's pipeline: the run's broker and ClickHouse, and
+ * names of its own (topics, group, database) so tests never see each other's data.
+ */
+export function testEnvironment(id: string, overrides: Record<string, string> = {}): Record<string, string> {
+  const clickhouseUrl = inject('clickhouseUrl')
+  return {
+    KAFKA_BROKERS: inject('kafkaBrokers'),
+    ...(clickhouseUrl === ''
+      ? { ADPULSE_CHDB_PATH: inject('chdbPath') }
+      : {
+          CLICKHOUSE_URL: clickhouseUrl,
+          CLICKHOUSE_USER: inject('clickhouseUser'),
+          CLICKHOUSE_PASSWORD: inject('clickhousePassword'),
+        }),
+    CLICKHOUSE_DATABASE: `adpulse_${id}`,
+    ADPULSE_TOPIC_EVENTS: `${id}.events`,
+    ADPULSE_TOPIC_DLQ: `${id}.events.dlq`,
+    ADPULSE_TOPIC_SIGNALS: `${id}.signals`,
+    ADPULSE_PROCESSOR_GROUP: `${id}-processor`,
+    ADPULSE_HOST: '127.0.0.1',
+    ADPULSE_PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  }
+}

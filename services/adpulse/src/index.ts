@@ -1,0 +1,2 @@
+export * from './all-in-one.ts'
+export * from './demo-traffic.ts'
