@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// The two quick-start commands of the README land here:
+//   npm start [-- --demo]   install what is missing, then run the all-in-one pipeline
+//   npm test                install what is missing, then lint, typecheck and run every test
+// Plain Node (no dependencies), so it works on a fresh clone before anything is installed.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1]
+const [command, ...args] = process.argv.slice(2)
+
+function has(tool, versionFlag = '--version') {
+  return spawnSync(tool, [versionFlag], { stdio: 'ignore' }).status === 0
+}
+
+/** pnpm from PATH, else the pinned version through npx (no global install needed). */
+function pnpmCommand() {
+  return has('pnpm') ? ['pnpm'] : ['npx', '--yes', `pnpm@${pnpmVersion}`]
+}
+
+function run(argv, options = {}) {
+  const result = spawnSync(argv[0], argv.slice(1), { cwd: root, stdio: 'inherit', ...options })
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}
+
+function installIfNeeded() {
+  const marker = join(root, 'node_modules', '.modules.yaml')
+  const lockfile = join(root, 'pnpm-lock.yaml')
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lockfile).mtimeMs) return
+  console.error('adpulse: installing dependencies (pnpm install --frozen-lockfile)')
+  run([...pnpmCommand(), 'install', '--frozen-lockfile'])
+}
+
+function requireJavaAndMaven() {
+  const missing = [has('java', '-version') ? null : 'Java 17+', has('mvn') ? null : 'Maven'].filter(Boolean)
+  if (missing.length > 0 && !process.env.KAFKA_BROKERS) {
+    console.error(`adpulse: the local Kafka broker needs ${missing.join(' and ')} (or set KAFKA_BROKERS)`)
+    process.exit(1)
+  }
+}
+
+installIfNeeded()
+if (command === 'start') {
+  requireJavaAndMaven()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/adpulse/src/cli.ts', 'start', ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+  // Ctrl-C reaches the child through the process group; a SIGTERM sent to us is passed on.
+  process.on('SIGINT', () => {})
+  process.on('SIGTERM', () => child.kill('SIGTERM'))
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+} else if (command === 'test') {
+  run([...pnpmCommand(), 'run', 'check', ...args])
+} else {
+  console.error('usage: node scripts/bootstrap.mjs start [--demo] | test')
+  process.exit(2)
+}
