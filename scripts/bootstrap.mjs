@@ -45,10 +45,14 @@ function requireJavaAndMaven() {
 installIfNeeded()
 if (command === 'start') {
   requireJavaAndMaven()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/adpulse/src/cli.ts', 'start', ...args], {
-    cwd: root,
-    stdio: 'inherit',
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'services/adpulse/src/cli.ts', 'start', ...args],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  )
   // Ctrl-C reaches the child through the process group; a SIGTERM sent to us is passed on.
   process.on('SIGINT', () => {})
   process.on('SIGTERM', () => child.kill('SIGTERM'))
