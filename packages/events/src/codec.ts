@@ -95,7 +95,14 @@ export class FramedCodec<T> {
     if (cached) return cached
     const schema = this.schemas.get(writerId)
     if (!schema) throw new DecodeError(`unknown schema id ${writerId}`)
-    const resolver = this.readerType.createResolver(typeOf(schema))
+    let resolver: avro.Resolver
+    try {
+      resolver = this.readerType.createResolver(typeOf(schema))
+    } catch (err) {
+      throw new DecodeError(
+        `schema ${writerId} cannot be read as schema ${this.schemaId}: ${(err as Error).message}`,
+      )
+    }
     this.resolvers.set(writerId, resolver)
     return resolver
   }

@@ -141,8 +141,8 @@ function parseEventTime(value: unknown, ctx: ValidationContext, fail: Fail): num
       return null
     }
     ms = value
-  } else if (typeof value === 'string' && RFC3339.test(value) && !Number.isNaN(Date.parse(value))) {
-    ms = Date.parse(value)
+  } else if (typeof value === 'string' && parseRfc3339(value) !== null) {
+    ms = parseRfc3339(value) as number
   } else {
     fail('occurred_at', 'an RFC 3339 string such as 2026-11-22T10:00:00Z, or epoch milliseconds')
     return null
@@ -156,6 +156,13 @@ function parseEventTime(value: unknown, ctx: ValidationContext, fail: Fail): num
     return null
   }
   return ms
+}
+
+/** Epoch ms of an RFC 3339 date-time (offset required, so no server time zone is ever assumed), else null. */
+export function parseRfc3339(text: string): number | null {
+  if (!RFC3339.test(text)) return null
+  const ms = Date.parse(text)
+  return Number.isNaN(ms) ? null : ms
 }
 
 /** A short, safe rendering of what came, for error messages. */

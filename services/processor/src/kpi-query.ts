@@ -1,4 +1,5 @@
 import type { KpiGrouping } from '@adpulse/clickhouse'
+import { parseRfc3339 } from '@adpulse/events'
 import { NAMED_WINDOWS, rollingRange, type TimeRange } from '@adpulse/kpi'
 
 export interface KpiQuery {
@@ -22,7 +23,8 @@ export function parseKpiQuery(params: Record<string, unknown>, now: number): Kpi
   if (window !== undefined) {
     if (from !== undefined || to !== undefined)
       return { ok: false, error: 'give either window or from/to, not both' }
-    const ms = typeof window === 'string' ? NAMED_WINDOWS[window] : undefined
+    const ms =
+      typeof window === 'string' && Object.hasOwn(NAMED_WINDOWS, window) ? NAMED_WINDOWS[window] : undefined
     if (ms === undefined) {
       return {
         ok: false,
@@ -35,7 +37,8 @@ export function parseKpiQuery(params: Record<string, unknown>, now: number): Kpi
     return { ok: true, query: { window: '1h', range: rollingRange(3_600_000, now), by } }
   }
   const fromMs = parseTime(from)
-  const toMs = to === undefined ? now : parseTime(to)
+  // Without `to`, the range ends with the current minute, as the named windows do.
+  const toMs = to === undefined ? rollingRange(0, now).to : parseTime(to)
   if (fromMs === null)
     return { ok: false, error: `from: expected RFC 3339 or epoch ms, got ${JSON.stringify(from)}` }
   if (toMs === null)
@@ -51,6 +54,5 @@ export function parseKpiQuery(params: Record<string, unknown>, now: number): Kpi
 function parseTime(value: unknown): number | null {
   if (typeof value !== 'string' || value === '') return null
   if (/^\d+$/.test(value)) return Number(value)
-  const ms = Date.parse(value)
-  return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(ms) ? ms : null
+  return parseRfc3339(value)
 }

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { type BodyItem, parseEventsBody } from './parse-body.ts'
+
+const itemsOf = (body: string, format: 'json' | 'ndjson'): BodyItem[] => {
+  const result = parseEventsBody(body, format)
+  if (!result.ok) throw new Error(`expected items, got ${result.error}`)
+  return result.items
+}
+
+describe('parseEventsBody: JSON', () => {
+  it('reads a JSON array, one item per element, whatever the elements are', () => {
+    expect(itemsOf('[{"event_id":"a"},{"event_id":"b"},42,null]', 'json')).toEqual([
+      { ok: true, value: { event_id: 'a' } },
+      { ok: true, value: { event_id: 'b' } },
+      { ok: true, value: 42 },
+      { ok: true, value: null },
+    ])
+  })
+
+  it('reads an empty array as no items', () => {
+    expect(itemsOf(' [ ] ', 'json')).toEqual([])
+  })
+
+  it('rejects JSON that is not an array', () => {
+    for (const body of ['{"event_id":"a"}', '42', '"events"', 'null']) {
+      const result = parseEventsBody(body, 'json')
+      expect(result).toEqual({
+        ok: false,
+        error: 'body must be a JSON array of events (or NDJSON with Content-Type: application/x-ndjson)',
+      })
+    }
+  })
+
+  it('rejects malformed JSON as a whole', () => {
+    for (const body of ['[{"event_id":"a"},', '', '{"a":1}\n{"b":2}']) {
+      const result = parseEventsBody(body, 'json')
+      expect(result.ok).toBe(false)
+      if (!result.ok) expect(result.error).toMatch(/^body is not valid JSON: /)
+    }
+  })
+})
+
+describe('parseEventsBody: NDJSON', () => {
+  it('reads one item per line', () => {
+    expect(itemsOf('{"event_id":"a"}\n{"event_id":"b"}\n', 'ndjson')).toEqual([
+      { ok: true, value: { event_id: 'a' } },
+      { ok: true, value: { event_id: 'b' } },
+    ])
+  })
+
+  it('keeps the neighbours of a bad line and reports it at its index', () => {
+    const items = itemsOf('{"event_id":"a"}\n{"event_id":\n{"event_id":"c"}', 'ndjson')
+    expect(items).toHaveLength(3)
+    expect(items[0]).toEqual({ ok: true, value: { event_id: 'a' } })
+    expect(items[1]?.ok).toBe(false)
+    if (items[1] && !items[1].ok) expect(items[1].error).toMatch(/^line is not valid JSON: /)
+    expect(items[2]).toEqual({ ok: true, value: { event_id: 'c' } })
+  })
+
+  it('ignores blank and whitespace-only lines', () => {
+    expect(itemsOf('\n{"event_id":"a"}\n\n   \n\t\n{"event_id":"b"}\n\n', 'ndjson')).toEqual([
+      { ok: true, value: { event_id: 'a' } },
+      { ok: true, value: { event_id: 'b' } },
+    ])
+    expect(itemsOf('', 'ndjson')).toEqual([])
+    expect(itemsOf('\n\n', 'ndjson')).toEqual([])
+  })
+
+  it('accepts CRLF line endings', () => {
+    expect(itemsOf('{"event_id":"a"}\r\n{"event_id":"b"}\r\n', 'ndjson')).toEqual([
+      { ok: true, value: { event_id: 'a' } },
+      { ok: true, value: { event_id: 'b' } },
+    ])
+  })
+
+  it('reads a JSON array on one line as one item', () => {
+    expect(itemsOf('[1,2]', 'ndjson')).toEqual([{ ok: true, value: [1, 2] }])
+  })
+})

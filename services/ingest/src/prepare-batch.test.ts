@@ -1,0 +1,116 @@
+import type { ValidationContext } from '@adpulse/events'
+import { describe, expect, it } from 'vitest'
+import { parseEventsBody } from './parse-body.ts'
+import { prepareBatch } from './prepare-batch.ts'
+
+const NOW = Date.UTC(2026, 10, 22, 12, 0, 0)
+const ctx: ValidationContext = {
+  now: NOW,
+  allowedLatenessMs: 86_400_000,
+  maxClockSkewMs: 300_000,
+  reportingCurrency: 'USD',
+  source: 'partner-a',
+}
+
+const click = (id: string) => ({
+  event_id: id,
+  type: 'click',
+  occurred_at: NOW - 1_000,
+  channel: 'search',
+  campaign_id: 'camp-1',
+})
+
+describe('prepareBatch', () => {
+  it('accepts every valid item', () => {
+    const batch = prepareBatch(
+      [
+        { ok: true, value: click('a') },
+        { ok: true, value: click('b') },
+      ],
+      ctx,
+    )
+    expect(batch.rejected).toEqual([])
+    expect(batch.accepted.map((e) => e.event_id)).toEqual(['a', 'b'])
+    expect(batch.accepted[0]?.source).toBe('partner-a')
+    expect(batch.accepted[0]?.received_at).toBe(NOW)
+  })
+
+  it('accepts the valid neighbours and reports each invalid item by index', () => {
+    const badType = { ...click('c'), type: 'view' }
+    const batch = prepareBatch(
+      [
+        { ok: true, value: click('a') },
+        { ok: true, value: badType },
+        { ok: true, value: click('b') },
+        { ok: false, error: 'line is not valid JSON: Unexpected end of JSON input' },
+        { ok: true, value: 'not an event' },
+        { ok: true, value: { ...click('d'), channel: 'Search', cost_micros: -1 } },
+        { ok: true, value: click('e') },
+      ],
+      ctx,
+    )
+    expect(batch.accepted.map((e) => e.event_id)).toEqual(['a', 'b', 'e'])
+    expect(batch.rejected).toEqual([
+      {
+        index: 1,
+        event_id: 'c',
+        errors: [{ field: 'type', expected: 'one of impression, click, conversion', got: '"view"' }],
+        input: badType,
+      },
+      {
+        index: 3,
+        event_id: null,
+        errors: [
+          {
+            field: '',
+            expected: 'a JSON object',
+            got: 'line is not valid JSON: Unexpected end of JSON input',
+          },
+        ],
+        input: null,
+      },
+      {
+        index: 4,
+        event_id: null,
+        errors: [{ field: '', expected: 'an event object', got: '"not an event"' }],
+        input: 'not an event',
+      },
+      {
+        index: 5,
+        event_id: 'd',
+        errors: [
+          expect.objectContaining({ field: 'channel' }),
+          expect.objectContaining({ field: 'cost_micros' }),
+        ],
+        input: { ...click('d'), channel: 'Search', cost_micros: -1 },
+      },
+    ])
+  })
+
+  it('reports the event_id of a rejected event, cut to 128 characters, or null when not a string', () => {
+    const long = 'x'.repeat(300)
+    const batch = prepareBatch(
+      [
+        { ok: true, value: { ...click('a'), event_id: long } },
+        { ok: true, value: { ...click('a'), event_id: 17 } },
+      ],
+      ctx,
+    )
+    expect(batch.accepted).toEqual([])
+    expect(batch.rejected.map((r) => r.event_id)).toEqual(['x'.repeat(128), null])
+    expect(batch.rejected.map((r) => r.index)).toEqual([0, 1])
+  })
+
+  it('gives an empty batch for no items', () => {
+    expect(prepareBatch([], ctx)).toEqual({ accepted: [], rejected: [] })
+  })
+
+  it('indexes NDJSON items by event, blank lines not counted', () => {
+    const body = [JSON.stringify(click('a')), '', '{"event_id": "b",', JSON.stringify(click('c'))].join('\n')
+    const parsed = parseEventsBody(body, 'ndjson')
+    if (!parsed.ok) throw new Error(parsed.error)
+    const batch = prepareBatch(parsed.items, ctx)
+    expect(batch.accepted.map((e) => e.event_id)).toEqual(['a', 'c'])
+    expect(batch.rejected.map((r) => r.index)).toEqual([1])
+  })
+})
