@@ -1,6 +1,6 @@
-import type { AdpulseConfig } from '@adpulse/config'
+import { type AdpulseConfig, ConfigError, loadConfig } from '@adpulse/config'
 import { createHttpServer } from '@adpulse/http'
-import { createRegistry, type Logger } from '@adpulse/observability'
+import { createLogger, createRegistry, type Logger } from '@adpulse/observability'
 import { ensureLocalKafka, type LocalKafka } from './local-kafka.ts'
 import { openInfrastructure, type ServiceContext, type Stoppable } from './service-context.ts'
 
@@ -107,4 +107,21 @@ export function stopOnSignals(running: Stoppable, logger: Logger): void {
   }
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
+}
+
+/**
+ * The whole main() of a service: load the config (exit 1 listing every bad
+ * variable), run the process, stop on signals.
+ */
+export async function runServiceMain(options: Omit<ProcessOptions, 'config' | 'logger'>): Promise<void> {
+  const logger = createLogger(`adpulse-${options.name}`)
+  try {
+    const config = loadConfig()
+    logger.level = config.logLevel
+    stopOnSignals(await runProcess({ ...options, config, logger }), logger)
+  } catch (err) {
+    if (err instanceof ConfigError) logger.fatal({ problems: err.problems }, err.message)
+    else logger.fatal({ err }, `${options.name} failed to start`)
+    process.exit(1)
+  }
 }
