@@ -1,2 +1,3 @@
 export * from './cost.ts'
+export * from './currency.ts'
 export * from './pricing-model.ts'
