@@ -86,4 +86,56 @@ describe('KpiStore', () => {
   it('leaves buckets outside the range out', async () => {
     expect(await store.sums({ from: minute + 60_000, to: minute + 120_000 }, 'channel')).toEqual([])
   })
+
+  it('adds minute buckets into days of Asia/Tehran (+03:30) exactly as a reference does', async () => {
+    // One bucket every 7 minutes over three UTC days, spend i micros each: the
+    // Tehran days start at 20:30 UTC, so UTC days and Tehran days differ.
+    const start = Date.UTC(2026, 2, 1, 0, 0)
+    const buckets: MinuteBucket[] = []
+    for (let i = 0; i < (3 * 24 * 60) / 7; i++) {
+      buckets.push(
+        bucket({ channel: 'tehran', minute: start + i * 7 * 60_000, spend_micros: BigInt(i), clicks: 1 }),
+      )
+    }
+    await store.insertBuckets(buckets, { topic: 't', partition: 2, firstOffset: '0', lastOffset: '0' })
+
+    // Reference: the Tehran calendar day of each bucket, by adding the fixed +03:30 offset (no DST since 2022).
+    const reference = new Map<number, { clicks: number; spend: bigint }>()
+    for (const b of buckets) {
+      const local = b.minute + 210 * 60_000
+      const dayStartUtc = Math.floor(local / 86_400_000) * 86_400_000 - 210 * 60_000
+      const entry = reference.get(dayStartUtc) ?? { clicks: 0, spend: 0n }
+      entry.clicks += b.clicks
+      entry.spend += b.spend_micros
+      reference.set(dayStartUtc, entry)
+    }
+    const rows = await store.sums({ from: start, to: start + 3 * 86_400_000 }, 'channel', {
+      unit: 'day',
+      timeZone: 'Asia/Tehran',
+    })
+    const days = rows.filter((r) => r.channel === 'tehran')
+    expect(days.map((r) => [r.bucket_start, { clicks: r.clicks, spend: r.spend_micros }])).toEqual([
+      ...reference,
+    ])
+    expect(days.map((r) => new Date(r.bucket_start ?? 0).toISOString())).toEqual([
+      '2026-02-28T20:30:00.000Z',
+      '2026-03-01T20:30:00.000Z',
+      '2026-03-02T20:30:00.000Z',
+      '2026-03-03T20:30:00.000Z',
+    ])
+    // and the days add up to the whole range
+    expect(days.reduce((sum, r) => sum + r.spend_micros, 0n)).toBe(
+      buckets.reduce((sum, b) => sum + b.spend_micros, 0n),
+    )
+  })
+
+  it('buckets by hour in UTC', async () => {
+    const rows = await store.sums({ from: minute, to: minute + 3_600_000 }, 'channel', {
+      unit: 'hour',
+      timeZone: 'UTC',
+    })
+    expect(rows.filter((r) => r.channel === 'search').map((r) => [r.bucket_start, r.impressions])).toEqual([
+      [minute, 20],
+    ])
+  })
 })

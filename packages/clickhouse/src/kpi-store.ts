@@ -13,8 +13,16 @@ export interface BucketSource {
 export type KpiGrouping = 'channel' | 'campaign'
 
 export interface KpiSumsRow extends KpiSums {
+  /** Start of the hour or day bucket, epoch ms, when bucketing was asked for. */
+  bucket_start?: number
   channel: string
   campaign_id?: string
+}
+
+/** Hourly or daily buckets in an IANA time zone (validated by the caller). */
+export interface Bucketing {
+  unit: 'hour' | 'day'
+  timeZone: string
 }
 
 /** Reads and writes minute buckets. */
@@ -53,11 +61,22 @@ export class KpiStore {
     })
   }
 
-  /** Sums over [from, to) grouped by channel, or by channel and campaign. */
-  async sums(range: TimeRange, by: KpiGrouping): Promise<KpiSumsRow[]> {
+  /**
+   * Sums over [from, to) grouped by channel, or by channel and campaign; with
+   * `bucketing`, also by hour or day in a time zone. Minute buckets of UTC add up
+   * exactly into the days of any zone with whole-minute offsets (Asia/Tehran +03:30).
+   */
+  async sums(range: TimeRange, by: KpiGrouping, bucketing?: Bucketing): Promise<KpiSumsRow[]> {
     const keys = by === 'campaign' ? 'channel, campaign_id' : 'channel'
+    const bucketStart =
+      bucketing === undefined
+        ? undefined
+        : bucketing.unit === 'day'
+          ? 'toStartOfDay(minute, {tz:String})'
+          : 'toStartOfHour(minute, {tz:String})'
+    const groups = bucketStart === undefined ? keys : `bucket_start, ${keys}`
     const result = await this.client.query({
-      query: `SELECT ${keys},
+      query: `SELECT ${bucketStart === undefined ? '' : `toUnixTimestamp(${bucketStart}) AS bucket_start,`} ${keys},
           sum(impressions) AS impressions,
           sum(clicks) AS clicks,
           sum(conversions) AS conversions,
@@ -65,13 +84,18 @@ export class KpiStore {
           toString(sum(revenue_micros)) AS revenue_micros
         FROM ${this.database}.kpi_minute
         WHERE minute >= toDateTime({from:UInt32}, 'UTC') AND minute < toDateTime({to:UInt32}, 'UTC')
-        GROUP BY ${keys}
-        ORDER BY ${keys}`,
-      query_params: { from: Math.floor(range.from / 1000), to: Math.floor(range.to / 1000) },
+        GROUP BY ${groups}
+        ORDER BY ${groups}`,
+      query_params: {
+        from: Math.floor(range.from / 1000),
+        to: Math.floor(range.to / 1000),
+        ...(bucketing ? { tz: bucketing.timeZone } : {}),
+      },
       format: 'JSONEachRow',
     })
     const rows = await result.json<Record<string, unknown>>()
     return rows.map((row) => ({
+      ...(bucketing ? { bucket_start: toCount(row.bucket_start) * 1000 } : {}),
       channel: String(row.channel),
       ...(by === 'campaign' ? { campaign_id: String(row.campaign_id) } : {}),
       impressions: toCount(row.impressions),

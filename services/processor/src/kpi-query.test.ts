@@ -165,3 +165,21 @@ describe('parseKpiQuery: errors', () => {
     expect(errorOf({ from: '2026-11-22T09:00:00Z', to: '2026-11-22T10:00:00' })).toMatch(/^to: /)
   })
 })
+
+describe('parseKpiQuery: buckets', () => {
+  it('reads bucket and tz, UTC by default', () => {
+    expect(queryOf({ window: '24h', bucket: 'hour' }).bucketing).toEqual({ unit: 'hour', timeZone: 'UTC' })
+    expect(
+      queryOf({ from: '2026-11-20T20:30:00Z', to: '2026-11-22T20:30:00Z', bucket: 'day', tz: 'Asia/Tehran' }),
+    ).toMatchObject({ bucketing: { unit: 'day', timeZone: 'Asia/Tehran' }, by: 'channel' })
+    expect(queryOf({ window: '1h' }).bucketing).toBeUndefined()
+  })
+
+  it('rejects unknown buckets and zones, and a zone without a bucket', () => {
+    expect(errorOf({ window: '24h', bucket: 'week' })).toBe('bucket: expected hour or day, got "week"')
+    expect(errorOf({ window: '24h', bucket: 'day', tz: 'Mars/Olympus' })).toBe(
+      'tz: expected an IANA time zone such as Asia/Tehran, got "Mars/Olympus"',
+    )
+    expect(errorOf({ window: '24h', tz: 'UTC' })).toBe('tz: only meaningful with bucket=hour or bucket=day')
+  })
+})

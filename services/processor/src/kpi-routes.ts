@@ -8,13 +8,15 @@ export function registerKpiRoutes(app: FastifyInstance, store: KpiStore, now: ()
   app.get('/v1/kpis', async (request, reply) => {
     const parsed = parseKpiQuery(request.query as Record<string, unknown>, now())
     if (!parsed.ok) return reply.code(400).send({ error: 'bad_request', message: parsed.error })
-    const { window, range, by } = parsed.query
-    const sums = await store.sums(range, by)
+    const { window, range, by, bucketing } = parsed.query
+    const sums = await store.sums(range, by, bucketing)
     return {
       window,
       from: new Date(range.from).toISOString(),
       to: new Date(range.to).toISOString(),
+      ...(bucketing ? { bucket: bucketing.unit, tz: bucketing.timeZone } : {}),
       rows: sums.map((row) => ({
+        ...(row.bucket_start === undefined ? {} : { bucket_start: new Date(row.bucket_start).toISOString() }),
         channel: row.channel,
         ...(by === 'campaign' ? { campaign_id: row.campaign_id } : {}),
         impressions: row.impressions,
