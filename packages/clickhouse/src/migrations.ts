@@ -1,15 +1,48 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 
+/** Where the schema lives: one server (the default, and chDB), or every replica of a cluster. */
+export interface MigrationTarget {
+  /**
+   * `CLICKHOUSE_CLUSTER`: a cluster of the servers' `remote_servers`. Set, every
+   * statement runs `ON CLUSTER` and tables use the Replicated engines without
+   * arguments, so each server needs the `{shard}` and `{replica}` macros and
+   * ClickHouse Keeper (docs/scaling.md). Unset, plain MergeTree on one server.
+   */
+  cluster?: string | undefined
+}
+
+/** The parts of a statement that differ between one server and a cluster. */
+interface Ddl {
+  /** ` ON CLUSTER 'name'`, or empty. */
+  onCluster: string
+  engine(name: 'MergeTree' | 'ReplacingMergeTree'): string
+  /** The setting that keeps recent insert deduplication tokens (replayed batches are no-ops). */
+  dedupWindow: string
+}
+
+function ddlFor(target: MigrationTarget): Ddl {
+  const { cluster } = target
+  if (cluster === undefined) {
+    return { onCluster: '', engine: (name) => name, dedupWindow: 'non_replicated_deduplication_window' }
+  }
+  return {
+    onCluster: ` ON CLUSTER '${cluster}'`,
+    // No arguments: the servers' default_replica_path (/clickhouse/tables/{uuid}/{shard}) and default_replica_name ({replica}).
+    engine: (name) => `Replicated${name}`,
+    dedupWindow: 'replicated_deduplication_window',
+  }
+}
+
 /**
  * The schema, in order. Append only: a published step never changes, since
  * `schema_migrations` records which steps a database already has.
  */
-const MIGRATIONS: ReadonlyArray<(db: string) => string> = [
+const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
   // 1. Minute buckets of event time per channel and campaign. Each insert carries
   //    the Kafka offsets it came from, and a deterministic insert_deduplication_token
-  //    (non_replicated_deduplication_window) makes a replayed insert a no-op.
-  //    Money is Int128 micros: sums stay exact far past 2^63.
-  (db) => `CREATE TABLE IF NOT EXISTS ${db}.kpi_minute (
+  //    (non_replicated_deduplication_window, or replicated_ on a cluster) makes a
+  //    replayed insert a no-op. Money is Int128 micros: sums stay exact far past 2^63.
+  (db, ddl) => `CREATE TABLE IF NOT EXISTS ${db}.kpi_minute${ddl.onCluster} (
     minute DateTime('UTC'),
     channel LowCardinality(String),
     campaign_id String,
@@ -23,13 +56,13 @@ const MIGRATIONS: ReadonlyArray<(db: string) => string> = [
     first_offset UInt64,
     last_offset UInt64,
     inserted_at DateTime64(3, 'UTC') DEFAULT now64(3)
-  ) ENGINE = MergeTree
+  ) ENGINE = ${ddl.engine('MergeTree')}
   PARTITION BY toYYYYMM(minute)
   ORDER BY (channel, campaign_id, minute)
-  SETTINGS non_replicated_deduplication_window = 10000`,
+  SETTINGS ${ddl.dedupWindow} = 10000`,
   // 2. Signals the alerter published, for GET /v1/signals. ReplacingMergeTree on
   //    the deterministic signal_id: a republished signal is one row.
-  (db) => `CREATE TABLE IF NOT EXISTS ${db}.signals (
+  (db, ddl) => `CREATE TABLE IF NOT EXISTS ${db}.signals${ddl.onCluster} (
     signal_id String,
     action LowCardinality(String),
     scope LowCardinality(String),
@@ -49,18 +82,34 @@ const MIGRATIONS: ReadonlyArray<(db: string) => string> = [
     min_spend_micros Int128,
     budget_change_pct Int32,
     created_at DateTime64(3, 'UTC')
-  ) ENGINE = ReplacingMergeTree
+  ) ENGINE = ${ddl.engine('ReplacingMergeTree')}
   ORDER BY signal_id`,
 ]
 
-/** Creates the database and applies the steps it does not have yet. Safe to run from every instance. */
-export async function migrate(client: ClickHouseClient, database: string): Promise<number> {
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (
+/** The database and the table of applied versions, created before any step. */
+function setupStatements(db: string, ddl: Ddl): string[] {
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${db}${ddl.onCluster}`,
+    `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations${ddl.onCluster} (
       version UInt32, applied_at DateTime('UTC') DEFAULT now()
-    ) ENGINE = ReplacingMergeTree ORDER BY version`,
-  })
+    ) ENGINE = ${ddl.engine('ReplacingMergeTree')} ORDER BY version`,
+  ]
+}
+
+/** Every statement of the schema for a target, in order: what migrate() runs on a new database. */
+export function schemaStatements(database: string, target: MigrationTarget = {}): string[] {
+  const ddl = ddlFor(target)
+  return [...setupStatements(database, ddl), ...MIGRATIONS.map((step) => step(database, ddl))]
+}
+
+/** Creates the database and applies the steps it does not have yet. Safe to run from every instance. */
+export async function migrate(
+  client: ClickHouseClient,
+  database: string,
+  target: MigrationTarget = {},
+): Promise<number> {
+  const ddl = ddlFor(target)
+  for (const query of setupStatements(database, ddl)) await client.command({ query })
   const result = await client.query({
     query: `SELECT max(version) AS version FROM ${database}.schema_migrations`,
     format: 'JSONEachRow',
@@ -71,7 +120,7 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
     const step = MIGRATIONS[version - 1]
     if (!step) break
-    await client.command({ query: step(database) })
+    await client.command({ query: step(database, ddl) })
     await client.insert({
       table: `${database}.schema_migrations`,
       values: [{ version }],

@@ -82,3 +82,81 @@ describe('loadConfig', () => {
     ])
   })
 })
+
+describe('loadConfig: scaling out', () => {
+  it('reads the ClickHouse cluster and the cap on channel labels', () => {
+    const config = loadConfig({
+      CLICKHOUSE_URL: 'http://ch:8123',
+      CLICKHOUSE_CLUSTER: 'adpulse_cluster',
+      ADPULSE_METRICS_MAX_CHANNELS: '80',
+    })
+    expect(config.clickhouse.cluster).toBe('adpulse_cluster')
+    expect(config.processor.metricsMaxChannels).toBe(80)
+    expect(loadConfig({}).clickhouse.cluster).toBeUndefined()
+    expect(loadConfig({}).processor.metricsMaxChannels).toBe(50)
+  })
+
+  it('refuses a cluster without a server, and a cap of no channels', () => {
+    expect(problemsOf({ CLICKHOUSE_CLUSTER: 'adpulse_cluster', ADPULSE_METRICS_MAX_CHANNELS: '0' })).toEqual([
+      'CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL (embedded chDB is a single server)',
+      expect.stringMatching(/^ADPULSE_METRICS_MAX_CHANNELS: expected an integer in \[1, 1000\]/),
+    ])
+  })
+})
+
+describe('loadConfig: ingest front door', () => {
+  it('has sensible defaults for limits, rate, signatures, buffering and the producer', () => {
+    const { ingest, kafka, schemaRegistry } = loadConfig({})
+    expect(ingest).toMatchObject({
+      keysFile: undefined,
+      maxBodyBytes: 5 * 1024 * 1024,
+      maxInflatedBytes: 20 * 1024 * 1024,
+      maxEventsPerRequest: 10_000,
+      maxIdLength: 128,
+      maxActionLength: 64,
+      requestTimeoutMs: 10_000,
+      maxBufferedBytes: 64 * 1024 * 1024,
+      rateLimitPerSecond: 50_000,
+      rateBurst: 100_000,
+      signatures: 'optional',
+      signatureToleranceMs: 300_000,
+    })
+    expect(kafka.producer).toEqual({
+      compression: 'gzip',
+      retries: 5,
+      lingerMs: 2,
+      maxBatchBytes: 1024 * 1024,
+    })
+    expect(schemaRegistry.url).toBeUndefined()
+  })
+
+  it('takes keys from a key file alone, without the development key', () => {
+    const config = loadConfig({ ADPULSE_INGEST_KEYS_FILE: '/etc/adpulse/keys' })
+    expect(config.ingest.keysFile).toBe('/etc/adpulse/keys')
+    expect(config.ingest.keys.size).toBe(0)
+    expect(problemsOf({ NODE_ENV: 'production', ADPULSE_INGEST_KEYS_FILE: '/etc/adpulse/keys' })).toEqual([])
+  })
+
+  it('names every bad front-door variable', () => {
+    const problems = problemsOf({
+      ADPULSE_INGEST_RATE_LIMIT: '100',
+      ADPULSE_INGEST_RATE_BURST: '50',
+      ADPULSE_INGEST_SIGNATURES: 'sometimes',
+      ADPULSE_INGEST_REQUEST_TIMEOUT: '10ms',
+      KAFKA_COMPRESSION: 'brotli',
+      SCHEMA_REGISTRY_URL: 'registry:8081',
+    })
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'ADPULSE_INGEST_RATE_BURST',
+      'ADPULSE_INGEST_REQUEST_TIMEOUT',
+      'ADPULSE_INGEST_SIGNATURES',
+      'KAFKA_COMPRESSION',
+      'SCHEMA_REGISTRY_URL',
+    ])
+  })
+
+  it('turns the rate limit off at 0, whatever the burst', () => {
+    expect(problemsOf({ ADPULSE_INGEST_RATE_LIMIT: '0' })).toEqual([])
+    expect(loadConfig({ ADPULSE_INGEST_RATE_LIMIT: '0' }).ingest.rateLimitPerSecond).toBe(0)
+  })
+})

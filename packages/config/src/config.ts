@@ -32,6 +32,32 @@ export interface KafkaConfig {
   partitions: number
   /** `ADPULSE_REPLICATION_FACTOR`, default 1: use 3 on a production cluster, with min.insync.replicas=2. */
   replicationFactor: number
+  producer: ProducerConfig
+}
+
+export interface ProducerConfig {
+  /**
+   * `KAFKA_COMPRESSION`, default `gzip` (built into kafkajs): codec of every
+   * record batch; `none` trades bandwidth and broker disk for CPU.
+   */
+  compression: 'gzip' | 'none'
+  /**
+   * `KAFKA_PRODUCE_RETRIES`, default 5: attempts after the first before a send
+   * fails. Bounded on purpose: a request has a deadline, and a failed send
+   * replaces the idempotent producer (new producer id), so no sequence state is reused.
+   */
+  retries: number
+  /**
+   * `KAFKA_LINGER`, default 2ms: how long the first message of a batch waits for
+   * others, so concurrent requests share one produce call. Bounded by maxBatchBytes.
+   */
+  lingerMs: number
+  /**
+   * `KAFKA_MAX_BATCH_BYTES`, default 1 MiB (uncompressed): the most one produce call
+   * carries. Keep the compressed share of one partition under the broker's
+   * message.max.bytes (1 MB by default).
+   */
+  maxBatchBytes: number
 }
 
 export interface ClickHouseConfig {
@@ -44,6 +70,13 @@ export interface ClickHouseConfig {
   /** `CLICKHOUSE_DATABASE`, default `adpulse`: created by the migrations when missing. */
   database: string
   /**
+   * `CLICKHOUSE_CLUSTER`, unset by default: a cluster name from the servers'
+   * `remote_servers`. Set, the migrations create the tables ON CLUSTER with the
+   * Replicated engines (every replica keeps the data; needs ClickHouse Keeper
+   * and the `{shard}`/`{replica}` macros, see docs/scaling.md). Needs CLICKHOUSE_URL.
+   */
+  cluster: string | undefined
+  /**
    * `ADPULSE_CHDB_PATH`, default `.local/chdb`: data directory of the embedded
    * ClickHouse. chDB allows one data directory per process, so in embedded mode
    * the services must run together in one process (the all-in-one entry).
@@ -54,14 +87,63 @@ export interface ClickHouseConfig {
 export interface IngestConfig {
   /**
    * `ADPULSE_INGEST_KEYS`, comma-separated `source:key` pairs (a bare `key` gets
-   * the source `key<N>`). Required when NODE_ENV=production; otherwise defaults to
-   * the development key `demo:adpulse-dev-key`.
+   * the source `key<N>`). ADPULSE_INGEST_KEYS or ADPULSE_INGEST_KEYS_FILE is required
+   * when NODE_ENV=production; without either, the development key `demo:adpulse-dev-key`.
    */
   keys: ReadonlyMap<string, string>
-  /** `ADPULSE_INGEST_MAX_BODY_BYTES`, default 5 MiB: larger bodies get 413. */
+  /**
+   * `ADPULSE_INGEST_KEYS_FILE`, unset by default: a file of keys (JSON or
+   * `source:key` lines, see services/ingest/src/key-file.ts) added to
+   * ADPULSE_INGEST_KEYS, re-read on SIGHUP and when it changes, so keys rotate
+   * without a restart.
+   */
+  keysFile: string | undefined
+  /** `ADPULSE_INGEST_MAX_BODY_BYTES`, default 5 MiB: request bodies as sent (gzip or not); larger get 413. */
   maxBodyBytes: number
-  /** `ADPULSE_INGEST_MAX_EVENTS`, default 10000: events per request. */
+  /**
+   * `ADPULSE_INGEST_MAX_INFLATED_BYTES`, default 20 MiB: a gzip body is inflated
+   * up to this size and refused with 413 beyond it (gzip bombs), so memory stays bounded.
+   */
+  maxInflatedBytes: number
+  /** `ADPULSE_INGEST_MAX_EVENTS`, default 10000: events per request; more get 413. */
   maxEventsPerRequest: number
+  /** `ADPULSE_INGEST_MAX_ID_LENGTH`, default 128: characters of event_id, campaign_id, ad_id, click_id, user_id. */
+  maxIdLength: number
+  /** `ADPULSE_INGEST_MAX_ACTION_LENGTH`, default 64: characters of a conversion's action. */
+  maxActionLength: number
+  /**
+   * `ADPULSE_INGEST_REQUEST_TIMEOUT`, default 10s: a request not acknowledged by
+   * Kafka by then is answered 503 with Retry-After (never 202).
+   */
+  requestTimeoutMs: number
+  /**
+   * `ADPULSE_INGEST_MAX_BUFFERED_BYTES`, default 64 MiB: encoded records waiting
+   * for or in a produce call. Beyond it requests get 503 at once: memory stays
+   * bounded when Kafka is slow or down.
+   */
+  maxBufferedBytes: number
+  /**
+   * `ADPULSE_INGEST_RATE_LIMIT`, default 50000: events per second per key (token
+   * bucket); 0 turns the limit off. A key over it gets 429 with Retry-After, other keys are unaffected.
+   */
+  rateLimitPerSecond: number
+  /**
+   * `ADPULSE_INGEST_RATE_BURST`, default twice the rate: events a key may send at
+   * once. Must be at least ADPULSE_INGEST_MAX_EVENTS, or a full request could never pass.
+   */
+  rateBurst: number
+  /**
+   * `ADPULSE_INGEST_SIGNATURES`, default `optional`: HMAC-SHA256 request
+   * signatures. `optional` checks a signature when one is sent (and for keys the
+   * key file marks `require_signature`), `required` refuses unsigned requests,
+   * `off` ignores signature headers.
+   */
+  signatures: 'off' | 'optional' | 'required'
+  /**
+   * `ADPULSE_INGEST_SIGNATURE_TOLERANCE`, default 5m: how far a signed request's
+   * timestamp may be from the server clock; a signature is remembered that long to refuse replays.
+   */
+  signatureToleranceMs: number
   /** `ADPULSE_ALLOWED_LATENESS`, default 7d: older events are rejected to the dead-letter topic. */
   allowedLatenessMs: number
   /** `ADPULSE_MAX_CLOCK_SKEW`, default 5m: events further in the future are rejected. */
@@ -73,6 +155,12 @@ export interface ProcessorConfig {
   groupId: string
   /** `ADPULSE_PRICING_FILE`, default deploy/pricing.json: the channel and campaign pricing models. */
   pricingFile: string
+  /**
+   * `ADPULSE_METRICS_MAX_CHANNELS`, default 50: distinct channels that get their
+   * own label on the per-channel metrics; later ones share `channel="other"`, so
+   * a sender inventing channels cannot explode the number of series.
+   */
+  metricsMaxChannels: number
 }
 
 export interface AlerterConfig {
@@ -88,9 +176,19 @@ export interface AlerterConfig {
   minSpendMicros: bigint
 }
 
+export interface SchemaRegistryConfig {
+  /**
+   * `SCHEMA_REGISTRY_URL`, unset by default: a Confluent Schema Registry. Set,
+   * the schemas are registered under `<topic>-value` at start and records carry
+   * the registry's ids; unset, the built-in table of packages/events/src/schemas.ts.
+   */
+  url: string | undefined
+}
+
 export interface AdpulseConfig {
   server: ServerConfig
   kafka: KafkaConfig
+  schemaRegistry: SchemaRegistryConfig
   clickhouse: ClickHouseConfig
   ingest: IngestConfig
   processor: ProcessorConfig
@@ -121,18 +219,37 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
   if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) {
     r.fail(`CLICKHOUSE_URL: expected an http(s) URL, got ${JSON.stringify(url)}`)
   }
+  const cluster = r.optionalString('CLICKHOUSE_CLUSTER')
+  if (cluster !== undefined && !/^[A-Za-z0-9_.-]+$/.test(cluster)) {
+    r.fail(`CLICKHOUSE_CLUSTER: expected a cluster name, got ${JSON.stringify(cluster)}`)
+  }
+  if (cluster !== undefined && url === undefined) {
+    r.fail('CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL (embedded chDB is a single server)')
+  }
   const database = r.string('CLICKHOUSE_DATABASE', 'adpulse')
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) {
     r.fail(`CLICKHOUSE_DATABASE: expected an identifier, got ${JSON.stringify(database)}`)
   }
 
-  if (production && r.raw('ADPULSE_INGEST_KEYS') === undefined) {
-    r.fail('ADPULSE_INGEST_KEYS: required when NODE_ENV=production (comma-separated source:key pairs)')
+  const keysFile = r.optionalString('ADPULSE_INGEST_KEYS_FILE')
+  if (production && r.raw('ADPULSE_INGEST_KEYS') === undefined && keysFile === undefined) {
+    r.fail(
+      'ADPULSE_INGEST_KEYS: required when NODE_ENV=production (comma-separated source:key pairs), or ADPULSE_INGEST_KEYS_FILE',
+    )
   }
   const keys = parseIngestKeys(
-    r.list('ADPULSE_INGEST_KEYS').length > 0 ? r.list('ADPULSE_INGEST_KEYS') : [DEV_KEYS],
+    r.list('ADPULSE_INGEST_KEYS').length > 0
+      ? r.list('ADPULSE_INGEST_KEYS')
+      : keysFile === undefined
+        ? [DEV_KEYS]
+        : [],
     r,
   )
+  const ingest = readIngest(r, keys, keysFile)
+  const schemaRegistryUrl = r.optionalString('SCHEMA_REGISTRY_URL')
+  if (schemaRegistryUrl !== undefined && !/^https?:\/\/\S+$/.test(schemaRegistryUrl)) {
+    r.fail(`SCHEMA_REGISTRY_URL: expected an http(s) URL, got ${JSON.stringify(schemaRegistryUrl)}`)
+  }
 
   const currency = r.string('ADPULSE_REPORTING_CURRENCY', 'USD')
   if (!/^[A-Z]{3}$/.test(currency)) {
@@ -171,24 +288,27 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
       },
       partitions: r.int('ADPULSE_EVENTS_PARTITIONS', 3, { min: 1, max: 10_000 }),
       replicationFactor: r.int('ADPULSE_REPLICATION_FACTOR', 1, { min: 1, max: 10 }),
+      producer: {
+        compression: r.oneOf('KAFKA_COMPRESSION', ['gzip', 'none'] as const, 'gzip'),
+        retries: r.int('KAFKA_PRODUCE_RETRIES', 5, { min: 1, max: 100 }),
+        lingerMs: r.durationMs('KAFKA_LINGER', 2),
+        maxBatchBytes: r.int('KAFKA_MAX_BATCH_BYTES', 1024 * 1024, { min: 1024 }),
+      },
     },
+    schemaRegistry: { url: schemaRegistryUrl },
     clickhouse: {
       url,
       user: r.string('CLICKHOUSE_USER', 'default'),
       password: r.raw('CLICKHOUSE_PASSWORD') ?? '',
       database,
+      cluster,
       chdbPath: r.string('ADPULSE_CHDB_PATH', `${REPO_ROOT}.local/chdb`),
     },
-    ingest: {
-      keys,
-      maxBodyBytes: r.int('ADPULSE_INGEST_MAX_BODY_BYTES', 5 * 1024 * 1024, { min: 1024 }),
-      maxEventsPerRequest: r.int('ADPULSE_INGEST_MAX_EVENTS', 10_000, { min: 1 }),
-      allowedLatenessMs: r.durationMs('ADPULSE_ALLOWED_LATENESS', 7 * 86_400_000),
-      maxClockSkewMs: r.durationMs('ADPULSE_MAX_CLOCK_SKEW', 5 * 60_000),
-    },
+    ingest,
     processor: {
       groupId: r.string('ADPULSE_PROCESSOR_GROUP', 'adpulse-processor'),
       pricingFile: r.string('ADPULSE_PRICING_FILE', `${REPO_ROOT}deploy/pricing.json`),
+      metricsMaxChannels: r.int('ADPULSE_METRICS_MAX_CHANNELS', 50, { min: 1, max: 1000 }),
     },
     alerter,
     reportingCurrency: currency,
@@ -197,6 +317,38 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
 
   if (r.problems.length > 0) throw new ConfigError(r.problems)
   return config
+}
+
+function readIngest(r: EnvReader, keys: Map<string, string>, keysFile: string | undefined): IngestConfig {
+  const maxEventsPerRequest = r.int('ADPULSE_INGEST_MAX_EVENTS', 10_000, { min: 1 })
+  const maxBodyBytes = r.int('ADPULSE_INGEST_MAX_BODY_BYTES', 5 * 1024 * 1024, { min: 1024 })
+  const maxInflatedBytes = r.int('ADPULSE_INGEST_MAX_INFLATED_BYTES', 20 * 1024 * 1024, { min: 1024 })
+  const rateLimitPerSecond = r.int('ADPULSE_INGEST_RATE_LIMIT', 50_000)
+  const rateBurst = r.int('ADPULSE_INGEST_RATE_BURST', 2 * rateLimitPerSecond)
+  if (rateLimitPerSecond > 0 && rateBurst < maxEventsPerRequest) {
+    r.fail(
+      `ADPULSE_INGEST_RATE_BURST: must be at least ADPULSE_INGEST_MAX_EVENTS (${maxEventsPerRequest}), or a full request could never pass`,
+    )
+  }
+  const requestTimeoutMs = r.durationMs('ADPULSE_INGEST_REQUEST_TIMEOUT', 10_000)
+  if (requestTimeoutMs < 100) r.fail('ADPULSE_INGEST_REQUEST_TIMEOUT: must be at least 100ms')
+  return {
+    keys,
+    keysFile,
+    maxBodyBytes,
+    maxInflatedBytes,
+    maxEventsPerRequest,
+    maxIdLength: r.int('ADPULSE_INGEST_MAX_ID_LENGTH', 128, { min: 1, max: 4096 }),
+    maxActionLength: r.int('ADPULSE_INGEST_MAX_ACTION_LENGTH', 64, { min: 1, max: 4096 }),
+    allowedLatenessMs: r.durationMs('ADPULSE_ALLOWED_LATENESS', 7 * 86_400_000),
+    maxClockSkewMs: r.durationMs('ADPULSE_MAX_CLOCK_SKEW', 5 * 60_000),
+    requestTimeoutMs,
+    maxBufferedBytes: r.int('ADPULSE_INGEST_MAX_BUFFERED_BYTES', 64 * 1024 * 1024, { min: 1024 }),
+    rateLimitPerSecond,
+    rateBurst,
+    signatures: r.oneOf('ADPULSE_INGEST_SIGNATURES', ['off', 'optional', 'required'] as const, 'optional'),
+    signatureToleranceMs: r.durationMs('ADPULSE_INGEST_SIGNATURE_TOLERANCE', 5 * 60_000),
+  }
 }
 
 /** `source:key` pairs → map from key to source name. */

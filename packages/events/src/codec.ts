@@ -32,6 +32,12 @@ export class DecodeError extends Error {
   override name = 'DecodeError'
 }
 
+/** The writer's schema id of a framed record, or null when the frame has no magic byte. */
+export function schemaIdOf(frame: Buffer): number | null {
+  if (frame.length < HEADER_BYTES || frame.readUInt8(0) !== MAGIC) return null
+  return frame.readInt32BE(1)
+}
+
 /**
  * Encodes and decodes records of one reader schema. Readers resolve any known
  * writer schema (schema evolution), looked up by the id in the frame.
@@ -108,7 +114,26 @@ export class FramedCodec<T> {
   }
 }
 
-export const createEventCodec = (): FramedCodec<AdEvent> =>
-  new FramedCodec<AdEvent>(SCHEMA_IDS.eventV1, ['occurred_at', 'received_at'])
-export const createSignalCodec = (): FramedCodec<Signal> =>
-  new FramedCodec<Signal>(SCHEMA_IDS.signalV1, ['window_from', 'window_to', 'conversions', 'created_at'])
+/**
+ * Where a codec finds schemas by id: the built-in table by default; with a
+ * schema registry, a table that also holds the registry's ids (see
+ * @adpulse/schema-registry), and the id this process writes with.
+ */
+export interface CodecSchemas {
+  table: ReadonlyMap<number, object>
+  /** Schema id written into every frame; the reader schema is table.get(writerId). */
+  writerId: number
+}
+
+export const createEventCodec = (
+  schemas: CodecSchemas = { table: KNOWN_SCHEMAS, writerId: SCHEMA_IDS.eventV1 },
+): FramedCodec<AdEvent> =>
+  new FramedCodec<AdEvent>(schemas.writerId, ['occurred_at', 'received_at'], schemas.table)
+export const createSignalCodec = (
+  schemas: CodecSchemas = { table: KNOWN_SCHEMAS, writerId: SCHEMA_IDS.signalV1 },
+): FramedCodec<Signal> =>
+  new FramedCodec<Signal>(
+    schemas.writerId,
+    ['window_from', 'window_to', 'conversions', 'created_at'],
+    schemas.table,
+  )

@@ -1,4 +1,5 @@
 export * from './codec.ts'
+export * from './compatibility.ts'
 export * from './event.ts'
 export * from './schemas.ts'
 export * from './signal.ts'

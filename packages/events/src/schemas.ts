@@ -71,3 +71,20 @@ export const KNOWN_SCHEMAS: ReadonlyMap<number, object> = new Map<number, object
 ])
 
 export const SCHEMA_IDS = { eventV1: 1, signalV1: 101 } as const
+
+/** One published version of a topic's value schema. */
+export interface SchemaVersion {
+  /** Id in the built-in table (KNOWN_SCHEMAS). */
+  id: number
+  schema: object
+}
+
+/**
+ * Every published version of each topic's value schema, oldest first. A new
+ * version is appended here (and to KNOWN_SCHEMAS); schema-compatibility.test.ts
+ * refuses it unless every pair of versions can read each other.
+ */
+export const SCHEMA_HISTORY: Readonly<Record<'events' | 'signals', readonly SchemaVersion[]>> = {
+  events: [{ id: SCHEMA_IDS.eventV1, schema: EVENT_V1 }],
+  signals: [{ id: SCHEMA_IDS.signalV1, schema: SIGNAL_V1 }],
+}

@@ -343,3 +343,47 @@ describe('describe', () => {
     expect(describeValue(12)).toBe('12')
   })
 })
+
+describe('validateEvent: reasons and limits', () => {
+  const reasonOf = (input: unknown, context: ValidationContext = ctx) => {
+    const result = validateEvent(input, context)
+    return result.ok ? 'accepted' : result.reason
+  }
+
+  it('names the kind of its first error, from a closed list', () => {
+    expect(reasonOf('x')).toBe('not_an_object')
+    const { campaign_id: _, ...withoutCampaign } = impression
+    expect(reasonOf(withoutCampaign)).toBe('missing_field')
+    expect(reasonOf({ ...impression, type: 'view' })).toBe('invalid_field')
+    expect(reasonOf({ ...impression, occurred_at: Math.floor(NOW / 1000) })).toBe('seconds_not_milliseconds')
+    expect(reasonOf({ ...impression, occurred_at: NOW - LATENESS - 1 })).toBe('too_late')
+    expect(reasonOf({ ...impression, occurred_at: NOW + SKEW + 1 })).toBe('too_far_in_future')
+  })
+
+  it('takes the string limits from the context', () => {
+    const strict: ValidationContext = { ...ctx, maxIdLength: 8, maxActionLength: 4 }
+    expect(reasonOf({ ...impression, event_id: 'e'.repeat(8) }, strict)).toBe('accepted')
+    expect(validateEvent({ ...impression, event_id: 'e'.repeat(9) }, strict)).toMatchObject({
+      ok: false,
+      errors: [{ field: 'event_id', expected: 'a string of 1-8 characters' }],
+    })
+    expect(fieldsOfWith(strict, { ...impression, user_id: 'u'.repeat(9) })).toEqual(['user_id'])
+    expect(
+      fieldsOfWith(strict, {
+        ...conversion,
+        event_id: 'c1',
+        campaign_id: 'c3',
+        click_id: 'k1',
+        action: 'lead',
+      }),
+    ).toEqual([])
+    expect(
+      fieldsOfWith(strict, { ...conversion, event_id: 'c1', campaign_id: 'c3', click_id: 'k1' }),
+    ).toEqual(['action'])
+  })
+})
+
+function fieldsOfWith(context: ValidationContext, input: unknown): string[] {
+  const result = validateEvent(input, context)
+  return result.ok ? [] : result.errors.map((e) => e.field)
+}

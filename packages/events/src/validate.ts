@@ -8,9 +8,27 @@ export interface ValidationContext {
   reportingCurrency: string
   /** The source name of the sender's key, stamped on the event. */
   source: string
+  /** Most characters of event_id, campaign_id, ad_id, click_id and user_id; default 128. */
+  maxIdLength?: number
+  /** Most characters of a conversion's action; default 64. */
+  maxActionLength?: number
 }
 
-export type ValidationResult = { ok: true; event: AdEvent } | { ok: false; errors: FieldError[] }
+/**
+ * Why an event was refused, for metrics (a closed list, so a bounded label):
+ * the kind of its first error.
+ */
+export type RejectReason =
+  | 'not_an_object'
+  | 'missing_field'
+  | 'invalid_field'
+  | 'seconds_not_milliseconds'
+  | 'too_late'
+  | 'too_far_in_future'
+
+export type ValidationResult =
+  | { ok: true; event: AdEvent }
+  | { ok: false; errors: FieldError[]; reason: RejectReason }
 
 /** Largest money amount one event may carry: it travels as an Avro long. */
 export const MAX_EVENT_MICROS = 2n ** 63n - 1n
@@ -26,14 +44,22 @@ const CURRENCY = /^[A-Z]{3}$/
  */
 export function validateEvent(input: unknown, ctx: ValidationContext): ValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ field: '', expected: 'an event object', got: describe(input) }] }
+    return {
+      ok: false,
+      errors: [{ field: '', expected: 'an event object', got: describe(input) }],
+      reason: 'not_an_object',
+    }
   }
   const raw = input as Record<string, unknown>
   const errors: FieldError[] = []
-  const fail = (field: string, expected: string, got: unknown = raw[field]) =>
+  let reason: RejectReason | undefined
+  const fail: Fail = (field, expected, got = raw[field], kind) => {
+    reason ??= kind ?? (got === undefined ? 'missing_field' : 'invalid_field')
     errors.push({ field, expected, got: describe(got) })
+  }
+  const idMax = ctx.maxIdLength ?? 128
 
-  const eventId = requiredString(raw, 'event_id', 128, fail)
+  const eventId = requiredString(raw, 'event_id', idMax, fail)
   const type = raw.type
   if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
     fail('type', `one of ${EVENT_TYPES.join(', ')}`)
@@ -43,17 +69,17 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
   if (typeof channel !== 'string' || !CHANNEL.test(channel)) {
     fail('channel', 'a lowercase slug of 1-64 characters (a-z, 0-9, _ or -)')
   }
-  const campaignId = requiredString(raw, 'campaign_id', 128, fail)
-  const adId = optionalString(raw, 'ad_id', 128, fail)
-  const clickId = optionalString(raw, 'click_id', 128, fail)
-  const userId = optionalString(raw, 'user_id', 128, fail)
+  const campaignId = requiredString(raw, 'campaign_id', idMax, fail)
+  const adId = optionalString(raw, 'ad_id', idMax, fail)
+  const clickId = optionalString(raw, 'click_id', idMax, fail)
+  const userId = optionalString(raw, 'user_id', idMax, fail)
   const cost = parseMoney(raw, 'cost_micros', fail)
 
   const isConversion = type === 'conversion'
   const value = parseMoney(raw, 'value_micros', fail)
   let action: string | null = null
   if (isConversion) {
-    action = requiredString(raw, 'action', 64, fail)
+    action = requiredString(raw, 'action', ctx.maxActionLength ?? 64, fail)
   } else {
     if (raw.action !== undefined && raw.action !== null) fail('action', 'no action on an impression or click')
     if (value !== null)
@@ -74,7 +100,7 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
     }
   }
 
-  if (errors.length > 0) return { ok: false, errors }
+  if (errors.length > 0) return { ok: false, errors, reason: reason ?? 'invalid_field' }
   return {
     ok: true,
     event: {
@@ -96,7 +122,7 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
   }
 }
 
-type Fail = (field: string, expected: string, got?: unknown) => void
+type Fail = (field: string, expected: string, got?: unknown, reason?: RejectReason) => void
 
 function requiredString(raw: Record<string, unknown>, field: string, max: number, fail: Fail): string | null {
   const value = raw[field]
@@ -137,7 +163,7 @@ function parseEventTime(value: unknown, ctx: ValidationContext, fail: Fail): num
       return null
     }
     if (value < MIN_PLAUSIBLE_EPOCH_MS) {
-      fail('occurred_at', 'epoch milliseconds (this looks like seconds)')
+      fail('occurred_at', 'epoch milliseconds (this looks like seconds)', value, 'seconds_not_milliseconds')
       return null
     }
     ms = value
@@ -148,11 +174,21 @@ function parseEventTime(value: unknown, ctx: ValidationContext, fail: Fail): num
     return null
   }
   if (ms < ctx.now - ctx.allowedLatenessMs) {
-    fail('occurred_at', `an event time within the allowed lateness of ${ctx.allowedLatenessMs} ms`)
+    fail(
+      'occurred_at',
+      `an event time within the allowed lateness of ${ctx.allowedLatenessMs} ms`,
+      value,
+      'too_late',
+    )
     return null
   }
   if (ms > ctx.now + ctx.maxClockSkewMs) {
-    fail('occurred_at', `an event time at most ${ctx.maxClockSkewMs} ms in the future`)
+    fail(
+      'occurred_at',
+      `an event time at most ${ctx.maxClockSkewMs} ms in the future`,
+      value,
+      'too_far_in_future',
+    )
     return null
   }
   return ms

@@ -1,5 +1,13 @@
 /** Closed list of what can go wrong talking to Kafka. */
-export type KafkaErrorCode = 'CONNECT_FAILED' | 'PRODUCE_FAILED' | 'TOPIC_SETUP_FAILED' | 'COMMIT_FAILED'
+export type KafkaErrorCode =
+  | 'CONNECT_FAILED'
+  | 'PRODUCE_FAILED'
+  /** The produce buffer is full: Kafka does not keep up (or is down). */
+  | 'BUFFER_FULL'
+  /** No acknowledgement before the caller's deadline; the records may still be written later. */
+  | 'PRODUCE_TIMEOUT'
+  | 'TOPIC_SETUP_FAILED'
+  | 'COMMIT_FAILED'
 
 /** An infrastructure failure: a code to branch on, whether a retry can help, and the cause. */
 export class KafkaAdapterError extends Error {

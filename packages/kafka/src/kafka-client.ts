@@ -1,23 +1,17 @@
-import {
-  Kafka,
-  type Consumer as KafkaJsConsumer,
-  type Producer as KafkaJsProducer,
-  logLevel,
-  Partitioners,
-} from 'kafkajs'
+import { Kafka, type Consumer as KafkaJsConsumer, logLevel } from 'kafkajs'
 import type { Logger } from 'pino'
 import { isRetriable, KafkaAdapterError } from './errors.ts'
+import {
+  createResilientProducer,
+  DEFAULT_PRODUCER_OPTIONS,
+  type Producer,
+  type ProducerOptions,
+} from './producer.ts'
 
 export interface KafkaClientOptions {
   brokers: string[]
   clientId: string
   logger: Logger
-}
-
-export interface OutgoingMessage {
-  key: string
-  value: Buffer
-  headers?: Record<string, string>
 }
 
 export interface IncomingMessage {
@@ -32,14 +26,16 @@ export interface IncomingMessage {
 export interface IncomingBatch {
   topic: string
   partition: number
+  /**
+   * The partition's high watermark when the batch was fetched: the offset the
+   * next record written will get. It minus the next offset to commit is the lag.
+   */
+  highWatermark: string
   messages: IncomingMessage[]
 }
 
-export interface Producer {
-  /** Resolves only when every message is acknowledged by all in-sync replicas. */
-  send(topic: string, messages: OutgoingMessage[]): Promise<void>
-  disconnect(): Promise<void>
-}
+/** Partitions the group gave this member, per topic (after every rebalance). */
+export type PartitionAssignment = ReadonlyArray<{ topic: string; partitions: number[] }>
 
 export interface ConsumeOptions {
   groupId: string
@@ -51,6 +47,8 @@ export interface ConsumeOptions {
    * batch is delivered again.
    */
   onBatch(batch: IncomingBatch): Promise<void>
+  /** Called when the group (re)assigns partitions: state kept per partition can drop the ones that left. */
+  onAssignment?(assignment: PartitionAssignment): void
 }
 
 export interface Consumer {
@@ -66,7 +64,8 @@ export interface TopicSpec {
 
 /** Our small interface over kafkajs: the rest of adpulse never imports kafkajs. */
 export interface KafkaClient {
-  createProducer(): Promise<Producer>
+  /** An idempotent, self-healing producer (see producer.ts); connected before it resolves. */
+  createProducer(options?: ProducerOptions): Promise<Producer>
   consume(options: ConsumeOptions): Promise<Consumer>
   ensureTopics(topics: TopicSpec[]): Promise<void>
   /** Resolves when the cluster answers a metadata request within timeoutMs. */
@@ -100,32 +99,15 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     })
     return adminConnected
   }
-  const producers = new Set<KafkaJsProducer>()
+  const producers = new Set<Producer>()
   const consumers = new Set<KafkaJsConsumer>()
 
   return {
-    async createProducer() {
-      const producer = kafka.producer({
-        createPartitioner: Partitioners.DefaultPartitioner,
-        allowAutoTopicCreation: false,
-      })
-      try {
-        await producer.connect()
-      } catch (err) {
-        throw new KafkaAdapterError('CONNECT_FAILED', 'producer cannot connect', true, { cause: err })
-      }
+    async createProducer(producerOptions = DEFAULT_PRODUCER_OPTIONS) {
+      const producer = await createResilientProducer(kafka, producerOptions, log)
       producers.add(producer)
       return {
-        async send(topic, messages) {
-          if (messages.length === 0) return
-          try {
-            await producer.send({ topic, acks: -1, messages })
-          } catch (err) {
-            throw new KafkaAdapterError('PRODUCE_FAILED', `produce to ${topic} failed`, isRetriable(err), {
-              cause: err,
-            })
-          }
-        },
+        ...producer,
         async disconnect() {
           producers.delete(producer)
           await producer.disconnect()
@@ -133,8 +115,15 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       }
     },
 
-    async consume({ groupId, topics, fromBeginning, onBatch }) {
+    async consume({ groupId, topics, fromBeginning, onBatch, onAssignment }) {
       const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false })
+      if (onAssignment) {
+        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+          onAssignment(
+            Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions })),
+          ),
+        )
+      }
       await consumer.connect()
       consumers.add(consumer)
       await consumer.subscribe({ topics, fromBeginning })
@@ -145,6 +134,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
           await onBatch({
             topic: batch.topic,
             partition: batch.partition,
+            highWatermark: batch.highWatermark,
             messages: batch.messages.map((m) => ({
               offset: m.offset,
               key: m.key,

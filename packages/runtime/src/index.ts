@@ -1,3 +1,2 @@
-export * from './local-kafka.ts'
 export * from './run-process.ts'
 export * from './service-context.ts'

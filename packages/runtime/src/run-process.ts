@@ -1,7 +1,7 @@
 import { type AdpulseConfig, ConfigError, loadConfig } from '@adpulse/config'
 import { createHttpServer } from '@adpulse/http'
+import { ensureLocalKafka, type LocalKafka } from '@adpulse/local-kafka'
 import { createLogger, createRegistry, type Logger } from '@adpulse/observability'
-import { ensureLocalKafka, type LocalKafka } from './local-kafka.ts'
 import { openInfrastructure, type ServiceContext, type Stoppable } from './service-context.ts'
 
 /** A service's entry into a process: register routes, start loops, return how to stop. */
@@ -66,6 +66,7 @@ async function startOn(
     app,
     kafka: infra.kafka,
     producer: infra.producer,
+    schemas: infra.schemas,
     clickhouse: infra.clickhouse,
   }
   const parts: Stoppable[] = []

@@ -3,6 +3,12 @@ import type { AdpulseConfig } from '@adpulse/config'
 import type { ReadinessCheck } from '@adpulse/http'
 import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
 import type { Logger, Registry } from '@adpulse/observability'
+import {
+  builtInCatalog,
+  createSchemaRegistryClient,
+  registryCatalog,
+  type SchemaCatalog,
+} from '@adpulse/schema-registry'
 import type { FastifyInstance } from 'fastify'
 
 /** What a service needs to attach itself to a running process. */
@@ -13,6 +19,8 @@ export interface ServiceContext {
   app: FastifyInstance
   kafka: KafkaClient
   producer: Producer
+  /** Avro schemas by id and the ids this process writes with (built-in table, or the schema registry's). */
+  schemas: SchemaCatalog
   /** Present when the process opened ClickHouse (processor, alerter). */
   clickhouse: ClickHouseStores | undefined
 }
@@ -31,6 +39,7 @@ export interface Stoppable {
 export interface Infrastructure {
   kafka: KafkaClient
   producer: Producer
+  schemas: SchemaCatalog
   clickhouse: ClickHouseStores | undefined
   readiness: ReadinessCheck[]
   close(): Promise<void>
@@ -51,13 +60,29 @@ export async function openInfrastructure(
   await kafka.ensureTopics(
     [topics.events, topics.dlq, topics.signals].map((topic) => ({ topic, partitions, replicationFactor })),
   )
-  const producer = await kafka.createProducer()
+  const producer = await kafka.createProducer(config.kafka.producer)
+  const schemas = config.schemaRegistry.url
+    ? await registryCatalog(createSchemaRegistryClient({ url: config.schemaRegistry.url }), {
+        events: `${topics.events}-value`,
+        signals: `${topics.signals}-value`,
+      })
+    : builtInCatalog()
+  if (config.schemaRegistry.url) {
+    logger.info(
+      {
+        registry: config.schemaRegistry.url,
+        events: schemas.events.writerId,
+        signals: schemas.signals.writerId,
+      },
+      'schemas registered',
+    )
+  }
   const readiness: ReadinessCheck[] = [{ name: 'kafka', check: () => kafka.ping() }]
 
   let clickhouse: ClickHouseStores | undefined
   if (withClickHouse) {
     const client = await createClickHouse({ ...config.clickhouse })
-    const applied = await migrate(client, config.clickhouse.database)
+    const applied = await migrate(client, config.clickhouse.database, { cluster: config.clickhouse.cluster })
     logger.info(
       { database: config.clickhouse.database, applied, embedded: config.clickhouse.url === undefined },
       'clickhouse ready',
@@ -79,6 +104,7 @@ export async function openInfrastructure(
   return {
     kafka,
     producer,
+    schemas,
     clickhouse,
     readiness,
     async close() {

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ensureLocalKafka } from '@adpulse/runtime'
+import { ensureLocalKafka } from '@adpulse/local-kafka'
 import type { TestProject } from 'vitest/node'
+import { freePortPair } from './ports.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -91,32 +91,4 @@ async function dockerAvailable(): Promise<boolean> {
   } catch {
     return false
   }
-}
-
-/** A free port whose successor is free too (the broker's controller listener). */
-async function freePortPair(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await listenOnce(0)
-    if (
-      port < 65535 &&
-      (await listenOnce(port + 1).then(
-        () => true,
-        () => false,
-      ))
-    )
-      return port
-  }
-  throw new Error('no free pair of ports found')
-}
-
-function listenOnce(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address()
-      const bound = typeof address === 'object' && address !== null ? address.port : port
-      server.close(() => resolve(bound))
-    })
-  })
 }

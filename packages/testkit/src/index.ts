@@ -1,2 +1,5 @@
+export * from './dedicated-broker.ts'
+export * from './fake-schema-registry.ts'
 export * from './poll.ts'
+export * from './ports.ts'
 export * from './test-env.ts'

@@ -1,15 +1,18 @@
 import type { KpiStore, SignalStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
-import { createSignalCodec } from '@adpulse/events'
+import { createSignalCodec, type SignalAction } from '@adpulse/events'
 import type { Producer } from '@adpulse/kafka'
 import { rollingRange } from '@adpulse/kpi'
 import type { Logger } from '@adpulse/observability'
-import { Counter, Histogram, type Registry } from '@adpulse/observability'
+import { Counter, Gauge, Histogram, type Registry } from '@adpulse/observability'
 import type { RoiRule } from '@adpulse/rules'
+import type { SchemaCatalog } from '@adpulse/schema-registry'
 import { entityKey, evaluateChannels, type SignalState } from './evaluate.ts'
 
 export interface AlerterDeps {
   config: Pick<AdpulseConfig, 'kafka' | 'alerter'>
+  /** The schema signals are written with: the built-in table's, or the schema registry's id. */
+  schemas: Pick<SchemaCatalog, 'signals'>
   kpis: KpiStore
   signals: SignalStore
   producer: Producer
@@ -34,7 +37,7 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
   const { config } = deps
   const now = deps.now ?? Date.now
   const log = deps.logger.child({ component: 'alerter' })
-  const codec = createSignalCodec()
+  const codec = createSignalCodec(deps.schemas.signals)
   const rule: RoiRule = {
     name: 'roi-threshold',
     cutBelowRoi: config.alerter.cutBelowRoi,
@@ -60,6 +63,14 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [deps.registry],
   })
+  const lastSuccess = new Gauge({
+    name: 'adpulse_alerter_last_success_timestamp_seconds',
+    help: 'When the last evaluation succeeded, Unix seconds; time() minus it says how stale the signals are.',
+    registers: [deps.registry],
+  })
+  // Known label values start at 0, so rates and "no success lately" work before the first event.
+  for (const result of ['ok', 'error']) evaluations.inc({ result }, 0)
+  for (const action of ['CUT', 'SCALE'] satisfies SignalAction[]) published.inc({ action }, 0)
 
   const state: SignalState = new Map()
   // Oldest first, so the newest action of each entity wins.
@@ -97,7 +108,10 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
     if (stopped) return
     timer = setTimeout(() => {
       inFlight = evaluate()
-        .then(() => evaluations.inc({ result: 'ok' }))
+        .then(() => {
+          evaluations.inc({ result: 'ok' })
+          lastSuccess.set(now() / 1000)
+        })
         .catch((err: unknown) => {
           evaluations.inc({ result: 'error' })
           log.error({ err }, 'evaluation failed; retrying at the next interval')

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { createKeyLookup } from './api-keys.ts'
+import { createKeyLookup, envKeyEntries } from './api-keys.ts'
 
-const lookup = createKeyLookup(
-  new Map([
-    ['k-alpha-0123456789', 'partner-a'],
-    ['k-beta-9876543210', 'partner-b'],
-  ]),
+const byKey = createKeyLookup(
+  envKeyEntries(
+    new Map([
+      ['k-alpha-0123456789', 'partner-a'],
+      ['k-beta-9876543210', 'partner-b'],
+    ]),
+  ),
 )
+const lookup = (authorization: string | undefined) => byKey(authorization)?.source ?? null
 
 describe('createKeyLookup', () => {
   it('finds the source of a correct key', () => {
@@ -43,6 +46,6 @@ describe('createKeyLookup', () => {
   })
 
   it('knows no key when none is configured', () => {
-    expect(createKeyLookup(new Map())('Bearer k-alpha-0123456789')).toBeNull()
+    expect(createKeyLookup([])('Bearer k-alpha-0123456789')).toBeNull()
   })
 })

@@ -1,4 +1,7 @@
 export * from './ingest-routes.ts'
+export * from './key-file.ts'
+export * from './key-store.ts'
 export * from './parse-body.ts'
 export * from './prepare-batch.ts'
 export * from './service.ts'
+export * from './signature.ts'

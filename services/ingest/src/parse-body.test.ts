@@ -53,7 +53,10 @@ describe('parseEventsBody: NDJSON', () => {
     expect(items).toHaveLength(3)
     expect(items[0]).toEqual({ ok: true, value: { event_id: 'a' } })
     expect(items[1]?.ok).toBe(false)
-    if (items[1] && !items[1].ok) expect(items[1].error).toMatch(/^line is not valid JSON: /)
+    if (items[1] && !items[1].ok) {
+      expect(items[1].error).toMatch(/^line is not valid JSON: /)
+      expect(items[1].line).toBe('{"event_id":')
+    }
     expect(items[2]).toEqual({ ok: true, value: { event_id: 'c' } })
   })
 

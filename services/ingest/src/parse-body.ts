@@ -1,5 +1,5 @@
-/** One item of a request body: a parsed JSON value, or a line that did not parse. */
-export type BodyItem = { ok: true; value: unknown } | { ok: false; error: string }
+/** One item of a request body: a parsed JSON value, or a line that did not parse (kept as it came). */
+export type BodyItem = { ok: true; value: unknown } | { ok: false; error: string; line?: string }
 
 export type BodyParse = { ok: true; items: BodyItem[] } | { ok: false; error: string }
 
@@ -32,7 +32,7 @@ export function parseEventsBody(body: string, format: BodyFormat): BodyParse {
     try {
       items.push({ ok: true, value: JSON.parse(line) })
     } catch (err) {
-      items.push({ ok: false, error: `line is not valid JSON: ${(err as Error).message}` })
+      items.push({ ok: false, error: `line is not valid JSON: ${(err as Error).message}`, line })
     }
   }
   return { ok: true, items }

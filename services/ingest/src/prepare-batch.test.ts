@@ -42,7 +42,7 @@ describe('prepareBatch', () => {
         { ok: true, value: click('a') },
         { ok: true, value: badType },
         { ok: true, value: click('b') },
-        { ok: false, error: 'line is not valid JSON: Unexpected end of JSON input' },
+        { ok: false, error: 'line is not valid JSON: Unexpected end of JSON input', line: '{"a":' },
         { ok: true, value: 'not an event' },
         { ok: true, value: { ...click('d'), channel: 'Search', cost_micros: -1 } },
         { ok: true, value: click('e') },
@@ -55,6 +55,7 @@ describe('prepareBatch', () => {
         index: 1,
         event_id: 'c',
         errors: [{ field: 'type', expected: 'one of impression, click, conversion', got: '"view"' }],
+        reason: 'invalid_field',
         input: badType,
       },
       {
@@ -67,12 +68,14 @@ describe('prepareBatch', () => {
             got: 'line is not valid JSON: Unexpected end of JSON input',
           },
         ],
-        input: null,
+        reason: 'unparsable_line',
+        input: '{"a":',
       },
       {
         index: 4,
         event_id: null,
         errors: [{ field: '', expected: 'an event object', got: '"not an event"' }],
+        reason: 'not_an_object',
         input: 'not an event',
       },
       {
@@ -82,6 +85,7 @@ describe('prepareBatch', () => {
           expect.objectContaining({ field: 'channel' }),
           expect.objectContaining({ field: 'cost_micros' }),
         ],
+        reason: 'invalid_field',
         input: { ...click('d'), channel: 'Search', cost_micros: -1 },
       },
     ])
@@ -99,6 +103,22 @@ describe('prepareBatch', () => {
     expect(batch.accepted).toEqual([])
     expect(batch.rejected.map((r) => r.event_id)).toEqual(['x'.repeat(128), null])
     expect(batch.rejected.map((r) => r.index)).toEqual([0, 1])
+  })
+
+  it('tells late and future events apart from other invalid ones, for the dead-letter metric', () => {
+    const batch = prepareBatch(
+      [
+        { ok: true, value: { ...click('late'), occurred_at: NOW - 2 * 86_400_000 } },
+        { ok: true, value: { ...click('future'), occurred_at: NOW + 3_600_000 } },
+        { ok: true, value: { ...click('bad'), campaign_id: '' } },
+      ],
+      ctx,
+    )
+    expect(batch.rejected.map((r) => [r.event_id, r.reason])).toEqual([
+      ['late', 'too_late'],
+      ['future', 'too_far_in_future'],
+      ['bad', 'invalid_field'],
+    ])
   })
 
   it('gives an empty batch for no items', () => {

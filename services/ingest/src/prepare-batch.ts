@@ -1,11 +1,22 @@
-import { type AdEvent, type FieldError, type ValidationContext, validateEvent } from '@adpulse/events'
+import {
+  type AdEvent,
+  type FieldError,
+  type RejectReason,
+  type ValidationContext,
+  validateEvent,
+} from '@adpulse/events'
 import type { BodyItem } from './parse-body.ts'
 
 export interface Rejection {
   index: number
   event_id: string | null
   errors: FieldError[]
-  /** The input as it came, kept on the dead-letter topic. */
+  /**
+   * The kind of the first error: a closed list, for the dead-letter metric's
+   * `reason` label; `unparsable_line` for an NDJSON line that is not JSON.
+   */
+  reason: RejectReason | 'unparsable_line'
+  /** The input as it came (an unparsable line as its text), kept on the dead-letter topic. */
   input: unknown
 }
 
@@ -24,19 +35,27 @@ export function prepareBatch(items: BodyItem[], ctx: ValidationContext): Prepare
         index,
         event_id: null,
         errors: [{ field: '', expected: 'a JSON object', got: item.error }],
-        input: null,
+        reason: 'unparsable_line',
+        input: item.line ?? null,
       })
       return
     }
     const result = validateEvent(item.value, ctx)
     if (result.ok) accepted.push(result.event)
-    else rejected.push({ index, event_id: eventIdOf(item.value), errors: result.errors, input: item.value })
+    else
+      rejected.push({
+        index,
+        event_id: eventIdOf(item.value, ctx.maxIdLength ?? 128),
+        errors: result.errors,
+        reason: result.reason,
+        input: item.value,
+      })
   })
   return { accepted, rejected }
 }
 
-function eventIdOf(value: unknown): string | null {
+function eventIdOf(value: unknown, maxLength: number): string | null {
   if (typeof value !== 'object' || value === null) return null
   const id = (value as Record<string, unknown>).event_id
-  return typeof id === 'string' ? id.slice(0, 128) : null
+  return typeof id === 'string' ? id.slice(0, maxLength) : null
 }

@@ -1,15 +1,18 @@
 import type { BucketSource, KpiStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
-import { createEventCodec } from '@adpulse/events'
+import { createEventCodec, schemaIdOf } from '@adpulse/events'
 import type { Consumer, IncomingBatch, KafkaClient, Producer } from '@adpulse/kafka'
 import { aggregateMinuteBuckets } from '@adpulse/kpi'
-import type { Logger } from '@adpulse/observability'
-import { Counter, Histogram, type Registry } from '@adpulse/observability'
+import type { Logger, Registry } from '@adpulse/observability'
 import type { PricingTable } from '@adpulse/pricing'
+import type { SchemaCatalog } from '@adpulse/schema-registry'
 import { type PoisonRecord, priceBatch } from './price-batch.ts'
+import { createProcessorMetrics } from './processor-metrics.ts'
 
 export interface ProcessorDeps {
   config: Pick<AdpulseConfig, 'kafka' | 'processor'>
+  /** Writer schemas by id: the built-in table, or the schema registry's. */
+  schemas: Pick<SchemaCatalog, 'events' | 'resolve'>
   kafka: KafkaClient
   producer: Producer
   store: KpiStore
@@ -30,21 +33,16 @@ export interface RunningProcessor {
 export async function startProcessor(deps: ProcessorDeps): Promise<RunningProcessor> {
   const { config, store, pricing } = deps
   const log = deps.logger.child({ component: 'processor' })
-  const codec = createEventCodec()
-  const processed = new Counter({
-    name: 'adpulse_processor_events_total',
-    help: 'Records of the events topic handled, by outcome (counted, poison).',
-    labelNames: ['outcome'],
-    registers: [deps.registry],
-  })
-  const flushSeconds = new Histogram({
-    name: 'adpulse_processor_flush_duration_seconds',
-    help: 'Time to write one batch of minute buckets to ClickHouse.',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [deps.registry],
-  })
+  const codec = createEventCodec(deps.schemas.events)
+  const metrics = createProcessorMetrics(deps.registry, config.processor.metricsMaxChannels)
 
   const handleBatch = async (batch: IncomingBatch) => {
+    metrics.fetched(batch)
+    // Learn writer schemas this process has not seen (registry mode) before decoding;
+    // an unknown id then decodes as poison, a registry that does not answer fails the batch.
+    const writerIds = new Set(batch.messages.map((m) => (m.value ? schemaIdOf(m.value) : null)))
+    writerIds.delete(null)
+    await Promise.all([...writerIds].map((id) => deps.schemas.resolve(id as number)))
     const { priced, poison } = priceBatch(batch.messages, codec, pricing)
     const first = batch.messages[0]
     const last = batch.messages[batch.messages.length - 1]
@@ -55,9 +53,10 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
       firstOffset: first.offset,
       lastOffset: last.offset,
     }
-    const started = process.hrtime.bigint()
-    await store.insertBuckets(aggregateMinuteBuckets(priced), source)
-    flushSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9)
+    const buckets = aggregateMinuteBuckets(priced)
+    const flushed = metrics.flushTimer()
+    await store.insertBuckets(buckets, source)
+    flushed()
     if (poison.length > 0) {
       await deps.producer.send(
         config.kafka.topics.dlq,
@@ -68,8 +67,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
         'poison records sent to the dead-letter topic',
       )
     }
-    processed.inc({ outcome: 'counted' }, priced.length)
-    processed.inc({ outcome: 'poison' }, poison.length)
+    metrics.written(batch, { priced, buckets, poison: poison.length })
   }
 
   const consumer: Consumer = await deps.kafka.consume({
@@ -77,6 +75,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     topics: [config.kafka.topics.events],
     fromBeginning: true,
     onBatch: handleBatch,
+    onAssignment: metrics.assigned,
   })
   log.info({ topic: config.kafka.topics.events, group: config.processor.groupId }, 'processor consuming')
   return { stop: () => consumer.stop() }

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import { schemaStatements } from './migrations.ts'
+
+describe('schemaStatements', () => {
+  it('creates plain MergeTree tables on one server by default', () => {
+    const statements = schemaStatements('adpulse')
+    expect(statements).toHaveLength(4)
+    expect(statements.join('\n')).not.toContain('ON CLUSTER')
+    expect(statements.join('\n')).not.toContain('Replicated')
+    expect(statements[2]).toContain('ENGINE = MergeTree')
+    expect(statements[2]).toContain('SETTINGS non_replicated_deduplication_window = 10000')
+    expect(statements[3]).toContain('ENGINE = ReplacingMergeTree')
+  })
+
+  it('creates every table ON CLUSTER with the Replicated engines when a cluster is named', () => {
+    const statements = schemaStatements('adpulse', { cluster: 'adpulse_cluster' })
+    for (const statement of statements) expect(statement).toContain("ON CLUSTER 'adpulse_cluster'")
+    expect(statements[0]).toBe("CREATE DATABASE IF NOT EXISTS adpulse ON CLUSTER 'adpulse_cluster'")
+    expect(statements[1]).toContain('ENGINE = ReplicatedReplacingMergeTree ORDER BY version')
+    // Replayed batches stay no-ops: the deduplication window of replicated tables.
+    expect(statements[2]).toContain('ENGINE = ReplicatedMergeTree')
+    expect(statements[2]).toContain('SETTINGS replicated_deduplication_window = 10000')
+    expect(statements[3]).toContain('ENGINE = ReplicatedReplacingMergeTree')
+  })
+})

@@ -1,0 +1,37 @@
+import { Counter, type Registry } from 'prom-client'
+
+/** Where a record was sent to the dead-letter topic. */
+export type DeadLetterStage = 'ingest' | 'processor'
+
+/** Counts records sent to the dead-letter topic; call once a send is acknowledged. */
+export type DeadLetterCount = (reason: string, records?: number) => void
+
+const NAME = 'adpulse_dead_letters_total'
+
+/**
+ * `adpulse_dead_letters_total{stage, reason}`: one counter for every stage, so
+ * "DLQ rate" is one sum. Several stages share one registry in the all-in-one
+ * process, hence get-or-create. `reason` must come from a closed list (the
+ * caller's); `initialReasons` are exported at 0 from the start, so a rate over
+ * them exists before the first dead letter.
+ */
+export function deadLetterCounter(
+  registry: Registry,
+  stage: DeadLetterStage,
+  initialReasons: readonly string[] = [],
+): DeadLetterCount {
+  const existing = registry.getSingleMetric(NAME)
+  const counter =
+    existing instanceof Counter
+      ? (existing as Counter<'stage' | 'reason'>)
+      : new Counter({
+          name: NAME,
+          help: 'Records sent to the dead-letter topic, by stage and reason (a closed list per stage).',
+          labelNames: ['stage', 'reason'],
+          registers: [registry],
+        })
+  for (const reason of initialReasons) counter.inc({ stage, reason }, 0)
+  return (reason, records = 1) => {
+    if (records > 0) counter.inc({ stage, reason }, records)
+  }
+}

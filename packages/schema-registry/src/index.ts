@@ -1,0 +1,2 @@
+export * from './registry-client.ts'
+export * from './schema-catalog.ts'

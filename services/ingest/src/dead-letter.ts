@@ -1,0 +1,61 @@
+import type { OutgoingMessage } from '@adpulse/kafka'
+import type { Rejection } from './prepare-batch.ts'
+
+/** Most bytes of a whole refused body kept on the dead-letter topic (a Kafka record is 1 MB at most). */
+export const MAX_KEPT_BODY_BYTES = 64 * 1024
+
+/**
+ * A rejected event as kept on the dead-letter topic: what came, why, from
+ * whom, when. JSON, keyed by source (README, Topics).
+ */
+export function eventDeadLetter(rejection: Rejection, source: string, receivedAt: number): OutgoingMessage {
+  return letter(source, {
+    reason: 'invalid_event',
+    stage: 'ingest',
+    source,
+    received_at: new Date(receivedAt).toISOString(),
+    index: rejection.index,
+    event_id: rejection.event_id,
+    errors: rejection.errors,
+    input: rejection.input,
+  })
+}
+
+/**
+ * A whole body refused before any event could be read from it (not JSON, not
+ * gzip, not UTF-8): kept too, up to MAX_KEPT_BODY_BYTES, as text when it is
+ * text and as base64 when it is not.
+ */
+export function bodyDeadLetter(
+  reason: 'unparsable_body' | 'undecodable_body',
+  detail: string,
+  body: { text: string } | { bytes: Buffer },
+  source: string,
+  receivedAt: number,
+): OutgoingMessage {
+  const kept =
+    'text' in body
+      ? { input: body.text.slice(0, MAX_KEPT_BODY_BYTES), input_chars: body.text.length }
+      : {
+          input_base64: body.bytes.subarray(0, MAX_KEPT_BODY_BYTES).toString('base64'),
+          input_bytes: body.bytes.length,
+        }
+  return letter(source, {
+    reason,
+    stage: 'ingest',
+    source,
+    received_at: new Date(receivedAt).toISOString(),
+    index: null,
+    event_id: null,
+    errors: [{ field: '', expected: 'a JSON array of events, or NDJSON', got: detail }],
+    ...kept,
+  })
+}
+
+function letter(source: string, record: Record<string, unknown>): OutgoingMessage {
+  return {
+    key: source,
+    value: Buffer.from(JSON.stringify(record)),
+    headers: { 'content-type': 'application/json' },
+  }
+}

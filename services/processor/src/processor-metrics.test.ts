@@ -1,0 +1,83 @@
+import type { IncomingBatch } from '@adpulse/kafka'
+import type { PricedEvent } from '@adpulse/kpi'
+import { Registry } from '@adpulse/observability'
+import { describe, expect, it } from 'vitest'
+import { createProcessorMetrics } from './processor-metrics.ts'
+
+const batch = (partition: number, offsets: number[], highWatermark: number): IncomingBatch => ({
+  topic: 'events',
+  partition,
+  highWatermark: String(highWatermark),
+  messages: offsets.map((offset) => ({
+    offset: String(offset),
+    key: null,
+    value: null,
+    headers: {},
+    timestamp: 0,
+  })),
+})
+
+const event = (occurred_at: number): PricedEvent => ({
+  type: 'impression',
+  occurred_at,
+  channel: 'search',
+  campaign_id: 'c1',
+  cost_micros: 0n,
+  value_micros: 0n,
+})
+
+const gauge = async (registry: Registry, name: string) =>
+  Object.fromEntries(
+    ((await registry.getSingleMetric(name)?.get())?.values ?? []).map((v) => [
+      `${v.labels.topic}/${v.labels.partition}`,
+      v.value,
+    ]),
+  )
+
+describe('createProcessorMetrics', () => {
+  it('reports the lag of a partition when a batch arrives and once it is written', async () => {
+    const registry = new Registry()
+    const metrics = createProcessorMetrics(registry, 50)
+    const b = batch(0, [100, 101, 102], 110)
+    metrics.fetched(b)
+    expect(await gauge(registry, 'adpulse_processor_consumer_lag_messages')).toEqual({ 'events/0': 10 })
+    metrics.written(b, { priced: [], buckets: [], poison: 0 })
+    expect(await gauge(registry, 'adpulse_processor_consumer_lag_messages')).toEqual({ 'events/0': 7 })
+  })
+
+  it('keeps the newest event time written per partition, which late events do not move back', async () => {
+    const registry = new Registry()
+    const metrics = createProcessorMetrics(registry, 50)
+    const t = Date.UTC(2026, 10, 22, 10, 0)
+    metrics.written(batch(1, [0], 1), { priced: [event(t - 5000), event(t)], buckets: [], poison: 0 })
+    metrics.written(batch(1, [1], 2), { priced: [event(t - 3_600_000)], buckets: [], poison: 0 })
+    expect(await gauge(registry, 'adpulse_processor_newest_event_timestamp_seconds')).toEqual({
+      'events/1': t / 1000,
+    })
+  })
+
+  it('drops the series of partitions the group moved to another instance', async () => {
+    const registry = new Registry()
+    const metrics = createProcessorMetrics(registry, 50)
+    for (const p of [0, 1, 2])
+      metrics.written(batch(p, [5], 9), { priced: [event(1e12)], buckets: [], poison: 0 })
+    metrics.assigned([{ topic: 'events', partitions: [1] }])
+    expect(await gauge(registry, 'adpulse_processor_consumer_lag_messages')).toEqual({ 'events/1': 3 })
+    expect(Object.keys(await gauge(registry, 'adpulse_processor_newest_event_timestamp_seconds'))).toEqual([
+      'events/1',
+    ])
+  })
+
+  it('counts records by outcome and poison as dead letters, both exported at 0 from the start', async () => {
+    const registry = new Registry()
+    const metrics = createProcessorMetrics(registry, 50)
+    const text = await registry.metrics()
+    expect(text).toContain('adpulse_processor_events_total{outcome="poison"} 0')
+    expect(text).toContain('adpulse_dead_letters_total{stage="processor",reason="poison_record"} 0')
+    metrics.written(batch(0, [0, 1, 2], 3), { priced: [event(1e12)], buckets: [], poison: 2 })
+    const after = await registry.metrics()
+    expect(after).toContain('adpulse_processor_events_total{outcome="counted"} 1')
+    expect(after).toContain('adpulse_processor_events_total{outcome="poison"} 2')
+    expect(after).toContain('adpulse_dead_letters_total{stage="processor",reason="poison_record"} 2')
+  })
+})

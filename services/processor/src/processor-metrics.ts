@@ -1,0 +1,106 @@
+import type { IncomingBatch, PartitionAssignment } from '@adpulse/kafka'
+import type { MinuteBucket, PricedEvent } from '@adpulse/kpi'
+import { Counter, deadLetterCounter, Gauge, Histogram, type Registry } from '@adpulse/observability'
+import { createChannelMetrics } from './channel-metrics.ts'
+
+/** What the processor tells Prometheus, at the three moments of a batch. */
+export interface ProcessorMetrics {
+  /** A batch arrived: its records and everything after them are not committed yet. */
+  fetched(batch: IncomingBatch): void
+  /** A batch is in ClickHouse (and its poison on the dead-letter topic); its offsets are committed next. */
+  written(batch: IncomingBatch, result: WrittenBatch): void
+  /** The group reassigned partitions: forget the ones this instance no longer reads. */
+  assigned(assignment: PartitionAssignment): void
+  flushTimer(): () => void
+}
+
+export interface WrittenBatch {
+  priced: readonly PricedEvent[]
+  buckets: readonly MinuteBucket[]
+  poison: number
+}
+
+/** Reasons the processor sends a record to the dead-letter topic (as in the record's `reason`). */
+const POISON_REASON = 'poison_record'
+
+export function createProcessorMetrics(registry: Registry, maxChannels: number): ProcessorMetrics {
+  const processed = new Counter({
+    name: 'adpulse_processor_events_total',
+    help: 'Records of the events topic handled, by outcome (counted, poison).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  })
+  for (const outcome of ['counted', 'poison']) processed.inc({ outcome }, 0)
+  const flushSeconds = new Histogram({
+    name: 'adpulse_processor_flush_duration_seconds',
+    help: 'Time to write one batch of minute buckets to ClickHouse.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  })
+  const lag = new Gauge({
+    name: 'adpulse_processor_consumer_lag_messages',
+    help: 'Records of a partition not yet committed by this processor: high watermark minus the next offset to commit.',
+    labelNames: ['topic', 'partition'],
+    registers: [registry],
+  })
+  const newest = new Gauge({
+    name: 'adpulse_processor_newest_event_timestamp_seconds',
+    help: 'Event time (occurred_at) of the newest event written to ClickHouse, per partition, Unix seconds. Freshness is time() minus it.',
+    labelNames: ['topic', 'partition'],
+    registers: [registry],
+  })
+  const deadLetters = deadLetterCounter(registry, 'processor', [POISON_REASON])
+  const channels = createChannelMetrics(registry, maxChannels)
+  /** Newest event time per partition (ms), and the labels of every partition with series. */
+  const newestMs = new Map<string, number>()
+  const partitions = new Map<string, { topic: string; partition: string }>()
+
+  const labelsOf = (topic: string, partition: number) => {
+    const labels = { topic, partition: String(partition) }
+    partitions.set(`${topic}/${partition}`, labels)
+    return labels
+  }
+  const lagAfter = (batch: IncomingBatch, nextOffset: string) =>
+    Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(nextOffset)))
+
+  return {
+    fetched(batch) {
+      const first = batch.messages[0]
+      if (first) lag.set(labelsOf(batch.topic, batch.partition), lagAfter(batch, first.offset))
+    },
+
+    written(batch, { priced, buckets, poison }) {
+      const last = batch.messages[batch.messages.length - 1]
+      if (!last) return
+      const labels = labelsOf(batch.topic, batch.partition)
+      lag.set(labels, lagAfter(batch, (BigInt(last.offset) + 1n).toString()))
+      const key = `${batch.topic}/${batch.partition}`
+      let newestInBatch = newestMs.get(key) ?? Number.NEGATIVE_INFINITY
+      for (const event of priced) newestInBatch = Math.max(newestInBatch, event.occurred_at)
+      if (Number.isFinite(newestInBatch)) {
+        newestMs.set(key, newestInBatch)
+        newest.set(labels, newestInBatch / 1000)
+      }
+      processed.inc({ outcome: 'counted' }, priced.length)
+      processed.inc({ outcome: 'poison' }, poison)
+      deadLetters(POISON_REASON, poison)
+      channels.record(buckets)
+    },
+
+    assigned(assignment) {
+      const kept = new Set(assignment.flatMap(({ topic, partitions: ps }) => ps.map((p) => `${topic}/${p}`)))
+      for (const [key, labels] of partitions) {
+        if (kept.has(key)) continue
+        lag.remove(labels)
+        newest.remove(labels)
+        newestMs.delete(key)
+        partitions.delete(key)
+      }
+    },
+
+    flushTimer() {
+      const started = process.hrtime.bigint()
+      return () => flushSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9)
+    },
+  }
+}
