@@ -29,6 +29,23 @@ const PRICING = {
   },
 }
 const API_KEY = 'e2e-secret-key'
+/** The rules of this test: the defaults' thresholds at 90 % confidence, with evidence minimums this small market meets. */
+const RULES = `
+rules:
+  - name: cut-unprofitable
+    window: 24h
+    action: CUT
+    when: roi < 0
+    exit: roi > 0.2
+    min_evidence: { spend_micros: 9000000, clicks: 5 }
+  - name: scale-profitable
+    window: 24h
+    action: SCALE
+    budget_change_pct: 20
+    when: roi > 1
+    exit: roi < 0.8
+    min_evidence: { spend_micros: 9000000, clicks: 5, conversions: 5 }
+`
 const MIN_SPEND = 9_000_000n
 /** 2^53 + 1: not representable as a double, so it must travel as a string of digits. */
 const HUGE_VALUE = '9007199254740993'
@@ -65,25 +82,34 @@ function fixture(now: number): FixtureEvent[] {
   const repeat = (count: number, event: Omit<FixtureEvent, 'event_id' | 'occurred_at'>) => {
     for (let i = 0; i < count; i++) add(event, i % 2 === 0)
   }
-  // search, CPC: wins (ROI well above 1) → SCALE
-  repeat(2, {
+  // search, CPC: wins with plenty of conversions (ROI 2.1, its 90 % lower bound above 1) → SCALE
+  repeat(15, {
     type: 'conversion',
     channel: 'search',
     campaign_id: 's1',
     action: 'purchase',
-    value_micros: 20_000_000,
+    value_micros: 10_000_000,
   })
-  repeat(6, { type: 'click', channel: 'search', campaign_id: 's1' })
+  repeat(24, { type: 'click', channel: 'search', campaign_id: 's1' })
   repeat(60, { type: 'impression', channel: 'search', campaign_id: 's1' })
-  add({
+  repeat(10, {
     type: 'conversion',
     channel: 'search',
     campaign_id: 's2',
     action: 'purchase',
+    value_micros: 10_000_000,
+  })
+  repeat(16, { type: 'click', channel: 'search', campaign_id: 's2' })
+  repeat(60, { type: 'impression', channel: 'search', campaign_id: 's2' })
+  // rial: no pricing model, so no spend and no decision; a sale past 2^53 micros must stay exact.
+  add({
+    type: 'conversion',
+    channel: 'rial',
+    campaign_id: 'r1',
+    action: 'purchase',
     value_micros: HUGE_VALUE,
   })
-  repeat(6, { type: 'click', channel: 'search', campaign_id: 's2' })
-  repeat(60, { type: 'impression', channel: 'search', campaign_id: 's2' })
+  add({ type: 'conversion', channel: 'rial', campaign_id: 'r1', action: 'purchase', value_micros: 7 })
   // display, CPM: loses → CUT. One click carries an explicit cost, which overrides the model.
   add({
     type: 'conversion',
@@ -222,13 +248,15 @@ describe('pipeline end to end', () => {
     workdir = await mkdtemp(join(tmpdir(), 'adpulse-e2e-'))
     const pricingFile = join(workdir, 'pricing.json')
     await writeFile(pricingFile, JSON.stringify(PRICING))
+    const rulesFile = join(workdir, 'rules.yaml')
+    await writeFile(rulesFile, RULES)
     const config = loadConfig(
       testEnvironment(id, {
         ADPULSE_INGEST_KEYS: `e2e:${API_KEY}`,
         ADPULSE_PRICING_FILE: pricingFile,
         ADPULSE_ALERTER_INTERVAL: '500ms',
-        ADPULSE_ALERTER_WINDOW: '24h',
-        ADPULSE_MIN_SPEND_MICROS: MIN_SPEND.toString(),
+        ADPULSE_RULES_FILE: rulesFile,
+        ADPULSE_PROGRESS_INTERVAL: '200ms',
       }),
     )
     const logger = createLogger('e2e', { level: 'warn' })
@@ -367,8 +395,8 @@ describe('pipeline end to end', () => {
       roas: 2_000_000 / 9_500_000,
       roi: (2_000_000 - 9_500_000) / 9_500_000,
     })
-    // Money past 2^53 stays exact: 2 × 20,000,000 + 9,007,199,254,740,993.
-    expect(answer.rows.find((r) => r.channel === 'search')?.revenue_micros).toBe('9007199294740993')
+    // Money past 2^53 stays exact: 9,007,199,254,740,993 + 7.
+    expect(answer.rows.find((r) => r.channel === 'rial')?.revenue_micros).toBe('9007199254741000')
   })
 
   it('answers per campaign, and the 1 hour window holds only the recent events', async () => {
@@ -406,13 +434,25 @@ describe('pipeline end to end', () => {
       revenue_micros: '2000000',
       conversions: 1,
       budget_change_pct: -100,
+      rule: 'cut-unprofitable',
+      condition: 'roi < 0',
+      exit_condition: 'roi > 0.2',
+      confidence: 0.9,
       cut_below_roi: 0,
-      scale_above_roi: 1,
       min_spend_micros: MIN_SPEND.toString(),
     })
     expect(cut?.signal_id).toMatch(/^[0-9a-f]{32}$/)
+    expect(cut?.scale_above_roi).toBeNaN()
+    // Decided on the bound, not the point: the whole 90 % interval of ROI is below 0.
+    expect(cut?.roi_upper).toBeLessThan(0)
+    const scale = signals.find((s) => s.action === 'SCALE')
+    expect(scale?.roi_lower).toBeGreaterThan(1)
 
-    const listed = (await (await fetch(`${base}/v1/signals`)).json()) as { signals: Signal[] }
+    const listed = (await (await fetch(`${base}/v1/signals`)).json()) as {
+      status: { state: string }
+      signals: Signal[]
+    }
+    expect(listed.status.state).toBe('ok')
     expect(listed.signals.map((s) => s.signal_id).sort()).toEqual(signals.map((s) => s.signal_id).sort())
   })
 })

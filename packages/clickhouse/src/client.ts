@@ -41,3 +41,7 @@ export async function createClickHouse(options: ClickHouseOptions): Promise<Clic
  * Use only for counts that stay below 2^53; money is selected with toString().
  */
 export const toCount = (value: unknown): number => Number(value)
+
+/** Epoch ms as a DateTime64(3, 'UTC') literal: `2026-11-22 10:00:00.000`. */
+export const dateTime64 = (ms: number): string =>
+  new Date(ms).toISOString().replace('T', ' ').replace('Z', '')

@@ -1,4 +1,6 @@
+export * from './alerter-state-store.ts'
 export * from './client.ts'
 export * from './kpi-store.ts'
 export * from './migrations.ts'
+export * from './progress-store.ts'
 export * from './signal-store.ts'

@@ -19,7 +19,7 @@ describe('KpiStore', () => {
       password: inject('clickhousePassword'),
       chdbPath: inject('chdbPath'),
     })
-    expect(await migrate(client, database)).toBe(2)
+    expect(await migrate(client, database)).toBe(6)
     store = new KpiStore(client, database)
   })
 
@@ -38,6 +38,7 @@ describe('KpiStore', () => {
     conversions: 1,
     spend_micros: 5_000_000n,
     revenue_micros: 9_000_000n,
+    revenue_squares: 0,
     ...over,
   })
   const range = { from: minute, to: minute + 60_000 }
@@ -63,6 +64,7 @@ describe('KpiStore', () => {
         conversions: 2,
         spend_micros: 10_000_000n,
         revenue_micros: 18_000_000n,
+        revenue_squares: 0,
       },
     ])
     expect((await store.sums(range, 'campaign')).map((r) => r.campaign_id)).toEqual(['c1', 'c2'])

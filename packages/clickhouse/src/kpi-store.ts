@@ -13,6 +13,8 @@ export interface BucketSource {
 export type KpiGrouping = 'channel' | 'campaign'
 
 export interface KpiSumsRow extends KpiSums {
+  /** Σ value² of the conversions, micros². */
+  revenue_squares: number
   /** Start of the hour or day bucket, epoch ms, when bucketing was asked for. */
   bucket_start?: number
   channel: string
@@ -50,6 +52,7 @@ export class KpiStore {
         conversions: b.conversions,
         spend_micros: b.spend_micros.toString(),
         revenue_micros: b.revenue_micros.toString(),
+        revenue_squares: b.revenue_squares,
         source_topic: source.topic,
         source_partition: source.partition,
         first_offset: source.firstOffset,
@@ -81,7 +84,8 @@ export class KpiStore {
           sum(clicks) AS clicks,
           sum(conversions) AS conversions,
           toString(sum(spend_micros)) AS spend_micros,
-          toString(sum(revenue_micros)) AS revenue_micros
+          toString(sum(revenue_micros)) AS revenue_micros,
+          sum(revenue_squares) AS revenue_squares
         FROM ${this.database}.kpi_minute
         WHERE minute >= toDateTime({from:UInt32}, 'UTC') AND minute < toDateTime({to:UInt32}, 'UTC')
         GROUP BY ${groups}
@@ -103,6 +107,7 @@ export class KpiStore {
       conversions: toCount(row.conversions),
       spend_micros: BigInt(String(row.spend_micros)),
       revenue_micros: BigInt(String(row.revenue_micros)),
+      revenue_squares: Number(row.revenue_squares),
     }))
   }
 }

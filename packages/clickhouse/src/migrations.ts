@@ -84,6 +84,41 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
     created_at DateTime64(3, 'UTC')
   ) ENGINE = ${ddl.engine('ReplacingMergeTree')}
   ORDER BY signal_id`,
+  // 3. Σ value² of the conversions per bucket: what the alerter's revenue interval
+  //    needs (docs/decisions.md). A double: only its square root matters.
+  (db, ddl) => `ALTER TABLE ${db}.kpi_minute${ddl.onCluster}
+    ADD COLUMN IF NOT EXISTS revenue_squares Float64 DEFAULT 0 AFTER revenue_micros`,
+  // 4. How far each partition of the events topic is written to ClickHouse: the
+  //    processor records, per partition, the last time it had committed everything
+  //    the broker held. The alerter decides only on windows that end before then.
+  (db, ddl) => `CREATE TABLE IF NOT EXISTS ${db}.pipeline_progress${ddl.onCluster} (
+    topic LowCardinality(String),
+    partition UInt32,
+    committed_offset Int64,
+    high_watermark Int64,
+    complete_through DateTime64(3, 'UTC'),
+    updated_at DateTime64(3, 'UTC')
+  ) ENGINE = ${ddl.engine('ReplacingMergeTree')}(updated_at)
+  ORDER BY (topic, partition)`,
+  // 5. The alerter's memory per rule and entity (hysteresis state, cooldown, cap),
+  //    so that a restarted or newly elected alerter neither repeats nor forgets.
+  (db, ddl) => `CREATE TABLE IF NOT EXISTS ${db}.alerter_state${ddl.onCluster} (
+    rule String,
+    entity String,
+    active UInt8,
+    last_signal_at Nullable(DateTime64(3, 'UTC')),
+    total_change_pct UInt32,
+    updated_at DateTime64(3, 'UTC')
+  ) ENGINE = ${ddl.engine('ReplacingMergeTree')}(updated_at)
+  ORDER BY (rule, entity)`,
+  // 6. Signal schema v2: the rule's conditions and confidence; ROI thresholds may be
+  //    absent (a rule on another KPI), stored as NULL.
+  (db, ddl) => `ALTER TABLE ${db}.signals${ddl.onCluster}
+    MODIFY COLUMN cut_below_roi Nullable(Float64),
+    MODIFY COLUMN scale_above_roi Nullable(Float64),
+    ADD COLUMN IF NOT EXISTS condition String DEFAULT '',
+    ADD COLUMN IF NOT EXISTS exit_condition String DEFAULT '',
+    ADD COLUMN IF NOT EXISTS confidence Float64 DEFAULT 0`,
 ]
 
 /** The database and the table of applied versions, created before any step. */

@@ -1,6 +1,6 @@
 import type { Signal } from '@adpulse/events'
 import type { ClickHouseClient } from '@clickhouse/client'
-import { toCount } from './client.ts'
+import { dateTime64, toCount } from './client.ts'
 
 /** Keeps published signals for GET /v1/signals. */
 export class SignalStore {
@@ -16,6 +16,8 @@ export class SignalStore {
       format: 'JSONEachRow',
       values: signals.map((s) => ({
         ...s,
+        cut_below_roi: Number.isNaN(s.cut_below_roi) ? null : s.cut_below_roi,
+        scale_above_roi: Number.isNaN(s.scale_above_roi) ? null : s.scale_above_roi,
         window_from: dateTime64(s.window_from),
         window_to: dateTime64(s.window_to),
         created_at: dateTime64(s.created_at),
@@ -34,7 +36,8 @@ export class SignalStore {
           conversions, roi, roi_lower, roi_upper, cut_below_roi, scale_above_roi,
           toString(min_spend_micros) AS min_spend_micros,
           budget_change_pct,
-          toUnixTimestamp64Milli(created_at) AS created_at
+          toUnixTimestamp64Milli(created_at) AS created_at,
+          condition, exit_condition, confidence
         FROM ${this.database}.signals FINAL
         ORDER BY created_at DESC, signal_id
         LIMIT {limit:UInt32}`,
@@ -48,9 +51,8 @@ export class SignalStore {
       window_to: toCount(row.window_to),
       conversions: toCount(row.conversions),
       created_at: toCount(row.created_at),
+      cut_below_roi: row.cut_below_roi === null ? Number.NaN : Number(row.cut_below_roi),
+      scale_above_roi: row.scale_above_roi === null ? Number.NaN : Number(row.scale_above_roi),
     }))
   }
 }
-
-/** Epoch ms as a DateTime64(3, 'UTC') literal: `2026-11-22 10:00:00.000`. */
-const dateTime64 = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')

@@ -17,6 +17,11 @@ export interface KafkaTopics {
   dlq: string
   /** `ADPULSE_TOPIC_SIGNALS`, default `adpulse.signals.v1`: CUT/SCALE signals, Avro, keyed by entity. */
   signals: string
+  /**
+   * `ADPULSE_TOPIC_ALERTER_LEASE`, default `adpulse.alerter.lease.v1`: one partition, no
+   * records; the alerter instance the group assigns it to is the one that publishes.
+   */
+  alerterLease: string
 }
 
 export interface KafkaConfig {
@@ -161,6 +166,11 @@ export interface ProcessorConfig {
    * a sender inventing channels cannot explode the number of series.
    */
   metricsMaxChannels: number
+  /**
+   * `ADPULSE_PROGRESS_INTERVAL`, default 2s: how often the processor records, per
+   * partition, how far the events topic is written to ClickHouse (pipeline_progress).
+   */
+  progressIntervalMs: number
 }
 
 export interface AlerterConfig {
@@ -174,6 +184,24 @@ export interface AlerterConfig {
   scaleAboveRoi: number
   /** `ADPULSE_MIN_SPEND_MICROS`, default 10000000 (10 units): no decision on less evidence. */
   minSpendMicros: bigint
+  /**
+   * `ADPULSE_RULES_FILE`, unset by default: the decision rules (YAML or JSON,
+   * docs/decisions.md). Unset: the default cut and scale rules, built from the
+   * window, thresholds and minimum spend above.
+   */
+  rulesFile: string | undefined
+  /**
+   * `ADPULSE_ALERTER_MAX_STALENESS`, default 2m: when the processor's data is
+   * complete only to longer ago than this, the alerter decides nothing and
+   * reports `stale` instead.
+   */
+  maxStalenessMs: number
+  /** `ADPULSE_ALERTER_GROUP`, default `adpulse-alerter`: alerter instances elect one leader in this group. */
+  groupId: string
+  /** `ADPULSE_SIGNAL_WEBHOOK_URL`, unset by default: also POST each signal there (Slack-compatible JSON). */
+  webhookUrl: string | undefined
+  /** `ADPULSE_ALERTER_DRY_RUN`, default false: evaluate and log, publish nothing. */
+  dryRun: boolean
 }
 
 export interface SchemaRegistryConfig {
@@ -264,6 +292,14 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
     cutBelowRoi: r.number('ADPULSE_CUT_BELOW_ROI', 0),
     scaleAboveRoi: r.number('ADPULSE_SCALE_ABOVE_ROI', 1),
     minSpendMicros: r.micros('ADPULSE_MIN_SPEND_MICROS', 10_000_000n),
+    rulesFile: r.optionalString('ADPULSE_RULES_FILE'),
+    maxStalenessMs: r.durationMs('ADPULSE_ALERTER_MAX_STALENESS', 120_000),
+    groupId: r.string('ADPULSE_ALERTER_GROUP', 'adpulse-alerter'),
+    webhookUrl: r.optionalString('ADPULSE_SIGNAL_WEBHOOK_URL'),
+    dryRun: r.oneOf('ADPULSE_ALERTER_DRY_RUN', ['true', 'false'] as const, 'false') === 'true',
+  }
+  if (alerter.webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(alerter.webhookUrl)) {
+    r.fail(`ADPULSE_SIGNAL_WEBHOOK_URL: expected an http(s) URL, got ${JSON.stringify(alerter.webhookUrl)}`)
   }
   if (alerter.cutBelowRoi >= alerter.scaleAboveRoi) {
     r.fail(
@@ -285,6 +321,7 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
         events: r.string('ADPULSE_TOPIC_EVENTS', 'adpulse.events.v1'),
         dlq: r.string('ADPULSE_TOPIC_DLQ', 'adpulse.events.dlq.v1'),
         signals: r.string('ADPULSE_TOPIC_SIGNALS', 'adpulse.signals.v1'),
+        alerterLease: r.string('ADPULSE_TOPIC_ALERTER_LEASE', 'adpulse.alerter.lease.v1'),
       },
       partitions: r.int('ADPULSE_EVENTS_PARTITIONS', 3, { min: 1, max: 10_000 }),
       replicationFactor: r.int('ADPULSE_REPLICATION_FACTOR', 1, { min: 1, max: 10 }),
@@ -309,6 +346,7 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
       groupId: r.string('ADPULSE_PROCESSOR_GROUP', 'adpulse-processor'),
       pricingFile: r.string('ADPULSE_PRICING_FILE', `${REPO_ROOT}deploy/pricing.json`),
       metricsMaxChannels: r.int('ADPULSE_METRICS_MAX_CHANNELS', 50, { min: 1, max: 1000 }),
+      progressIntervalMs: r.durationMs('ADPULSE_PROGRESS_INTERVAL', 2000),
     },
     alerter,
     reportingCurrency: currency,

@@ -41,6 +41,9 @@ const signal: Signal = {
   min_spend_micros: '1000000',
   budget_change_pct: -100,
   created_at: Date.UTC(2026, 10, 22, 12, 0, 30),
+  condition: 'roi < -0.2',
+  exit_condition: 'roi > 0',
+  confidence: 0.9,
 }
 
 describe('event codec', () => {
@@ -118,7 +121,7 @@ describe('signal codec', () => {
 
   it('round-trips a signal with money strings above 2^64 exactly', () => {
     const frame = codec.encode(signal)
-    expect(frame.readInt32BE(1)).toBe(SCHEMA_IDS.signalV1)
+    expect(frame.readInt32BE(1)).toBe(SCHEMA_IDS.signalV2)
     const decoded = codec.decode(frame)
     expect(decoded).toEqual(signal)
     expect(decoded.spend_micros).toBe('36893488147419103228')
@@ -180,5 +183,17 @@ describe('schema evolution', () => {
   it('refuses a reader schema id it does not know', () => {
     expect(() => new FramedCodec<AdEvent>(13, numberFields, schemas)).toThrow('unknown schema id 13')
     expect(KNOWN_SCHEMAS.get(SCHEMA_IDS.eventV1)).toBe(EVENT_V1)
+  })
+})
+
+describe('signal schema v1 and v2', () => {
+  it('reads a v1 signal with a v2 reader: the new fields take their defaults', () => {
+    const { condition: _c, exit_condition: _e, confidence: _k, ...v1Signal } = signal
+    const v1Writer = new FramedCodec<Omit<Signal, 'condition' | 'exit_condition' | 'confidence'>>(
+      SCHEMA_IDS.signalV1,
+      ['window_from', 'window_to', 'conversions', 'created_at'],
+    )
+    const decoded = createSignalCodec().decode(v1Writer.encode(v1Signal))
+    expect(decoded).toEqual({ ...signal, condition: '', exit_condition: '', confidence: 0 })
   })
 })

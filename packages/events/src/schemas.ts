@@ -65,12 +65,33 @@ export const SIGNAL_V1 = {
 } as const
 
 /** The built-in schema table: id → schema. */
+/**
+ * adpulse.signals.v1 value, version 2: version 1 and the rule's conditions and
+ * confidence, for rules on any KPI (cut_below_roi / scale_above_roi then hold
+ * the ROI thresholds of the rule's condition, NaN when it has none).
+ */
+export const SIGNAL_V2 = {
+  ...SIGNAL_V1,
+  fields: [
+    ...SIGNAL_V1.fields,
+    { name: 'condition', type: 'string', default: '', doc: 'the rule condition that held, e.g. "roi < 0"' },
+    { name: 'exit_condition', type: 'string', default: '', doc: 'the condition that ends the state' },
+    {
+      name: 'confidence',
+      type: 'double',
+      default: 0,
+      doc: 'one-sided confidence of the bounds; 0: point estimates',
+    },
+  ],
+} as const
+
 export const KNOWN_SCHEMAS: ReadonlyMap<number, object> = new Map<number, object>([
   [1, EVENT_V1],
   [101, SIGNAL_V1],
+  [102, SIGNAL_V2],
 ])
 
-export const SCHEMA_IDS = { eventV1: 1, signalV1: 101 } as const
+export const SCHEMA_IDS = { eventV1: 1, signalV1: 101, signalV2: 102 } as const
 
 /** One published version of a topic's value schema. */
 export interface SchemaVersion {
@@ -86,5 +107,8 @@ export interface SchemaVersion {
  */
 export const SCHEMA_HISTORY: Readonly<Record<'events' | 'signals', readonly SchemaVersion[]>> = {
   events: [{ id: SCHEMA_IDS.eventV1, schema: EVENT_V1 }],
-  signals: [{ id: SCHEMA_IDS.signalV1, schema: SIGNAL_V1 }],
+  signals: [
+    { id: SCHEMA_IDS.signalV1, schema: SIGNAL_V1 },
+    { id: SCHEMA_IDS.signalV2, schema: SIGNAL_V2 },
+  ],
 }

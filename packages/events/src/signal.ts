@@ -17,10 +17,18 @@ export interface Signal {
   roi: number | null
   roi_lower: number | null
   roi_upper: number | null
+  /** ROI threshold of a CUT rule's condition; NaN when the rule does not compare ROI with a number. */
   cut_below_roi: number
+  /** ROI threshold of a SCALE rule's condition; NaN when the rule does not compare ROI with a number. */
   scale_above_roi: number
   min_spend_micros: string
   /** Suggested budget change in percent: -100 pauses, +20 raises by a fifth. */
   budget_change_pct: number
   created_at: number
+  /** The rule condition that held (schema v2; '' when read from v1). */
+  condition: string
+  /** The condition that ends the state (schema v2). */
+  exit_condition: string
+  /** One-sided confidence of the bounds the rule decided on (schema v2; 0 from v1). */
+  confidence: number
 }

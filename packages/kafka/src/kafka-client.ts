@@ -70,7 +70,15 @@ export interface KafkaClient {
   ensureTopics(topics: TopicSpec[]): Promise<void>
   /** Resolves when the cluster answers a metadata request within timeoutMs. */
   ping(timeoutMs?: number): Promise<void>
+  /** Per partition of a topic: the broker's high watermark and the group's committed offset (-1: none). */
+  groupProgress(groupId: string, topic: string): Promise<PartitionProgress[]>
   close(): Promise<void>
+}
+
+export interface PartitionProgress {
+  partition: number
+  highWatermark: bigint
+  committedOffset: bigint
 }
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
@@ -208,6 +216,31 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
         throw new KafkaAdapterError('CONNECT_FAILED', 'cluster metadata request failed', true, { cause: err })
       } finally {
         clearTimeout(timer)
+      }
+    },
+
+    async groupProgress(groupId, topic) {
+      await connectAdmin()
+      try {
+        const [ends, [committed]] = await Promise.all([
+          admin.fetchTopicOffsets(topic),
+          admin.fetchOffsets({ groupId, topics: [topic] }),
+        ])
+        const committedBy = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]))
+        return ends.map((end) => ({
+          partition: end.partition,
+          highWatermark: BigInt(end.high),
+          committedOffset: committedBy.get(end.partition) ?? -1n,
+        }))
+      } catch (err) {
+        throw new KafkaAdapterError(
+          'CONNECT_FAILED',
+          `cannot read the progress of ${groupId} on ${topic}`,
+          true,
+          {
+            cause: err,
+          },
+        )
       }
     },
 

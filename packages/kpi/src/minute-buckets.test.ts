@@ -22,6 +22,7 @@ const bucket = (over: Partial<MinuteBucket>): MinuteBucket => ({
   conversions: 0,
   spend_micros: 0n,
   revenue_micros: 0n,
+  revenue_squares: 0,
   ...over,
 })
 
@@ -113,6 +114,8 @@ describe('aggregateMinuteBuckets', () => {
         conversions: 2,
         spend_micros: 7n,
         revenue_micros: 75_000_000n,
+        // only conversions: (5e7)² + (2.5e7)² = 2.5e15 + 6.25e14
+        revenue_squares: 3.125e15,
       }),
     ])
   })

@@ -9,6 +9,8 @@ export interface MinuteBucket {
   conversions: number
   spend_micros: bigint
   revenue_micros: bigint
+  /** Σ value² of the conversions, micros² (a double): the spread of revenue, for confidence intervals. */
+  revenue_squares: number
 }
 
 /** What aggregation needs of an event once it is priced. */
@@ -47,6 +49,7 @@ export function aggregateMinuteBuckets(events: Iterable<PricedEvent>): MinuteBuc
         conversions: 0,
         spend_micros: 0n,
         revenue_micros: 0n,
+        revenue_squares: 0,
       }
       buckets.set(key, bucket)
     }
@@ -55,6 +58,7 @@ export function aggregateMinuteBuckets(events: Iterable<PricedEvent>): MinuteBuc
     else {
       bucket.conversions += 1
       bucket.revenue_micros += event.value_micros
+      bucket.revenue_squares += Number(event.value_micros) ** 2
     }
     bucket.spend_micros += event.cost_micros
   }

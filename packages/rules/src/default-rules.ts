@@ -1,10 +1,16 @@
 /**
  * The rules adpulse runs without a rules file: cut a channel whose ROI is below
- * 0, scale one whose ROI is above 1, each judged on its interval bound at 90 %
+ * 0, scale one whose ROI is above 1 (or the configured thresholds), each judged on its interval bound at 90 %
  * confidence, with minimum evidence, hysteresis and a cooldown.
  */
-export function defaultRulesDocument(windowMs: number, minSpendMicros: bigint): object {
+export function defaultRulesDocument(
+  windowMs: number,
+  minSpendMicros: bigint,
+  thresholds: { cutBelowRoi: number; scaleAboveRoi: number } = { cutBelowRoi: 0, scaleAboveRoi: 1 },
+): object {
   const window = `${Math.round(windowMs / 60_000)}m`
+  const { cutBelowRoi: cut, scaleAboveRoi: scale } = thresholds
+  // Hysteresis: leave each state a fifth of a unit of ROI past where it was entered.
   return {
     rules: [
       {
@@ -13,8 +19,8 @@ export function defaultRulesDocument(windowMs: number, minSpendMicros: bigint): 
         window,
         action: 'CUT',
         budget_change_pct: -100,
-        when: 'roi < 0',
-        exit: 'roi > 0.2',
+        when: `roi < ${cut}`,
+        exit: `roi > ${cut + 0.2}`,
         min_evidence: { spend_micros: minSpendMicros.toString(), clicks: 50 },
         confidence: 0.9,
         cooldown: '1h',
@@ -26,8 +32,8 @@ export function defaultRulesDocument(windowMs: number, minSpendMicros: bigint): 
         action: 'SCALE',
         budget_change_pct: 20,
         max_total_change_pct: 100,
-        when: 'roi > 1',
-        exit: 'roi < 0.8',
+        when: `roi > ${scale}`,
+        exit: `roi < ${scale - 0.2}`,
         min_evidence: { spend_micros: minSpendMicros.toString(), clicks: 50, conversions: 5 },
         confidence: 0.9,
         cooldown: '1h',

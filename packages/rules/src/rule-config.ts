@@ -24,6 +24,9 @@ export interface Rule {
   when: Condition
   /** Leave the state when this holds on point estimates; a different threshold than `when` (hysteresis). */
   exit: Condition
+  /** The conditions as written, carried by signals. */
+  whenText: string
+  exitText: string
   minEvidence: { spendMicros: bigint; clicks: number; conversions: number }
   /** One-sided confidence of the interval bounds, e.g. 0.9. */
   confidence: number
@@ -173,6 +176,8 @@ function parseRule(raw: unknown, index: number, errors: string[]): Rule | undefi
     maxTotalChangePct: maxTotal as number,
     when: when as Condition,
     exit: exit as Condition,
+    whenText: (raw.when as string).trim(),
+    exitText: (raw.exit as string).trim(),
     minEvidence: {
       spendMicros: spendMicros as bigint,
       clicks: clicks as number,

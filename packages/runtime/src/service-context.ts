@@ -1,4 +1,12 @@
-import { type ClickHouseClient, createClickHouse, KpiStore, migrate, SignalStore } from '@adpulse/clickhouse'
+import {
+  AlerterStateStore,
+  type ClickHouseClient,
+  createClickHouse,
+  KpiStore,
+  migrate,
+  ProgressStore,
+  SignalStore,
+} from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
 import type { ReadinessCheck } from '@adpulse/http'
 import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
@@ -29,6 +37,8 @@ export interface ClickHouseStores {
   client: ClickHouseClient
   kpis: KpiStore
   signals: SignalStore
+  progress: ProgressStore
+  alerterState: AlerterStateStore
 }
 
 /** A part of a process that has to be stopped on shutdown. */
@@ -57,9 +67,11 @@ export async function openInfrastructure(
 ): Promise<Infrastructure> {
   const kafka = createKafkaClient({ brokers, clientId: config.kafka.clientId, logger })
   const { topics, partitions, replicationFactor } = config.kafka
-  await kafka.ensureTopics(
-    [topics.events, topics.dlq, topics.signals].map((topic) => ({ topic, partitions, replicationFactor })),
-  )
+  await kafka.ensureTopics([
+    ...[topics.events, topics.dlq, topics.signals].map((topic) => ({ topic, partitions, replicationFactor })),
+    // One partition: whoever holds it leads (services/alerter/src/leader-lease.ts).
+    { topic: topics.alerterLease, partitions: 1, replicationFactor },
+  ])
   const producer = await kafka.createProducer(config.kafka.producer)
   const schemas = config.schemaRegistry.url
     ? await registryCatalog(createSchemaRegistryClient({ url: config.schemaRegistry.url }), {
@@ -91,6 +103,8 @@ export async function openInfrastructure(
       client,
       kpis: new KpiStore(client, config.clickhouse.database),
       signals: new SignalStore(client, config.clickhouse.database),
+      progress: new ProgressStore(client, config.clickhouse.database),
+      alerterState: new AlerterStateStore(client, config.clickhouse.database),
     }
     readiness.push({
       name: 'clickhouse',

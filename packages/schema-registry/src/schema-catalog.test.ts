@@ -80,7 +80,7 @@ describe('schema catalog', () => {
   it('without a registry, writes with the built-in ids', async () => {
     const catalog = builtInCatalog()
     expect(catalog.events.writerId).toBe(1)
-    expect(catalog.signals.writerId).toBe(101)
+    expect(catalog.signals.writerId).toBe(102)
     expect(await catalog.resolve(1)).toBe(true)
     expect(await catalog.resolve(999)).toBe(false)
   })
@@ -91,11 +91,12 @@ describe('schema catalog', () => {
     expect(registry.subjects).toEqual(
       new Map([
         [subjects.events, [700]],
-        [subjects.signals, [701]],
+        [subjects.signals, [701, 702]],
       ]),
     )
     expect(catalog.events.table.get(700)).toBe(SCHEMA_HISTORY.events[0]?.schema)
     expect(catalog.signals.table.get(701)).toBe(SIGNAL_V1)
+    expect(catalog.signals.writerId).toBe(702)
     const codec = createEventCodec(catalog.events)
     const frame = codec.encode(event)
     expect(schemaIdOf(frame)).toBe(700)
@@ -113,8 +114,9 @@ describe('schema catalog', () => {
       ],
       signals: SCHEMA_HISTORY.signals,
     })
-    // The v2 process registered v2 after v1: the subject holds both versions.
-    expect(registry.subjects.get(subjects.events)).toEqual([900, 902])
+    // The v2 process registered v2 after v1: the subject holds both versions
+    // (901 and 902 went to the two versions of the signals schema).
+    expect(registry.subjects.get(subjects.events)).toEqual([900, 903])
     const v1Writer = createEventCodec(v1Process.events)
     const v2Writer = new FramedCodec<AdEvent & { placement: string | null }>(
       v2Process.events.writerId,
@@ -138,13 +140,13 @@ describe('schema catalog', () => {
     expect(v2Reader.decode(v1Frame)).toEqual({ ...event, placement: 'unknown' })
 
     const v2Frame = v2Writer.encode({ ...event, placement: 'in-stream' })
-    expect(schemaIdOf(v2Frame)).toBe(902)
-    expect(await v1Process.resolve(902)).toBe(true)
+    expect(schemaIdOf(v2Frame)).toBe(903)
+    expect(await v1Process.resolve(903)).toBe(true)
     const decoded = createEventCodec(v1Process.events).decode(v2Frame)
     expect(decoded).toEqual(event)
     expect(registry.requests.filter((r) => r.startsWith('GET'))).toEqual([
       'GET /schemas/ids/900',
-      'GET /schemas/ids/902',
+      'GET /schemas/ids/903',
     ])
   })
 })

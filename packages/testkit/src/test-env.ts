@@ -19,6 +19,8 @@ export function testEnvironment(id: string, overrides: Record<string, string> = 
     ADPULSE_TOPIC_EVENTS: `${id}.events`,
     ADPULSE_TOPIC_DLQ: `${id}.events.dlq`,
     ADPULSE_TOPIC_SIGNALS: `${id}.signals`,
+    ADPULSE_TOPIC_ALERTER_LEASE: `${id}.alerter.lease`,
+    ADPULSE_ALERTER_GROUP: `${id}-alerter`,
     ADPULSE_PROCESSOR_GROUP: `${id}-processor`,
     ADPULSE_HOST: '127.0.0.1',
     ADPULSE_PORT: '0',

@@ -1,103 +1,166 @@
-import type { KpiStore, SignalStore } from '@adpulse/clickhouse'
+import type { AlerterStateStore, KpiStore, ProgressStore, SignalStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
-import { createSignalCodec, type SignalAction } from '@adpulse/events'
+import { createSignalCodec, type Signal } from '@adpulse/events'
 import type { Producer } from '@adpulse/kafka'
 import { rollingRange } from '@adpulse/kpi'
-import type { Logger } from '@adpulse/observability'
-import { Counter, Gauge, Histogram, type Registry } from '@adpulse/observability'
-import type { RoiRule } from '@adpulse/rules'
+import type { Logger, Registry } from '@adpulse/observability'
+import type { Rule, RuleState } from '@adpulse/rules'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
-import { entityKey, evaluateChannels, type SignalState } from './evaluate.ts'
+import { createAlerterMetrics } from './alerter-metrics.ts'
+import { entityKey, evaluateRules, stateKey, type WindowSums } from './evaluate.ts'
+import { deliverWebhook } from './webhook.ts'
 
 export interface AlerterDeps {
   config: Pick<AdpulseConfig, 'kafka' | 'alerter'>
+  rules: readonly Rule[]
   /** The schema signals are written with: the built-in table's, or the schema registry's id. */
   schemas: Pick<SchemaCatalog, 'signals'>
-  kpis: KpiStore
-  signals: SignalStore
+  kpis: Pick<KpiStore, 'sums'>
+  signals: Pick<SignalStore, 'insert'>
+  progress: Pick<ProgressStore, 'completeThrough'>
+  states: Pick<AlerterStateStore, 'load' | 'save'>
   producer: Producer
+  /** Whether this instance publishes now (the leader lease); always true when alone. */
+  isLeader: () => boolean
   logger: Logger
   registry: Registry
   now?: () => number
 }
 
+/** What GET /v1/signals says about the alerter. */
+export interface AlerterStatus {
+  /** ok: deciding; stale: data not complete enough to decide; standby: another instance leads; starting. */
+  state: 'starting' | 'ok' | 'stale' | 'standby' | 'error'
+  /** Every event accepted before this instant is in ClickHouse (RFC 3339), as last seen. */
+  data_complete_through: string | null
+  evaluated_at: string | null
+  dry_run: boolean
+}
+
 export interface RunningAlerter {
-  /** One evaluation now (also what the interval runs). */
-  evaluate(): Promise<number>
+  /** One evaluation now (also what the interval runs); the signals it published. */
+  evaluate(): Promise<Signal[]>
+  status(): AlerterStatus
+  /** After a change of leader: read the states again before the next decision. */
+  reloadStates(): void
   stop(): Promise<void>
 }
 
 /**
- * Every interval: ROI per channel over the rolling window → signals on the
- * signals topic (acknowledged first), then kept in ClickHouse for /v1/signals.
- * The last action per entity is rebuilt from stored signals at start, so a
- * restart does not repeat a signal.
+ * Every interval, on the leader: the rules over rolling windows that end where
+ * the processor's data is complete → signals on the signals topic (acknowledged
+ * first), then kept in ClickHouse for /v1/signals, then the rule states saved.
+ * No decision when the data is older than ADPULSE_ALERTER_MAX_STALENESS.
  */
 export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
-  const { config } = deps
+  const { config, rules } = deps
   const now = deps.now ?? Date.now
   const log = deps.logger.child({ component: 'alerter' })
   const codec = createSignalCodec(deps.schemas.signals)
-  const rule: RoiRule = {
-    name: 'roi-threshold',
-    cutBelowRoi: config.alerter.cutBelowRoi,
-    scaleAboveRoi: config.alerter.scaleAboveRoi,
-    minSpendMicros: config.alerter.minSpendMicros,
-    scaleBudgetPct: 20,
-  }
-  const evaluations = new Counter({
-    name: 'adpulse_alerter_evaluations_total',
-    help: 'Rule evaluations, by result (ok, error).',
-    labelNames: ['result'],
-    registers: [deps.registry],
-  })
-  const published = new Counter({
-    name: 'adpulse_alerter_signals_total',
-    help: 'Signals published, by action.',
-    labelNames: ['action'],
-    registers: [deps.registry],
-  })
-  const evaluationSeconds = new Histogram({
-    name: 'adpulse_alerter_evaluation_duration_seconds',
-    help: 'Time of one evaluation: query, rules, publish.',
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [deps.registry],
-  })
-  const lastSuccess = new Gauge({
-    name: 'adpulse_alerter_last_success_timestamp_seconds',
-    help: 'When the last evaluation succeeded, Unix seconds; time() minus it says how stale the signals are.',
-    registers: [deps.registry],
-  })
-  // Known label values start at 0, so rates and "no success lately" work before the first event.
-  for (const result of ['ok', 'error']) evaluations.inc({ result }, 0)
-  for (const action of ['CUT', 'SCALE'] satisfies SignalAction[]) published.inc({ action }, 0)
+  const metrics = createAlerterMetrics(deps.registry)
+  const windowsMs = [...new Set(rules.map((r) => r.windowMs))]
+  const needsChannels = rules.some((r) => r.scope !== 'campaign')
+  const needsCampaigns = rules.some((r) => r.scope !== 'channel')
+  const webhooks = new Set<Promise<unknown>>()
 
-  const state: SignalState = new Map()
-  // Oldest first, so the newest action of each entity wins.
-  for (const signal of (await deps.signals.recent(10_000)).reverse()) {
-    state.set(entityKey(signal.channel, signal.campaign_id), signal.action)
+  let states: Map<string, RuleState> | undefined
+  let status: AlerterStatus = {
+    state: 'starting',
+    data_complete_through: null,
+    evaluated_at: null,
+    dry_run: config.alerter.dryRun,
   }
-
-  const evaluate = async (): Promise<number> => {
-    const started = process.hrtime.bigint()
-    const range = rollingRange(config.alerter.windowMs, now())
-    const rows = await deps.kpis.sums(range, 'channel')
-    const signals = evaluateChannels(rows, rule, range, state, now())
-    await deps.producer.send(
-      config.kafka.topics.signals,
-      signals.map((s) => ({ key: entityKey(s.channel, s.campaign_id), value: codec.encode(s) })),
-    )
-    await deps.signals.insert(signals)
-    for (const s of signals) {
-      state.set(entityKey(s.channel, s.campaign_id), s.action)
-      published.inc({ action: s.action })
-      log.info(
-        { signal_id: s.signal_id, action: s.action, channel: s.channel, roi: s.roi },
-        'signal published',
-      )
+  const loadStates = async () => {
+    const loaded = new Map<string, RuleState>()
+    for (const s of await deps.states.load()) {
+      loaded.set(stateKey(s.rule, s.entity), {
+        active: s.active,
+        lastSignalAt: s.lastSignalAt,
+        totalChangePct: s.totalChangePct,
+      })
     }
-    evaluationSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9)
-    return signals.length
+    return loaded
+  }
+
+  const evaluate = async (): Promise<Signal[]> => {
+    const leader = deps.isLeader()
+    metrics.leader.set(leader ? 1 : 0)
+    if (!leader) {
+      status = { ...status, state: 'standby' }
+      return []
+    }
+    const started = process.hrtime.bigint()
+    const at = now()
+    states ??= await loadStates()
+    const complete = await deps.progress.completeThrough(config.kafka.topics.events)
+    if (complete !== null) metrics.dataLag.set(complete / 1000)
+    status = {
+      ...status,
+      data_complete_through: complete === null ? null : new Date(complete).toISOString(),
+      evaluated_at: new Date(at).toISOString(),
+    }
+    if (complete === null || at - complete > config.alerter.maxStalenessMs) {
+      status = { ...status, state: 'stale' }
+      metrics.evaluations.inc({ result: 'stale' })
+      log.warn({ data_complete_through: status.data_complete_through }, 'data not complete: no decision')
+      return []
+    }
+
+    const windows = new Map<number, WindowSums>()
+    for (const windowMs of windowsMs) {
+      // The window ends with the minute through which the data is complete.
+      const range = rollingRange(windowMs, complete)
+      windows.set(windowMs, {
+        range,
+        channels: needsChannels ? await deps.kpis.sums(range, 'channel') : [],
+        campaigns: needsCampaigns ? await deps.kpis.sums(range, 'campaign') : [],
+      })
+    }
+    const result = evaluateRules(rules, windows, states, at)
+    if (config.alerter.dryRun) {
+      for (const s of result.signals) log.info({ signal: printable(s) }, 'dry run: would publish')
+    } else {
+      await deps.producer.send(
+        config.kafka.topics.signals,
+        result.signals.map((s) => ({ key: entityKey(s.channel, s.campaign_id), value: codec.encode(s) })),
+      )
+      await deps.signals.insert(result.signals)
+      await deps.states.save(
+        [...result.changed].map(([key, state]) => {
+          const [rule = '', entity = ''] = key.split('\u0000')
+          return { rule, entity, ...state }
+        }),
+        at,
+      )
+      for (const s of result.signals) {
+        metrics.published.inc({ action: s.action })
+        log.info(
+          {
+            signal_id: s.signal_id,
+            action: s.action,
+            entity: entityKey(s.channel, s.campaign_id),
+            rule: s.rule,
+            roi: s.roi,
+          },
+          'signal published',
+        )
+        if (config.alerter.webhookUrl !== undefined) {
+          const delivery = deliverWebhook(s, {
+            url: config.alerter.webhookUrl,
+            logger: log,
+            onResult: (ok) => metrics.webhooks.inc({ result: ok ? 'ok' : 'failed' }),
+          }).finally(() => webhooks.delete(delivery))
+          webhooks.add(delivery)
+        }
+      }
+    }
+    for (const [key, state] of result.changed) states.set(key, state)
+    metrics.entities.set(result.judged)
+    metrics.evaluations.inc({ result: 'ok' })
+    metrics.lastSuccess.set(at / 1000)
+    metrics.evaluationSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9)
+    status = { ...status, state: 'ok' }
+    return result.signals
   }
 
   let stopped = false
@@ -108,12 +171,9 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
     if (stopped) return
     timer = setTimeout(() => {
       inFlight = evaluate()
-        .then(() => {
-          evaluations.inc({ result: 'ok' })
-          lastSuccess.set(now() / 1000)
-        })
         .catch((err: unknown) => {
-          evaluations.inc({ result: 'error' })
+          metrics.evaluations.inc({ result: 'error' })
+          status = { ...status, state: 'error' }
           log.error({ err }, 'evaluation failed; retrying at the next interval')
         })
         .finally(schedule)
@@ -123,10 +183,17 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
 
   return {
     evaluate,
+    status: () => status,
+    reloadStates() {
+      states = undefined
+    },
     async stop() {
       stopped = true
       clearTimeout(timer)
       await inFlight
+      await Promise.allSettled([...webhooks])
     },
   }
 }
+
+const printable = (s: Signal) => JSON.parse(JSON.stringify(s, (_k, v) => (Number.isNaN(v) ? null : v)))

@@ -1,171 +1,133 @@
 import type { KpiSumsRow } from '@adpulse/clickhouse'
-import type { SignalAction } from '@adpulse/events'
-import type { TimeRange } from '@adpulse/kpi'
-import type { RoiRule } from '@adpulse/rules'
+import { parseRules, type Rule, type RuleState } from '@adpulse/rules'
 import { describe, expect, it } from 'vitest'
-import { entityKey, evaluateChannels, signalId } from './evaluate.ts'
+import { entityKey, evaluateRules, roiThreshold, signalId, stateKey, type WindowSums } from './evaluate.ts'
 
+const HOUR = 3_600_000
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 30)
-const RANGE: TimeRange = { from: Date.UTC(2026, 10, 22, 11, 1), to: Date.UTC(2026, 10, 22, 12, 1) }
+const RANGE = { from: Date.UTC(2026, 10, 22, 11, 1), to: Date.UTC(2026, 10, 22, 12, 1) }
+const UNIT = 1_000_000
 
-const rule: RoiRule = {
-  name: 'roi-1h',
-  cutBelowRoi: -0.2,
-  scaleAboveRoi: 0.5,
-  minSpendMicros: 1_000_000n,
-  scaleBudgetPct: 20,
+const rulesOf = (...rules: object[]): Rule[] => {
+  const result = parseRules({ rules })
+  if (!result.ok) throw new Error(result.errors.join('\n'))
+  return result.rules
 }
+const cut = { name: 'cut', action: 'CUT', when: 'roi < 0', exit: 'roi > 0.2', min_evidence: { clicks: 10 } }
+const scale = { name: 'scale', action: 'SCALE', when: 'roi > 1', exit: 'roi < 0.8', budget_change_pct: 25 }
 
-const row = (channel: string, spend: bigint, revenue: bigint, conversions = 3): KpiSumsRow => ({
+/** n conversions of `value` units against `spend` units. */
+const row = (channel: string, spend: number, n: number, value: number, campaign?: string): KpiSumsRow => ({
   channel,
+  ...(campaign === undefined ? {} : { campaign_id: campaign }),
   impressions: 10_000,
   clicks: 200,
-  conversions,
-  spend_micros: spend,
-  revenue_micros: revenue,
+  conversions: n,
+  spend_micros: BigInt(spend * UNIT),
+  revenue_micros: BigInt(n * value * UNIT),
+  revenue_squares: n * (value * UNIT) ** 2,
 })
+const loser = row('display', 1000, 100, 5) // ROI −0.5, tight interval
+const winner = row('search', 1000, 100, 30) // ROI 2, tight interval
+const noisy = row('social', 100, 2, 40) // ROI −0.2 on 2 conversions: nothing certain
+const windowOf = (channels: KpiSumsRow[], campaigns: KpiSumsRow[] = []): Map<number, WindowSums> =>
+  new Map([[HOUR, { range: RANGE, channels, campaigns }]])
 
-const losing = row('social', 10_000_000n, 2_500_000n, 4) // ROI −0.75 → CUT
-const earning = row('search', 10_000_000n, 30_000_000n, 9) // ROI 2 → SCALE
-const steady = row('email', 10_000_000n, 11_000_000n) // ROI 0.1 → nothing
-const tiny = row('display', 999_999n, 0n) // below min spend → nothing
-const none = row('crm', 0n, 5_000_000n) // no spend → nothing
-
-const state = (entries: [string, SignalAction][] = []) => new Map<string, SignalAction>(entries)
-
-describe('entityKey', () => {
-  it('is the channel, or channel/campaign_id', () => {
-    expect(entityKey('search', null)).toBe('search')
-    expect(entityKey('search', 'camp-1')).toBe('search/camp-1')
-  })
-})
-
-describe('evaluateChannels', () => {
-  it('signals CUT and SCALE for channels with a decision, nothing for the others', () => {
-    const signals = evaluateChannels([losing, earning, steady, tiny, none], rule, RANGE, state(), NOW)
-    expect(signals.map((s) => [s.channel, s.action])).toEqual([
-      ['social', 'CUT'],
-      ['search', 'SCALE'],
+describe('evaluateRules', () => {
+  it('cuts the clear loser, scales the clear winner, leaves the noisy one alone', () => {
+    const result = evaluateRules(rulesOf(cut, scale), windowOf([loser, winner, noisy]), new Map(), NOW)
+    expect(result.signals.map((s) => [s.rule, s.channel, s.action, s.budget_change_pct])).toEqual([
+      ['cut', 'display', 'CUT', -100],
+      ['scale', 'search', 'SCALE', 25],
+    ])
+    expect(result.judged).toBe(6)
+    expect([...result.changed.keys()].sort()).toEqual([
+      stateKey('cut', 'display'),
+      stateKey('scale', 'search'),
     ])
   })
 
-  it('fills every field of a CUT signal', () => {
-    const [cut] = evaluateChannels([losing], rule, RANGE, state(), NOW)
-    expect(cut).toEqual({
-      signal_id: signalId('roi-1h', 'social', 'CUT', RANGE),
+  it('fills a signal with its evidence, the rule and its thresholds', () => {
+    const [signal] = evaluateRules(rulesOf(cut), windowOf([loser]), new Map(), NOW).signals
+    expect(signal).toMatchObject({
+      signal_id: signalId('cut', 'display', 'CUT', RANGE),
       action: 'CUT',
       scope: 'channel',
-      channel: 'social',
+      channel: 'display',
       campaign_id: null,
-      rule: 'roi-1h',
-      window_from: Date.UTC(2026, 10, 22, 11, 1),
-      window_to: Date.UTC(2026, 10, 22, 12, 1),
-      spend_micros: '10000000',
-      revenue_micros: '2500000',
-      conversions: 4,
-      roi: -0.75,
-      roi_lower: null,
-      roi_upper: null,
-      cut_below_roi: -0.2,
-      scale_above_roi: 0.5,
-      min_spend_micros: '1000000',
+      rule: 'cut',
+      window_from: RANGE.from,
+      window_to: RANGE.to,
+      spend_micros: '1000000000',
+      revenue_micros: '500000000',
+      conversions: 100,
+      roi: -0.5,
+      cut_below_roi: 0,
+      min_spend_micros: '0',
       budget_change_pct: -100,
       created_at: NOW,
+      condition: 'roi < 0',
+      exit_condition: 'roi > 0.2',
+      confidence: 0.9,
     })
-    expect(cut?.signal_id).toMatch(/^[0-9a-f]{32}$/)
+    expect(signal?.roi_upper).toBeLessThan(0)
+    expect(signal?.roi_lower).toBeLessThan(signal?.roi ?? 0)
+    expect(Number.isNaN(signal?.scale_above_roi)).toBe(true)
   })
 
-  it('fills the budget change of a SCALE signal from the rule', () => {
-    const [scale] = evaluateChannels([earning], rule, RANGE, state(), NOW)
-    expect(scale?.action).toBe('SCALE')
-    expect(scale?.budget_change_pct).toBe(20)
-    expect(scale?.roi).toBe(2)
-    expect(scale?.conversions).toBe(9)
-    expect(scale?.spend_micros).toBe('10000000')
-    expect(scale?.revenue_micros).toBe('30000000')
-  })
-
-  it('gives money beyond 2^64 as exact strings', () => {
-    const big = row('social', 36_893_488_147_419_103_228n, 9_223_372_036_854_775_807n)
-    const [cut] = evaluateChannels([big], rule, RANGE, state(), NOW)
-    expect(cut?.spend_micros).toBe('36893488147419103228')
-    expect(cut?.revenue_micros).toBe('9223372036854775807')
-    expect(cut?.roi).toBe(-0.75)
-  })
-
-  it('signals only entities whose action changed since the last one', () => {
-    const signals = evaluateChannels(
-      [losing, earning, steady],
-      rule,
-      RANGE,
-      state([
-        ['social', 'CUT'], // unchanged: no signal
-        ['search', 'CUT'], // CUT → SCALE: signal
-        ['email', 'SCALE'], // now within thresholds: no signal
-      ]),
+  it('does not repeat a signal of an entity already in the state', () => {
+    const active: RuleState = { active: true, lastSignalAt: NOW - 10 * 60_000, totalChangePct: 100 }
+    const result = evaluateRules(
+      rulesOf(cut),
+      windowOf([loser]),
+      new Map([[stateKey('cut', 'display'), active]]),
       NOW,
     )
-    expect(signals.map((s) => [s.channel, s.action])).toEqual([['search', 'SCALE']])
+    expect(result.signals).toEqual([])
   })
 
-  it('does not signal a channel whose last action was the same', () => {
-    expect(evaluateChannels([earning], rule, RANGE, state([['search', 'SCALE']]), NOW)).toEqual([])
+  it('judges campaigns with a campaign scope, and honours filters', () => {
+    const campaigns = [row('display', 1000, 100, 5, 'd1'), row('search', 1000, 100, 5, 's1')]
+    const rules = rulesOf({ ...cut, scope: 'campaign', filter: { channels: ['search'] } })
+    const [signal] = evaluateRules(rules, windowOf([loser], campaigns), new Map(), NOW).signals
+    expect(signal).toMatchObject({ scope: 'campaign', channel: 'search', campaign_id: 's1' })
+    expect(entityKey('search', 's1')).toBe('search/s1')
   })
 
-  it('matches the state by channel key, not by a campaign key of the channel', () => {
-    const signals = evaluateChannels([losing], rule, RANGE, state([['social/camp-1', 'CUT']]), NOW)
-    expect(signals.map((s) => s.channel)).toEqual(['social'])
+  it('skips rules whose window was not queried', () => {
+    const rules = rulesOf({ ...cut, window: '24h' })
+    expect(evaluateRules(rules, windowOf([loser]), new Map(), NOW).signals).toEqual([])
   })
 
-  it('does not modify the state', () => {
-    const before = state([['search', 'CUT']])
-    evaluateChannels([losing, earning], rule, RANGE, before, NOW)
-    expect([...before]).toEqual([['search', 'CUT']])
-  })
-
-  it('returns nothing for no rows', () => {
-    expect(evaluateChannels([], rule, RANGE, state(), NOW)).toEqual([])
+  it('assumes the mean conversion value of the window for an entity without conversions', () => {
+    // display spent 100 units with no conversion; the others convert at 10 units each:
+    // the 90 % upper bound of display's revenue is 10 × 2.28 units, ROI at most −0.77
+    const spender = { ...row('display', 100, 0, 0) }
+    const others = row('search', 100, 50, 10)
+    const result = evaluateRules(rulesOf(cut), windowOf([spender, others]), new Map(), NOW)
+    expect(result.signals.map((s) => s.channel)).toEqual(['display'])
   })
 })
 
-describe('signal ids', () => {
-  it('are the same for the same decision on the same window, whenever evaluated', () => {
-    const first = evaluateChannels([losing], rule, RANGE, state(), NOW)
-    const again = evaluateChannels(
-      [{ ...losing, revenue_micros: 1_000_000n }],
-      rule,
-      RANGE,
-      state(),
-      NOW + 60_000,
+describe('signalId', () => {
+  it('is deterministic and differs by window', () => {
+    expect(signalId('cut', 'display', 'CUT', RANGE)).toBe(signalId('cut', 'display', 'CUT', RANGE))
+    expect(signalId('cut', 'display', 'CUT', RANGE)).toMatch(/^[0-9a-f]{32}$/)
+    expect(signalId('cut', 'display', 'CUT', { from: RANGE.from + 60_000, to: RANGE.to + 60_000 })).not.toBe(
+      signalId('cut', 'display', 'CUT', RANGE),
     )
-    expect(first[0]?.signal_id).toBe(again[0]?.signal_id)
-    expect(signalId('roi-1h', 'social', 'CUT', { ...RANGE })).toBe(signalId('roi-1h', 'social', 'CUT', RANGE))
   })
+})
 
-  it('differ by window, entity, action and rule', () => {
-    const id = signalId('roi-1h', 'social', 'CUT', RANGE)
-    const ids = [
-      id,
-      signalId('roi-1h', 'social', 'CUT', { from: RANGE.from + 60_000, to: RANGE.to + 60_000 }),
-      signalId('roi-1h', 'social', 'CUT', { from: RANGE.from, to: RANGE.to + 60_000 }),
-      signalId('roi-1h', 'search', 'CUT', RANGE),
-      signalId('roi-1h', 'social/camp-1', 'CUT', RANGE),
-      signalId('roi-1h', 'social', 'SCALE', RANGE),
-      signalId('roi-24h', 'social', 'CUT', RANGE),
-    ]
-    expect(new Set(ids).size).toBe(ids.length)
-    const moved = evaluateChannels(
-      [losing],
-      rule,
-      { from: RANGE.from + 60_000, to: RANGE.to + 60_000 },
-      state(),
-      NOW,
+describe('roiThreshold', () => {
+  it('finds the number ROI is compared with', () => {
+    const [a, b, c] = rulesOf(
+      { ...cut, when: 'clicks > 5 and 2 * roi < -0.5' },
+      { ...scale, when: 'roi > 1.5', filter: { channels: ['y'] } },
+      { ...cut, name: 'c2', when: 'cpa_micros > 100', filter: { channels: ['x'] } },
     )
-    expect(moved[0]?.signal_id).not.toBe(id)
-  })
-
-  it('are a fixed hash of the decision', () => {
-    // sha256("roi-1h\0social\0CUT\01795345260000\01795348860000"), first 32 hex digits
-    expect(signalId('roi-1h', 'social', 'CUT', RANGE)).toBe('7333bd4ac1b93ae412b15e30cc4c569e')
+    expect(roiThreshold(a?.when ?? { kind: 'and', terms: [] })).toBe(-0.25)
+    expect(roiThreshold(b?.when ?? { kind: 'and', terms: [] })).toBe(1.5)
+    expect(roiThreshold(c?.when ?? { kind: 'and', terms: [] })).toBeNaN()
   })
 })

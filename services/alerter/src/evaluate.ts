@@ -2,59 +2,148 @@ import { createHash } from 'node:crypto'
 import type { KpiSumsRow } from '@adpulse/clickhouse'
 import type { Signal, SignalAction } from '@adpulse/events'
 import type { TimeRange } from '@adpulse/kpi'
-import { decideRoi, type RoiRule } from '@adpulse/rules'
-
-/** The last action published per entity key; a signal fires only when it changes. */
-export type SignalState = Map<string, SignalAction>
+import {
+  type Condition,
+  evaluateRule,
+  INITIAL_RULE_STATE,
+  type Rule,
+  type RuleOutcome,
+  type RuleState,
+} from '@adpulse/rules'
 
 /** Key of an entity, as on the signals topic: `channel` or `channel/campaign_id`. */
 export const entityKey = (channel: string, campaignId: string | null): string =>
   campaignId === null ? channel : `${channel}/${campaignId}`
 
-/**
- * Evaluates the ROI rule for every channel over one window and returns the
- * signals to publish: those whose action differs from the entity's last one.
- * The signal id hashes rule, entity, action and window, so the same decision on
- * the same window always has the same id.
- */
-export function evaluateChannels(
-  rows: KpiSumsRow[],
-  rule: RoiRule,
-  range: TimeRange,
-  state: ReadonlyMap<string, SignalAction>,
-  now: number,
-): Signal[] {
-  const signals: Signal[] = []
-  for (const row of rows) {
-    const decision = decideRoi(row, rule)
-    if (decision.action === null) continue
-    const key = entityKey(row.channel, null)
-    if (state.get(key) === decision.action) continue
-    signals.push({
-      signal_id: signalId(rule.name, key, decision.action, range),
-      action: decision.action,
-      scope: 'channel',
-      channel: row.channel,
-      campaign_id: null,
-      rule: rule.name,
-      window_from: range.from,
-      window_to: range.to,
-      spend_micros: row.spend_micros.toString(),
-      revenue_micros: row.revenue_micros.toString(),
-      conversions: row.conversions,
-      roi: decision.roi,
-      roi_lower: null,
-      roi_upper: null,
-      cut_below_roi: rule.cutBelowRoi,
-      scale_above_roi: rule.scaleAboveRoi,
-      min_spend_micros: rule.minSpendMicros.toString(),
-      budget_change_pct: decision.budgetChangePct,
-      created_at: now,
-    })
-  }
-  return signals
+/** Key of what a rule remembers of an entity. */
+export const stateKey = (rule: string, entity: string): string => `${rule}\u0000${entity}`
+
+/** The sums of one window, by channel and by campaign. */
+export interface WindowSums {
+  range: TimeRange
+  channels: KpiSumsRow[]
+  campaigns: KpiSumsRow[]
 }
 
+export interface Evaluation {
+  signals: Signal[]
+  /** States that changed, by stateKey. */
+  changed: Map<string, RuleState>
+  /** Rule × entity pairs judged. */
+  judged: number
+}
+
+/**
+ * Runs every rule over the entities of its scope and window. Pure: the alerter
+ * supplies the sums and the remembered states, and applies what comes back.
+ */
+export function evaluateRules(
+  rules: readonly Rule[],
+  windows: ReadonlyMap<number, WindowSums>,
+  states: ReadonlyMap<string, RuleState>,
+  now: number,
+): Evaluation {
+  const signals: Signal[] = []
+  const changed = new Map<string, RuleState>()
+  let judged = 0
+  for (const rule of rules) {
+    const window = windows.get(rule.windowMs)
+    if (!window) continue
+    const rows = [
+      ...(rule.scope === 'campaign' ? [] : window.channels),
+      ...(rule.scope === 'channel' ? [] : window.campaigns),
+    ].filter((row) => applies(rule, row))
+    // What a conversion is worth where an entity has none yet: the mean over the window.
+    const fallbackValue = meanConversionValue(window.channels)
+    for (const row of rows) {
+      const entity = entityKey(row.channel, row.campaign_id ?? null)
+      const key = stateKey(rule.name, entity)
+      const before = states.get(key) ?? INITIAL_RULE_STATE
+      const outcome = evaluateRule(rule, row, before, now, fallbackValue)
+      judged++
+      if (!sameState(before, outcome.state)) changed.set(key, outcome.state)
+      if (outcome.fired) signals.push(toSignal(rule, row, entity, window.range, outcome, now))
+    }
+  }
+  return { signals, changed, judged }
+}
+
+function applies(rule: Rule, row: KpiSumsRow): boolean {
+  if (rule.channels.length > 0 && !rule.channels.includes(row.channel)) return false
+  if (
+    rule.campaigns.length > 0 &&
+    (row.campaign_id === undefined || !rule.campaigns.includes(row.campaign_id))
+  ) {
+    return false
+  }
+  return true
+}
+
+function meanConversionValue(rows: readonly KpiSumsRow[]): number | undefined {
+  let revenue = 0
+  let conversions = 0
+  for (const row of rows) {
+    revenue += Number(row.revenue_micros)
+    conversions += row.conversions
+  }
+  return conversions === 0 ? undefined : revenue / conversions
+}
+
+const sameState = (a: RuleState, b: RuleState): boolean =>
+  a.active === b.active && a.lastSignalAt === b.lastSignalAt && a.totalChangePct === b.totalChangePct
+
+function toSignal(
+  rule: Rule,
+  row: KpiSumsRow,
+  entity: string,
+  range: TimeRange,
+  outcome: Extract<RuleOutcome, { fired: true }>,
+  now: number,
+): Signal {
+  const threshold = roiThreshold(rule.when)
+  return {
+    signal_id: signalId(rule.name, entity, outcome.action, range),
+    action: outcome.action,
+    scope: row.campaign_id === undefined ? 'channel' : 'campaign',
+    channel: row.channel,
+    campaign_id: row.campaign_id ?? null,
+    rule: rule.name,
+    window_from: range.from,
+    window_to: range.to,
+    spend_micros: outcome.evidence.spend_micros.toString(),
+    revenue_micros: outcome.evidence.revenue_micros.toString(),
+    conversions: outcome.evidence.conversions,
+    roi: outcome.evidence.roi,
+    roi_lower: outcome.evidence.roi_lower,
+    roi_upper: outcome.evidence.roi_upper,
+    cut_below_roi: rule.action === 'CUT' ? threshold : Number.NaN,
+    scale_above_roi: rule.action === 'SCALE' ? threshold : Number.NaN,
+    min_spend_micros: rule.minEvidence.spendMicros.toString(),
+    budget_change_pct: outcome.budgetChangePct,
+    created_at: now,
+    condition: rule.whenText,
+    exit_condition: rule.exitText,
+    confidence: rule.confidence,
+  }
+}
+
+/** The number ROI is compared with in a condition (`roi < 0` → 0), NaN when there is none. */
+export function roiThreshold(condition: Condition): number {
+  if (condition.kind !== 'compare') {
+    for (const term of condition.terms) {
+      const found = roiThreshold(term)
+      if (!Number.isNaN(found)) return found
+    }
+    return Number.NaN
+  }
+  const { left, right } = condition
+  if (left.kind === 'name' && left.name === 'roi' && right.kind === 'number') return right.value / left.factor
+  if (right.kind === 'name' && right.name === 'roi' && left.kind === 'number')
+    return left.value / right.factor
+  return Number.NaN
+}
+
+/** Deterministic: the same decision of a rule on the same entity and window has the same id. */
 export function signalId(rule: string, entity: string, action: SignalAction, range: TimeRange): string {
   return createHash('sha256')
     .update(`${rule}\u0000${entity}\u0000${action}\u0000${range.from}\u0000${range.to}`)

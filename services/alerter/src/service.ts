@@ -1,10 +1,40 @@
 import type { ServiceAttach } from '@adpulse/runtime'
 import { startAlerter } from './alerter.ts'
+import { acquireLeaderLease } from './leader-lease.ts'
+import { loadRules } from './rules-file.ts'
 import { registerSignalRoutes } from './signal-routes.ts'
 
-/** alerter: ROI rule over rolling windows → the signals topic, and GET /v1/signals. */
+/** alerter: rules over rolling windows → the signals topic, and GET /v1/signals. One instance leads. */
 export const attachAlerter: ServiceAttach = async (ctx) => {
   if (!ctx.clickhouse) throw new Error('alerter needs ClickHouse')
-  registerSignalRoutes(ctx.app, ctx.clickhouse.signals)
-  return startAlerter({ ...ctx, kpis: ctx.clickhouse.kpis, signals: ctx.clickhouse.signals })
+  const { clickhouse, config } = ctx
+  const rules = await loadRules(config.alerter)
+  ctx.logger.info({ rules: rules.map((r) => r.name) }, 'alerter rules loaded')
+  let reload = () => {}
+  const lease = await acquireLeaderLease(ctx.kafka, {
+    groupId: config.alerter.groupId,
+    topic: config.kafka.topics.alerterLease,
+    logger: ctx.logger,
+    // A new leader reads the states its predecessor saved before deciding.
+    onChange: (leader) => {
+      if (leader) reload()
+    },
+  })
+  const alerter = await startAlerter({
+    ...ctx,
+    rules,
+    kpis: clickhouse.kpis,
+    signals: clickhouse.signals,
+    progress: clickhouse.progress,
+    states: clickhouse.alerterState,
+    isLeader: lease.isLeader,
+  })
+  reload = alerter.reloadStates
+  registerSignalRoutes(ctx.app, clickhouse.signals, alerter.status)
+  return {
+    async stop() {
+      await alerter.stop()
+      await lease.stop()
+    },
+  }
 }

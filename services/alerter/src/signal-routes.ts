@@ -1,8 +1,13 @@
 import type { SignalStore } from '@adpulse/clickhouse'
 import type { FastifyInstance } from 'fastify'
+import type { AlerterStatus } from './alerter.ts'
 
-/** GET /v1/signals?limit=N: the most recent signals, newest first. */
-export function registerSignalRoutes(app: FastifyInstance, store: SignalStore): void {
+/** GET /v1/signals?limit=N: the alerter's status (ok, stale, standby) and the most recent signals, newest first. */
+export function registerSignalRoutes(
+  app: FastifyInstance,
+  store: SignalStore,
+  status: () => AlerterStatus,
+): void {
   app.get('/v1/signals', async (request, reply) => {
     const raw = (request.query as Record<string, unknown>).limit ?? '100'
     const limit = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN
@@ -12,6 +17,6 @@ export function registerSignalRoutes(app: FastifyInstance, store: SignalStore): 
         message: `limit: expected an integer 1-1000, got ${JSON.stringify(raw)}`,
       })
     }
-    return { signals: await store.recent(limit) }
+    return { status: status(), signals: await store.recent(limit) }
   })
 }

@@ -16,6 +16,7 @@ const bucket = (
   conversions: 1,
   spend_micros: 1_500_000n,
   revenue_micros: 4_000_000n,
+  revenue_squares: 0,
   ...overrides,
 })
 

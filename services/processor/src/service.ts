@@ -1,12 +1,33 @@
 import type { ServiceAttach } from '@adpulse/runtime'
+import { registerFreshnessRoutes } from './freshness-routes.ts'
 import { registerKpiRoutes } from './kpi-routes.ts'
 import { loadPricingFile } from './pricing-file.ts'
 import { startProcessor } from './processor.ts'
+import { startProgressReporter } from './progress-reporter.ts'
 
-/** processor: the events topic → minute buckets in ClickHouse, and GET /v1/kpis over them. */
+/**
+ * processor: the events topic → minute buckets in ClickHouse; GET /v1/kpis over
+ * them, and GET /v1/freshness with how far the topic is written.
+ */
 export const attachProcessor: ServiceAttach = async (ctx) => {
   if (!ctx.clickhouse) throw new Error('processor needs ClickHouse')
-  const pricing = await loadPricingFile(ctx.config.processor.pricingFile)
+  const { config } = ctx
+  const pricing = await loadPricingFile(config.processor.pricingFile)
   registerKpiRoutes(ctx.app, ctx.clickhouse.kpis)
-  return startProcessor({ ...ctx, store: ctx.clickhouse.kpis, pricing })
+  registerFreshnessRoutes(ctx.app, ctx.clickhouse.progress, config.kafka.topics.events)
+  const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.kpis, pricing })
+  const progress = await startProgressReporter({
+    kafka: ctx.kafka,
+    store: ctx.clickhouse.progress,
+    groupId: config.processor.groupId,
+    topic: config.kafka.topics.events,
+    intervalMs: config.processor.progressIntervalMs,
+    logger: ctx.logger,
+  })
+  return {
+    async stop() {
+      await progress.stop()
+      await processor.stop()
+    },
+  }
 }

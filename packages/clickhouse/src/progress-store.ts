@@ -1,0 +1,69 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import { dateTime64, toCount } from './client.ts'
+
+/** How far one partition of the events topic is written to ClickHouse. */
+export interface PartitionProgressRow {
+  topic: string
+  partition: number
+  committedOffset: bigint
+  highWatermark: bigint
+  /** Every record the broker acknowledged before this instant (epoch ms) is in ClickHouse. */
+  completeThrough: number
+  updatedAt: number
+}
+
+/** pipeline_progress: written by the processor, read by the alerter and /v1/freshness. */
+export class ProgressStore {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly database: string,
+  ) {}
+
+  async record(rows: PartitionProgressRow[]): Promise<void> {
+    if (rows.length === 0) return
+    await this.client.insert({
+      table: `${this.database}.pipeline_progress`,
+      format: 'JSONEachRow',
+      values: rows.map((row) => ({
+        topic: row.topic,
+        partition: row.partition,
+        committed_offset: row.committedOffset.toString(),
+        high_watermark: row.highWatermark.toString(),
+        complete_through: dateTime64(row.completeThrough),
+        updated_at: dateTime64(row.updatedAt),
+      })),
+    })
+  }
+
+  /** The newest record of each partition of a topic. */
+  async partitions(topic: string): Promise<PartitionProgressRow[]> {
+    const result = await this.client.query({
+      query: `SELECT partition,
+          argMax(committed_offset, updated_at) AS committed_offset,
+          argMax(high_watermark, updated_at) AS high_watermark,
+          toUnixTimestamp64Milli(argMax(complete_through, updated_at)) AS complete_through,
+          toUnixTimestamp64Milli(max(updated_at)) AS last_update
+        FROM ${this.database}.pipeline_progress
+        WHERE topic = {topic:String}
+        GROUP BY partition
+        ORDER BY partition`,
+      query_params: { topic },
+      format: 'JSONEachRow',
+    })
+    const rows = await result.json<Record<string, unknown>>()
+    return rows.map((row) => ({
+      topic,
+      partition: toCount(row.partition),
+      committedOffset: BigInt(String(row.committed_offset)),
+      highWatermark: BigInt(String(row.high_watermark)),
+      completeThrough: toCount(row.complete_through),
+      updatedAt: toCount(row.last_update),
+    }))
+  }
+
+  /** The instant through which the whole topic is written: the oldest partition's; null before any record. */
+  async completeThrough(topic: string): Promise<number | null> {
+    const rows = await this.partitions(topic)
+    return rows.length === 0 ? null : Math.min(...rows.map((r) => r.completeThrough))
+  }
+}
