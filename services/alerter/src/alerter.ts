@@ -85,12 +85,12 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
   const evaluate = async (): Promise<Signal[]> => {
     const leader = deps.isLeader()
     metrics.leader.set(leader ? 1 : 0)
+    const at = now()
     if (!leader) {
-      status = { ...status, state: 'standby' }
+      status = { ...status, state: 'standby', evaluated_at: new Date(at).toISOString() }
       return []
     }
     const started = process.hrtime.bigint()
-    const at = now()
     states ??= await loadStates()
     const complete = await deps.progress.completeThrough(config.kafka.topics.events)
     if (complete !== null) metrics.dataLag.set(complete / 1000)
