@@ -1,3 +1,5 @@
+import { parseDurationMs } from '@adpulse/kpi'
+
 /**
  * Reads typed values out of an environment map, collecting every problem
  * instead of stopping at the first, so that a misconfigured process can list
@@ -103,13 +105,4 @@ export class EnvReader {
   fail(problem: string): void {
     this.problems.push(problem)
   }
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-
-export function parseDurationMs(text: string): number | undefined {
-  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim())
-  if (!match) return undefined
-  const unit = UNIT_MS[match[2] ?? 'ms']
-  return unit === undefined ? undefined : Number(match[1]) * unit
 }

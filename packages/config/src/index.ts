@@ -1,2 +1,3 @@
+export { parseDurationMs } from '@adpulse/kpi'
 export * from './config.ts'
-export { ConfigError, type Env, parseDurationMs } from './env-reader.ts'
+export { ConfigError, type Env } from './env-reader.ts'
