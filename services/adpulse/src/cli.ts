@@ -1,64 +1,40 @@
 #!/usr/bin/env -S node --import tsx
-import { ConfigError, loadConfig } from '@adpulse/config'
 import { createLogger } from '@adpulse/observability'
-import { stopOnSignals } from '@adpulse/runtime'
-import { startAllInOne } from './all-in-one.ts'
-import { startDemoTraffic } from './demo-traffic.ts'
+import { backtestCommand } from './backtest-command.ts'
+import { startCommand } from './start-command.ts'
+import { parseStartFlags } from './start-flags.ts'
 
-const USAGE = `usage: adpulse start [--demo]
+const USAGE = `usage: adpulse start [--demo] [--dry-run]
+       adpulse backtest --from TIME --to TIME [--rules FILE] [--step 15m] [--json]
 
-  start     run ingest, processor and alerter in one process on ADPULSE_PORT (default 8080);
-            without KAFKA_BROKERS it starts the local broker, without CLICKHOUSE_URL embedded chDB
-  --demo    also post demo traffic to /v1/events every second, so KPIs and signals move`
+  start        run ingest, processor and alerter in one process on ADPULSE_PORT (default 8080);
+               without KAFKA_BROKERS it starts the local broker, without CLICKHOUSE_URL embedded chDB
+    --demo     also post demo traffic to /v1/events every second, so KPIs and signals move
+    --dry-run  the alerter evaluates live and logs what it would publish, and publishes nothing
+               (the same as ADPULSE_ALERTER_DRY_RUN=true)
+
+  backtest     replay the stored minute buckets through the rules every --step from --from
+               to --to, and print the signals that would have fired with the spend each would
+               have saved (CUT) or added (SCALE); reads ClickHouse only, starts no Kafka
+    --rules    rules file, YAML or JSON (docs/decisions.md); default ADPULSE_RULES_FILE, else the default rules
+    --from     first evaluation: RFC 3339 (2026-11-22T10:00:00Z) or epoch ms, on a whole minute
+    --to       end, exclusive, the same form
+    --step     time between evaluations, whole minutes (default 15m)
+    --json     JSON lines, money as strings of micros, instead of a table
+
+  With embedded chDB (no CLICKHOUSE_URL) the backtest opens ADPULSE_CHDB_PATH itself, and chDB allows
+  one process per data directory: stop a running \`adpulse start\` first, or use a ClickHouse server.`
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...flags] = argv
-  const unknown = flags.filter((f) => f !== '--demo')
-  if (command !== 'start' || unknown.length > 0) {
-    console.error(
-      command === undefined || command === 'help' || command === '--help'
-        ? USAGE
-        : `unknown arguments: ${argv.join(' ')}\n\n${USAGE}`,
-    )
-    return command === 'help' || command === '--help' ? 0 : 2
+  if (command === 'backtest') {
+    return backtestCommand(flags, { stdout: process.stdout, stderr: process.stderr })
   }
-  const logger = createLogger('adpulse')
-  let config: ReturnType<typeof loadConfig>
-  try {
-    config = loadConfig()
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err
-    logger.fatal({ problems: err.problems }, err.message)
-    return 1
-  }
-  logger.level = config.logLevel
-  const running = await startAllInOne(config, logger)
-  const base = `http://127.0.0.1:${running.address.port}`
-  logger.info(
-    { kpis: `${base}/v1/kpis?window=15m`, signals: `${base}/v1/signals`, metrics: `${base}/metrics` },
-    'adpulse is running',
-  )
-  const [apiKey] = config.ingest.keys.keys()
-  const demo =
-    flags.includes('--demo') && apiKey !== undefined
-      ? startDemoTraffic({
-          url: `${base}/v1/events`,
-          apiKey,
-          intervalMs: 1000,
-          onError: (err) => logger.warn({ err }, 'demo traffic post failed'),
-        })
-      : undefined
-  if (demo) logger.info('demo traffic on: watch /v1/kpis and /v1/signals')
-  stopOnSignals(
-    {
-      async stop() {
-        await demo?.stop()
-        await running.stop()
-      },
-    },
-    logger,
-  )
-  return -1
+  const startFlags = command === 'start' ? parseStartFlags(flags) : undefined
+  if (startFlags !== undefined) return startCommand(startFlags)
+  const help = command === undefined || command === 'help' || command === '--help'
+  console.error(help ? USAGE : `unknown arguments: ${argv.join(' ')}\n\n${USAGE}`)
+  return command === 'help' || command === '--help' ? 0 : 2
 }
 
 main(process.argv.slice(2)).then(
@@ -66,7 +42,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code)
   },
   (err: unknown) => {
-    createLogger('adpulse').fatal({ err }, 'adpulse failed to start')
+    createLogger('adpulse').fatal({ err }, 'adpulse failed')
     process.exit(1)
   },
 )

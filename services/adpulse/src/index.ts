@@ -1,2 +1,3 @@
 export * from './all-in-one.ts'
+export * from './backtest.ts'
 export * from './demo-traffic.ts'

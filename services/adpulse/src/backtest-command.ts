@@ -1,0 +1,152 @@
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import { loadRules } from '@adpulse/alerter'
+import { type ClickHouseClient, createClickHouse, KpiStore } from '@adpulse/clickhouse'
+import { type AdpulseConfig, ConfigError, type Env, loadConfig } from '@adpulse/config'
+import type { Rule } from '@adpulse/rules'
+import { runBacktest } from './backtest.ts'
+import { parseBacktestArgs } from './backtest-args.ts'
+import { formatJsonLines, formatTable } from './backtest-report.ts'
+import { createProgressReporter, type ProgressSink } from './progress-bar.ts'
+
+export interface CommandIo {
+  /** The report: a table, or JSON lines with --json. */
+  stdout: { write(text: string): unknown }
+  /** Errors, the run's header and the progress bar, so stdout stays parseable. */
+  stderr: ProgressSink
+  /** The environment to configure from; default the process's (read by config.ts only). */
+  env?: Env
+}
+
+/**
+ * `adpulse backtest`: reads configuration (ClickHouse and the rules), replays the
+ * stored minute buckets and prints what the rules would have done. Talks to
+ * ClickHouse only, read-only; never starts or touches Kafka. Exit code 2 for a
+ * bad argument, 1 when configuration, the rules in force or ClickHouse fail.
+ */
+export async function backtestCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const fail = (message: string, code: number): number => {
+    io.stderr.write(`adpulse backtest: ${message}\n`)
+    return code
+  }
+  const parsed = parseBacktestArgs(argv)
+  if (!parsed.ok) return fail(`${parsed.error}\n(adpulse help shows the usage)`, 2)
+  const { args } = parsed
+
+  let config: AdpulseConfig
+  try {
+    config = loadConfig(io.env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    return fail(err.message, 1)
+  }
+
+  if (args.rulesFile !== undefined) {
+    const problem = await unreadable(args.rulesFile)
+    if (problem !== undefined) return fail(`--rules: cannot read ${args.rulesFile}: ${problem}`, 2)
+  }
+  let rules: Rule[]
+  try {
+    // The alerter's own loading and validation, so a file that passes here runs there.
+    rules = await loadRules({ ...config.alerter, rulesFile: args.rulesFile ?? config.alerter.rulesFile })
+  } catch (err) {
+    const flag = args.rulesFile === undefined ? 'rules in force' : '--rules'
+    return fail(`${flag}: ${(err as Error).message}`, args.rulesFile === undefined ? 1 : 2)
+  }
+
+  const longest = Math.max(...rules.map((r) => r.windowMs))
+  if (args.from - longest < 0) {
+    return fail(`--from: the rules' ${longest / 60_000}m window would start before 1970-01-01`, 2)
+  }
+
+  const opened = await openClickHouse(config.clickhouse)
+  if (!opened.ok) return fail(opened.error, 1)
+  const { client } = opened
+  const progress = createProgressReporter(io.stderr)
+  try {
+    const source = args.rulesFile ?? config.alerter.rulesFile ?? 'the default rules'
+    io.stderr.write(
+      `backtest: ${rules.length} rules from ${source} over ${where(config.clickhouse)}, ` +
+        `database ${config.clickhouse.database}\n`,
+    )
+    const result = await runBacktest({
+      kpis: new KpiStore(client, config.clickhouse.database),
+      rules,
+      from: args.from,
+      to: args.to,
+      stepMs: args.stepMs,
+      onProgress: (done, total) => progress.update(done, total),
+    })
+    progress.finish()
+    io.stdout.write(args.json ? formatJsonLines(result) : formatTable(result))
+    return 0
+  } catch (err) {
+    progress.finish()
+    const type = clickHouseErrorType(err)
+    if (type === 'UNKNOWN_DATABASE' || type === 'UNKNOWN_TABLE') {
+      return fail(
+        `no adpulse tables in database ${config.clickhouse.database} on ${where(config.clickhouse)} ` +
+          '(CLICKHOUSE_DATABASE): the pipeline creates them when it first starts',
+        1,
+      )
+    }
+    return fail(`failed: ${err instanceof Error ? err.message : String(err)}`, 1)
+  } finally {
+    await client.close()
+  }
+}
+
+/** Why a file cannot be read, from its error code; undefined when it can. */
+async function unreadable(file: string): Promise<string | undefined> {
+  try {
+    if (!(await stat(file)).isFile()) return 'not a file'
+    await access(file, constants.R_OK)
+    return undefined
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code)
+  }
+}
+
+type Opened = { ok: true; client: ClickHouseClient } | { ok: false; error: string }
+
+/**
+ * The configured ClickHouse. chDB allows one process per data directory, and a
+ * running `adpulse start` holds its directory for as long as it runs; chDB then
+ * refuses the connection with code CHDB_CONNECTION, which is turned into advice.
+ */
+async function openClickHouse(config: AdpulseConfig['clickhouse']): Promise<Opened> {
+  try {
+    return { ok: true, client: await createClickHouse({ ...config }) }
+  } catch (err) {
+    if (config.url === undefined && errorCode(err) === 'CHDB_CONNECTION') {
+      return {
+        ok: false,
+        error:
+          `cannot open the embedded ClickHouse data directory ${config.chdbPath} (ADPULSE_CHDB_PATH): ` +
+          'chDB allows one process per data directory, and a running `adpulse start` holds it. ' +
+          'Stop the pipeline and run the backtest again, or set CLICKHOUSE_URL to a ClickHouse server.',
+      }
+    }
+    return {
+      ok: false,
+      error: `cannot open ${where(config)}: ${err instanceof Error ? err.message : String(err)}`,
+    }
+  }
+}
+
+/** The server (without credentials) or the chDB directory, for messages. */
+function where(config: AdpulseConfig['clickhouse']): string {
+  if (config.url === undefined) return `embedded chDB at ${config.chdbPath}`
+  const url = new URL(config.url)
+  url.username = ''
+  url.password = ''
+  return `ClickHouse ${url.origin}`
+}
+
+const errorCode = (err: unknown): unknown =>
+  typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined
+
+/** The `type` @clickhouse/client parses from a server error (UNKNOWN_TABLE, …); undefined otherwise. */
+const clickHouseErrorType = (err: unknown): unknown =>
+  typeof err === 'object' && err !== null && 'type' in err ? err.type : undefined

@@ -1,0 +1,48 @@
+import { type AdpulseConfig, ConfigError, loadConfig } from '@adpulse/config'
+import { createLogger } from '@adpulse/observability'
+import { stopOnSignals } from '@adpulse/runtime'
+import { startAllInOne } from './all-in-one.ts'
+import { startDemoTraffic } from './demo-traffic.ts'
+import { type StartFlags, withStartFlags } from './start-flags.ts'
+
+/** `adpulse start`: the whole pipeline in this process until SIGINT/SIGTERM; -1 while it runs. */
+export async function startCommand(flags: StartFlags): Promise<number> {
+  const logger = createLogger('adpulse')
+  let config: AdpulseConfig
+  try {
+    config = withStartFlags(loadConfig(), flags)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    logger.fatal({ problems: err.problems }, err.message)
+    return 1
+  }
+  logger.level = config.logLevel
+  const running = await startAllInOne(config, logger)
+  const base = `http://127.0.0.1:${running.address.port}`
+  logger.info(
+    { kpis: `${base}/v1/kpis?window=15m`, signals: `${base}/v1/signals`, metrics: `${base}/metrics` },
+    'adpulse is running',
+  )
+  if (config.alerter.dryRun) logger.info('dry run: the alerter evaluates and logs signals, publishes none')
+  const [apiKey] = config.ingest.keys.keys()
+  const demo =
+    flags.demo && apiKey !== undefined
+      ? startDemoTraffic({
+          url: `${base}/v1/events`,
+          apiKey,
+          intervalMs: 1000,
+          onError: (err) => logger.warn({ err }, 'demo traffic post failed'),
+        })
+      : undefined
+  if (demo) logger.info('demo traffic on: watch /v1/kpis and /v1/signals')
+  stopOnSignals(
+    {
+      async stop() {
+        await demo?.stop()
+        await running.stop()
+      },
+    },
+    logger,
+  )
+  return -1
+}
