@@ -28,3 +28,19 @@ export function testEnvironment(id: string, overrides: Record<string, string> = 
     ...overrides,
   }
 }
+
+/** Where the test run's ClickHouse is: a server's URL and credentials, or the embedded chDB directory. */
+export function testClickHouse(): {
+  url: string | undefined
+  user: string
+  password: string
+  chdbPath: string
+} {
+  const url = inject('clickhouseUrl')
+  return {
+    url: url === '' ? undefined : url,
+    user: inject('clickhouseUser'),
+    password: inject('clickhousePassword'),
+    chdbPath: inject('chdbPath'),
+  }
+}

@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { type ClickHouseClient, createClickHouse, KpiStore, migrate } from '@adpulse/clickhouse'
 import type { MinuteBucket } from '@adpulse/kpi'
 import { parseRules, type Rule } from '@adpulse/rules'
-import { uniqueName } from '@adpulse/testkit'
+import { testClickHouse, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type BacktestResult, runBacktest } from './backtest.ts'
 import { backtestCommand } from './backtest-command.ts'
@@ -241,13 +241,7 @@ describe('runBacktest over stored minute buckets', () => {
   const progress: Array<[number, number]> = []
 
   beforeAll(async () => {
-    const url = inject('clickhouseUrl')
-    client = await createClickHouse({
-      url: url === '' ? undefined : url,
-      user: inject('clickhouseUser'),
-      password: inject('clickhousePassword'),
-      chdbPath: inject('chdbPath'),
-    })
+    client = await createClickHouse(testClickHouse())
     await migrate(client, database)
     store = new KpiStore(client, database)
     await store.insertBuckets(HISTORY_BUCKETS, {

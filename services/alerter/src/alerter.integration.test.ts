@@ -14,7 +14,7 @@ import type { MinuteBucket } from '@adpulse/kpi'
 import { createLogger, createRegistry } from '@adpulse/observability'
 import { parseRules } from '@adpulse/rules'
 import { builtInCatalog } from '@adpulse/schema-registry'
-import { pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type RunningAlerter, startAlerter } from './alerter.ts'
 import { acquireLeaderLease, type LeaderLease } from './leader-lease.ts'
@@ -90,22 +90,14 @@ describe('alerter instances', () => {
       const before = running.map((r) => r.alerter.status().evaluated_at ?? '')
       await pollUntil(
         async () => running.map((r) => r.alerter.status().evaluated_at ?? ''),
-        (now) =>
-          now.every((at, i) => at > (before[i] ?? '')) ||
-          running.every((r) => r.alerter.status().state === 'standby'),
+        (now) => now.every((at, i) => at > (before[i] ?? '')),
         { what: 'one more evaluation', timeoutMs: 30_000, intervalMs: 50 },
       )
     }
   }
 
   beforeAll(async () => {
-    const url = inject('clickhouseUrl')
-    client = await createClickHouse({
-      url: url === '' ? undefined : url,
-      user: inject('clickhouseUser'),
-      password: inject('clickhousePassword'),
-      chdbPath: inject('chdbPath'),
-    })
+    client = await createClickHouse(testClickHouse())
     await migrate(client, config.clickhouse.database)
     kafka = createKafkaClient({ brokers: inject('kafkaBrokers').split(','), clientId: id, logger })
     await kafka.ensureTopics([
