@@ -1,26 +1,27 @@
 import type { MinuteBucket } from '@adpulse/kpi'
-import { uniqueName } from '@adpulse/testkit'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { testClickHouse, uniqueName } from '@adpulse/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ClickHouseClient, createClickHouse } from './client.ts'
-import { KpiStore } from './kpi-store.ts'
+import { KpiStore, sumsQuery } from './kpi-store.ts'
 import { migrate } from './migrations.ts'
+import { type RawEventRow, RawEventStore } from './raw-event-store.ts'
 
-/** KpiStore against the test run's real ClickHouse (server or embedded chDB). */
+/**
+ * KpiStore and RawEventStore against the test run's real ClickHouse (server or
+ * embedded chDB): sums are read from raw events (through the projection), plus
+ * directly imported minute buckets.
+ */
 describe('KpiStore', () => {
   const database = uniqueName('adpulse_store')
   let client: ClickHouseClient
   let store: KpiStore
+  let raw: RawEventStore
 
   beforeAll(async () => {
-    const url = inject('clickhouseUrl')
-    client = await createClickHouse({
-      url: url === '' ? undefined : url,
-      user: inject('clickhouseUser'),
-      password: inject('clickhousePassword'),
-      chdbPath: inject('chdbPath'),
-    })
-    expect(await migrate(client, database)).toBe(6)
+    client = await createClickHouse(testClickHouse())
+    expect(await migrate(client, database)).toBe(7)
     store = new KpiStore(client, database)
+    raw = new RawEventStore(client, database)
   })
 
   afterAll(async () => {
@@ -47,15 +48,43 @@ describe('KpiStore', () => {
     expect(await migrate(client, database)).toBe(0)
   })
 
-  it('counts a replayed offset range once', async () => {
-    const source = { topic: 't', partition: 0, firstOffset: '0', lastOffset: '9' }
-    await store.insertBuckets([bucket({})], source)
-    await store.insertBuckets([bucket({})], source)
-    await store.insertBuckets([bucket({ campaign_id: 'c2' })], {
-      ...source,
-      firstOffset: '10',
-      lastOffset: '12',
-    })
+  /** Raw events that add up to a bucket: its spend on the first, conversions of equal value. */
+  const eventsOf = (b: MinuteBucket, partition: number, firstOffset: number): RawEventRow[] => {
+    const types = [
+      ...Array<'impression'>(b.impressions).fill('impression'),
+      ...Array<'click'>(b.clicks).fill('click'),
+      ...Array<'conversion'>(b.conversions).fill('conversion'),
+    ]
+    const value = b.conversions === 0 ? 0n : b.revenue_micros / BigInt(b.conversions)
+    return types.map((type, i) => ({
+      event_id: `${b.channel}-${b.campaign_id}-${partition}-${firstOffset + i}`,
+      source: 'test',
+      type,
+      occurred_at: b.minute + i,
+      channel: b.channel,
+      campaign_id: b.campaign_id,
+      action: type === 'conversion' ? 'purchase' : '',
+      cost_micros: i === 0 ? b.spend_micros : 0n,
+      value_micros: type === 'conversion' ? value : 0n,
+      currency: 'USD',
+      received_at: Date.now(),
+      topic: 't',
+      partition,
+      offset: String(firstOffset + i),
+    }))
+  }
+  const insertRaw = async (rows: RawEventRow[]) => {
+    const first = rows[0]
+    const last = rows[rows.length - 1]
+    await raw.insert(rows, `t/${first?.partition}/${first?.offset}-${last?.offset}`)
+  }
+
+  it('counts a retried insert (same rows, same token) once, and reads the newest offset', async () => {
+    expect(await raw.newestOffset('t', 0)).toBeNull()
+    const rows = eventsOf(bucket({}), 0, 0)
+    await insertRaw(rows)
+    await insertRaw(rows)
+    await insertRaw(eventsOf(bucket({ campaign_id: 'c2' }), 0, rows.length))
     expect(await store.sums(range, 'channel')).toEqual([
       {
         channel: 'search',
@@ -64,21 +93,72 @@ describe('KpiStore', () => {
         conversions: 2,
         spend_micros: 10_000_000n,
         revenue_micros: 18_000_000n,
-        revenue_squares: 0,
+        revenue_squares: 2 * 9_000_000 ** 2,
       },
     ])
     expect((await store.sums(range, 'campaign')).map((r) => r.campaign_id)).toEqual(['c1', 'c2'])
+    expect(await raw.newestOffset('t', 0)).toBe(BigInt(2 * rows.length - 1))
+    expect(await raw.newestOffset('t', 9)).toBeNull()
+  })
+
+  it('answers KPI sums from the by_minute projection', async () => {
+    for (const by of ['channel', 'campaign'] as const) {
+      const query = sumsQuery(database, by, { unit: 'day', timeZone: 'Asia/Tehran' })
+      const explained = await client.query({
+        query: `EXPLAIN indexes = 1 ${query}`,
+        query_params: { from: range.from / 1000, to: range.to / 1000, tz: 'Asia/Tehran' },
+        format: 'TabSeparated',
+      })
+      expect(await explained.text()).toMatch(/ReadFromMergeTree \(by_minute\)/)
+    }
+  })
+
+  it('rebuilds the recent event ids of a partition, anchored at its newest receipt', async () => {
+    // Receipt times within the retention: expired rows are the TTL's to drop.
+    const base = Date.now() - 3 * 3_600_000
+    const at = (offset: number, receivedAt: number, id: string): RawEventRow => ({
+      ...(eventsOf(bucket({ clicks: 1, impressions: 0, conversions: 0 }), 5, offset)[0] as RawEventRow),
+      event_id: id,
+      received_at: receivedAt,
+    })
+    await insertRaw([at(0, base, 'old'), at(1, base + 3_600_000, 'mid'), at(2, base + 7_200_000, 'new')])
+    const ids = await raw.recentIds('t', 5, 3_600_000)
+    expect(ids.map((i) => [i.event_id, i.received_at])).toEqual([
+      ['mid', base + 3_600_000],
+      ['new', base + 7_200_000],
+    ])
+  })
+
+  it('adds directly imported minute buckets (kpi_minute) to the raw events', async () => {
+    await store.insertBuckets([bucket({ channel: 'imported' })], {
+      topic: 'history',
+      partition: 0,
+      firstOffset: '0',
+      lastOffset: '9',
+    })
+    await store.insertBuckets([bucket({ channel: 'imported' })], {
+      topic: 'history',
+      partition: 0,
+      firstOffset: '0',
+      lastOffset: '9',
+    })
+    await insertRaw(eventsOf(bucket({ channel: 'imported' }), 6, 0))
+    const [row] = (await store.sums(range, 'channel')).filter((r) => r.channel === 'imported')
+    expect(row).toMatchObject({ impressions: 20, clicks: 4, conversions: 2, spend_micros: 10_000_000n })
+    // A partition written by buckets only resumes after their last offset.
+    expect(await raw.newestOffset('history', 0)).toBe(9n)
   })
 
   it('keeps sums exact past 2^64 micros', async () => {
     const big = 2n ** 63n - 1n
     for (let i = 0; i < 4; i++) {
-      await store.insertBuckets([bucket({ channel: 'rial', spend_micros: big, revenue_micros: big })], {
-        topic: 't',
-        partition: 1,
-        firstOffset: String(i),
-        lastOffset: String(i),
-      })
+      await insertRaw(
+        eventsOf(
+          bucket({ channel: 'rial', spend_micros: big, revenue_micros: big, conversions: 1 }),
+          1,
+          i * 20,
+        ),
+      )
     }
     const [row] = (await store.sums(range, 'channel')).filter((r) => r.channel === 'rial')
     expect(row?.spend_micros).toBe(4n * big)
@@ -96,10 +176,17 @@ describe('KpiStore', () => {
     const buckets: MinuteBucket[] = []
     for (let i = 0; i < (3 * 24 * 60) / 7; i++) {
       buckets.push(
-        bucket({ channel: 'tehran', minute: start + i * 7 * 60_000, spend_micros: BigInt(i), clicks: 1 }),
+        bucket({
+          channel: 'tehran',
+          minute: start + i * 7 * 60_000,
+          spend_micros: BigInt(i),
+          clicks: 1,
+          impressions: 0,
+          conversions: 0,
+        }),
       )
     }
-    await store.insertBuckets(buckets, { topic: 't', partition: 2, firstOffset: '0', lastOffset: '0' })
+    await insertRaw(buckets.flatMap((b, i) => eventsOf(b, 2, i * 100)))
 
     // Reference: the Tehran calendar day of each bucket, by adding the fixed +03:30 offset (no DST since 2022).
     const reference = new Map<number, { clicks: number; spend: bigint }>()

@@ -27,7 +27,11 @@ export interface Bucketing {
   timeZone: string
 }
 
-/** Reads and writes minute buckets. */
+/**
+ * KPI sums over events_raw (and kpi_minute, the buckets of versions before it).
+ * insertBuckets writes pre-aggregated buckets directly: history imports and
+ * backtests; the processor writes events_raw (RawEventStore).
+ */
 export class KpiStore {
   constructor(
     private readonly client: ClickHouseClient,
@@ -68,28 +72,12 @@ export class KpiStore {
    * Sums over [from, to) grouped by channel, or by channel and campaign; with
    * `bucketing`, also by hour or day in a time zone. Minute buckets of UTC add up
    * exactly into the days of any zone with whole-minute offsets (Asia/Tehran +03:30).
+   * Reads events_raw through its by_minute projection (sumsQuery), plus the
+   * buckets of kpi_minute written before events_raw or imported directly.
    */
   async sums(range: TimeRange, by: KpiGrouping, bucketing?: Bucketing): Promise<KpiSumsRow[]> {
-    const keys = by === 'campaign' ? 'channel, campaign_id' : 'channel'
-    const bucketStart =
-      bucketing === undefined
-        ? undefined
-        : bucketing.unit === 'day'
-          ? 'toStartOfDay(minute, {tz:String})'
-          : 'toStartOfHour(minute, {tz:String})'
-    const groups = bucketStart === undefined ? keys : `bucket_start, ${keys}`
     const result = await this.client.query({
-      query: `SELECT ${bucketStart === undefined ? '' : `toUnixTimestamp(${bucketStart}) AS bucket_start,`} ${keys},
-          sum(impressions) AS impressions,
-          sum(clicks) AS clicks,
-          sum(conversions) AS conversions,
-          toString(sum(spend_micros)) AS spend_micros,
-          toString(sum(revenue_micros)) AS revenue_micros,
-          sum(revenue_squares) AS revenue_squares
-        FROM ${this.database}.kpi_minute
-        WHERE minute >= toDateTime({from:UInt32}, 'UTC') AND minute < toDateTime({to:UInt32}, 'UTC')
-        GROUP BY ${groups}
-        ORDER BY ${groups}`,
+      query: sumsQuery(this.database, by, bucketing),
       query_params: {
         from: Math.floor(range.from / 1000),
         to: Math.floor(range.to / 1000),
@@ -110,4 +98,51 @@ export class KpiStore {
       revenue_squares: Number(row.revenue_squares),
     }))
   }
+}
+
+/**
+ * The KPI query. The events_raw side uses exactly the expressions of the
+ * by_minute projection (toStartOfMinute(occurred_at), countIf by type, sums),
+ * so ClickHouse answers it from the projection's pre-aggregated rows; ranges
+ * are whole minutes, so filtering on the minute equals filtering on event time.
+ */
+export function sumsQuery(database: string, by: KpiGrouping, bucketing?: Bucketing): string {
+  const keys = by === 'campaign' ? 'channel, campaign_id' : 'channel'
+  const bucketOf = (minute: string) =>
+    bucketing === undefined
+      ? undefined
+      : bucketing.unit === 'day'
+        ? `toUnixTimestamp(toStartOfDay(${minute}, {tz:String}))`
+        : `toUnixTimestamp(toStartOfHour(${minute}, {tz:String}))`
+  const groups = bucketing === undefined ? keys : `bucket_start, ${keys}`
+  const side = (minute: string, sums: string, table: string) => {
+    const bucket = bucketOf(minute)
+    return `SELECT ${bucket === undefined ? '' : `${bucket} AS bucket_start,`} ${keys}, ${sums}
+      FROM ${database}.${table}
+      WHERE ${minute} >= toDateTime({from:UInt32}, 'UTC') AND ${minute} < toDateTime({to:UInt32}, 'UTC')
+      GROUP BY ${groups}`
+  }
+  const raw = side(
+    'toStartOfMinute(occurred_at)',
+    `countIf(type = 'impression') AS impressions, countIf(type = 'click') AS clicks,
+      countIf(type = 'conversion') AS conversions, sum(cost_micros) AS spend,
+      sum(value_micros) AS revenue, sum(pow(toFloat64(value_micros), 2)) AS squares`,
+    'events_raw',
+  )
+  const buckets = side(
+    'minute',
+    `sum(impressions) AS impressions, sum(clicks) AS clicks, sum(conversions) AS conversions,
+      sum(spend_micros) AS spend, sum(revenue_micros) AS revenue, sum(revenue_squares) AS squares`,
+    'kpi_minute',
+  )
+  return `SELECT ${groups},
+      sum(impressions) AS impressions,
+      sum(clicks) AS clicks,
+      sum(conversions) AS conversions,
+      toString(sum(spend)) AS spend_micros,
+      toString(sum(revenue)) AS revenue_micros,
+      sum(squares) AS revenue_squares
+    FROM (${raw} UNION ALL ${buckets})
+    GROUP BY ${groups}
+    ORDER BY ${groups}`
 }

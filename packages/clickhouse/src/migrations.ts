@@ -9,7 +9,16 @@ export interface MigrationTarget {
    * ClickHouse Keeper (docs/scaling.md). Unset, plain MergeTree on one server.
    */
   cluster?: string | undefined
+  /**
+   * `ADPULSE_RAW_RETENTION` in seconds, default 30 days: how long events_raw keeps
+   * a row after its receipt. Must exceed the dedup horizon, or repeats older than
+   * the retention could count again.
+   */
+  rawRetentionSeconds?: number | undefined
 }
+
+/** 30 days: the TTL events_raw is created with. */
+export const DEFAULT_RAW_RETENTION_SECONDS = 30 * 24 * 3600
 
 /** The parts of a statement that differ between one server and a cluster. */
 interface Ddl {
@@ -119,6 +128,38 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
     ADD COLUMN IF NOT EXISTS condition String DEFAULT '',
     ADD COLUMN IF NOT EXISTS exit_condition String DEFAULT '',
     ADD COLUMN IF NOT EXISTS confidence Float64 DEFAULT 0`,
+  // 7. One row per counted event, with the Kafka offset it came from: the truth the
+  //    KPIs are read from (docs/exactly-once.md). PARTITION BY tuple() makes one
+  //    INSERT one part, so a batch and its offsets land together or not at all; the
+  //    newest offset of a partition is where a restarted processor resumes. The
+  //    projection keeps minute sums inside each part (as atomic as the rows) for
+  //    the KPI queries. The TTL is set from ADPULSE_RAW_RETENTION by migrate().
+  (db, ddl) => `CREATE TABLE IF NOT EXISTS ${db}.events_raw${ddl.onCluster} (
+    event_id String,
+    source LowCardinality(String),
+    type LowCardinality(String),
+    occurred_at DateTime64(3, 'UTC'),
+    channel LowCardinality(String),
+    campaign_id String,
+    action LowCardinality(String),
+    cost_micros Int128,
+    value_micros Int128,
+    currency LowCardinality(String),
+    received_at DateTime64(3, 'UTC'),
+    topic LowCardinality(String),
+    partition UInt32,
+    offset UInt64,
+    PROJECTION by_minute (
+      SELECT toStartOfMinute(occurred_at) AS minute, channel, campaign_id,
+        countIf(type = 'impression'), countIf(type = 'click'), countIf(type = 'conversion'),
+        sum(cost_micros), sum(value_micros), sum(pow(toFloat64(value_micros), 2))
+      GROUP BY minute, channel, campaign_id
+    )
+  ) ENGINE = ${ddl.engine('MergeTree')}
+  PARTITION BY tuple()
+  ORDER BY (topic, partition, offset)
+  TTL toDateTime(received_at) + toIntervalSecond(${DEFAULT_RAW_RETENTION_SECONDS})
+  SETTINGS ${ddl.dedupWindow} = 10000`,
 ]
 
 /** The database and the table of applied versions, created before any step. */
@@ -163,5 +204,29 @@ export async function migrate(
     })
     applied++
   }
+  await applyRawRetention(client, database, ddl, target.rawRetentionSeconds ?? DEFAULT_RAW_RETENTION_SECONDS)
   return applied
+}
+
+/**
+ * Sets the TTL of events_raw to the configured retention, only when it differs:
+ * MODIFY TTL rewrites parts, so an unchanged retention must not trigger it at every start.
+ */
+async function applyRawRetention(
+  client: ClickHouseClient,
+  database: string,
+  ddl: Ddl,
+  seconds: number,
+): Promise<void> {
+  const result = await client.query({
+    query: 'SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = {table:String}',
+    query_params: { db: database, table: 'events_raw' },
+    format: 'JSONEachRow',
+  })
+  const [row] = await result.json<{ engine_full: string }>()
+  if (row === undefined || row.engine_full.includes(`toIntervalSecond(${seconds})`)) return
+  await client.command({
+    query: `ALTER TABLE ${database}.events_raw${ddl.onCluster}
+      MODIFY TTL toDateTime(received_at) + toIntervalSecond(${seconds})`,
+  })
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { ConfigError, type Env, EnvReader } from './env-reader.ts'
 
+const DAY_MS = 24 * 3600 * 1000
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
 export interface ServerConfig {
@@ -87,6 +88,12 @@ export interface ClickHouseConfig {
    * the services must run together in one process (the all-in-one entry).
    */
   chdbPath: string
+  /**
+   * `ADPULSE_RAW_RETENTION`, default 30d: how long events_raw keeps an event
+   * after its receipt (the table's TTL, set at start). KPI windows and the
+   * dedup horizon cannot reach further back: keep it above both.
+   */
+  rawRetentionMs: number
 }
 
 export interface IngestConfig {
@@ -171,6 +178,19 @@ export interface ProcessorConfig {
    * partition, how far the events topic is written to ClickHouse (pipeline_progress).
    */
   progressIntervalMs: number
+  /**
+   * `ADPULSE_DEDUP_HORIZON`, default 48h: a repeat of (source, campaign_id,
+   * event_id) received within this of the first is counted once. The ids of the
+   * horizon are held in memory per partition (about 130 bytes each,
+   * docs/exactly-once.md) and rebuilt from events_raw on assignment.
+   */
+  dedupHorizonMs: number
+  /**
+   * `ADPULSE_PROCESSOR_SESSION_TIMEOUT`, default 30s: how long the group waits
+   * for a silent processor before giving its partitions to another. Shorter
+   * moves work sooner after a crash; at least the broker's group.min.session.timeout.ms (6s).
+   */
+  sessionTimeoutMs: number
 }
 
 export interface AlerterConfig {
@@ -340,6 +360,7 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
       database,
       cluster,
       chdbPath: r.string('ADPULSE_CHDB_PATH', `${REPO_ROOT}.local/chdb`),
+      rawRetentionMs: r.durationMs('ADPULSE_RAW_RETENTION', 30 * DAY_MS),
     },
     ingest,
     processor: {
@@ -347,6 +368,8 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
       pricingFile: r.string('ADPULSE_PRICING_FILE', `${REPO_ROOT}deploy/pricing.json`),
       metricsMaxChannels: r.int('ADPULSE_METRICS_MAX_CHANNELS', 50, { min: 1, max: 1000 }),
       progressIntervalMs: r.durationMs('ADPULSE_PROGRESS_INTERVAL', 2000),
+      dedupHorizonMs: r.durationMs('ADPULSE_DEDUP_HORIZON', 2 * DAY_MS),
+      sessionTimeoutMs: r.durationMs('ADPULSE_PROCESSOR_SESSION_TIMEOUT', 30_000),
     },
     alerter,
     reportingCurrency: currency,

@@ -42,6 +42,11 @@ export interface ConsumeOptions {
   topics: string[]
   fromBeginning: boolean
   /**
+   * How long the group waits for a silent member before reassigning its
+   * partitions (kafkajs default 30s); the broker bounds it (group.min.session.timeout.ms).
+   */
+  sessionTimeoutMs?: number
+  /**
    * Handles one batch of one partition. Its offsets are committed only after
    * the returned promise resolves; a rejection leaves them uncommitted so the
    * batch is delivered again.
@@ -123,8 +128,12 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       }
     },
 
-    async consume({ groupId, topics, fromBeginning, onBatch, onAssignment }) {
-      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false })
+    async consume({ groupId, topics, fromBeginning, sessionTimeoutMs, onBatch, onAssignment }) {
+      const consumer = kafka.consumer({
+        groupId,
+        allowAutoTopicCreation: false,
+        ...(sessionTimeoutMs === undefined ? {} : { sessionTimeout: sessionTimeoutMs }),
+      })
       if (onAssignment) {
         consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
           onAssignment(

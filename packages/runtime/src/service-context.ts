@@ -5,6 +5,7 @@ import {
   KpiStore,
   migrate,
   ProgressStore,
+  RawEventStore,
   SignalStore,
 } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
@@ -36,6 +37,7 @@ export interface ServiceContext {
 export interface ClickHouseStores {
   client: ClickHouseClient
   kpis: KpiStore
+  rawEvents: RawEventStore
   signals: SignalStore
   progress: ProgressStore
   alerterState: AlerterStateStore
@@ -94,7 +96,10 @@ export async function openInfrastructure(
   let clickhouse: ClickHouseStores | undefined
   if (withClickHouse) {
     const client = await createClickHouse({ ...config.clickhouse })
-    const applied = await migrate(client, config.clickhouse.database, { cluster: config.clickhouse.cluster })
+    const applied = await migrate(client, config.clickhouse.database, {
+      cluster: config.clickhouse.cluster,
+      rawRetentionSeconds: Math.ceil(config.clickhouse.rawRetentionMs / 1000),
+    })
     logger.info(
       { database: config.clickhouse.database, applied, embedded: config.clickhouse.url === undefined },
       'clickhouse ready',
@@ -102,6 +107,7 @@ export async function openInfrastructure(
     clickhouse = {
       client,
       kpis: new KpiStore(client, config.clickhouse.database),
+      rawEvents: new RawEventStore(client, config.clickhouse.database),
       signals: new SignalStore(client, config.clickhouse.database),
       progress: new ProgressStore(client, config.clickhouse.database),
       alerterState: new AlerterStateStore(client, config.clickhouse.database),

@@ -9,8 +9,18 @@ export interface PoisonRecord {
   reason: string
 }
 
+/** A priced event with what events_raw keeps of it, and the offset it came from. */
+export interface PricedRecord extends PricedEvent {
+  offset: string
+  event_id: string
+  source: string
+  action: string | null
+  currency: string
+  received_at: number
+}
+
 export interface PricedBatch {
-  priced: PricedEvent[]
+  priced: PricedRecord[]
   poison: PoisonRecord[]
 }
 
@@ -20,7 +30,7 @@ export function priceBatch(
   codec: FramedCodec<AdEvent>,
   pricing: PricingTable,
 ): PricedBatch {
-  const priced: PricedEvent[] = []
+  const priced: PricedRecord[] = []
   const poison: PoisonRecord[] = []
   for (const message of messages) {
     if (message.value === null) {
@@ -35,6 +45,12 @@ export function priceBatch(
       continue
     }
     priced.push({
+      offset: message.offset,
+      event_id: event.event_id,
+      source: event.source,
+      action: event.action,
+      currency: event.currency,
+      received_at: event.received_at,
       type: event.type,
       occurred_at: event.occurred_at,
       channel: event.channel,

@@ -15,9 +15,12 @@ export interface ProcessorMetrics {
 }
 
 export interface WrittenBatch {
-  priced: readonly PricedEvent[]
+  /** The events written to ClickHouse (repeats and skipped replays excluded). */
+  counted: readonly PricedEvent[]
   buckets: readonly MinuteBucket[]
   poison: number
+  /** Repeats of an event_id within the dedup horizon, dropped. */
+  duplicates: number
 }
 
 /** Reasons the processor sends a record to the dead-letter topic (as in the record's `reason`). */
@@ -49,6 +52,11 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
     labelNames: ['topic', 'partition'],
     registers: [registry],
   })
+  const duplicatesDropped = new Counter({
+    name: 'adpulse_processor_duplicates_total',
+    help: 'Events dropped as repeats of an event_id (same source and campaign) counted within the dedup horizon.',
+    registers: [registry],
+  })
   const deadLetters = deadLetterCounter(registry, 'processor', [POISON_REASON])
   const channels = createChannelMetrics(registry, maxChannels)
   /** Newest event time per partition (ms), and the labels of every partition with series. */
@@ -69,19 +77,20 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
       if (first) lag.set(labelsOf(batch.topic, batch.partition), lagAfter(batch, first.offset))
     },
 
-    written(batch, { priced, buckets, poison }) {
+    written(batch, { counted, buckets, poison, duplicates }) {
       const last = batch.messages[batch.messages.length - 1]
       if (!last) return
       const labels = labelsOf(batch.topic, batch.partition)
       lag.set(labels, lagAfter(batch, (BigInt(last.offset) + 1n).toString()))
       const key = `${batch.topic}/${batch.partition}`
       let newestInBatch = newestMs.get(key) ?? Number.NEGATIVE_INFINITY
-      for (const event of priced) newestInBatch = Math.max(newestInBatch, event.occurred_at)
+      for (const event of counted) newestInBatch = Math.max(newestInBatch, event.occurred_at)
       if (Number.isFinite(newestInBatch)) {
         newestMs.set(key, newestInBatch)
         newest.set(labels, newestInBatch / 1000)
       }
-      processed.inc({ outcome: 'counted' }, priced.length)
+      processed.inc({ outcome: 'counted' }, counted.length)
+      duplicatesDropped.inc(duplicates)
       processed.inc({ outcome: 'poison' }, poison)
       deadLetters(POISON_REASON, poison)
       channels.record(buckets)

@@ -1,4 +1,4 @@
-import type { BucketSource, KpiStore } from '@adpulse/clickhouse'
+import type { RawEventStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
 import { createEventCodec, schemaIdOf } from '@adpulse/events'
 import type { Consumer, IncomingBatch, KafkaClient, Producer } from '@adpulse/kafka'
@@ -6,6 +6,10 @@ import { aggregateMinuteBuckets } from '@adpulse/kpi'
 import type { Logger, Registry } from '@adpulse/observability'
 import type { PricingTable } from '@adpulse/pricing'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
+import { countOnce } from './count-once.ts'
+import { EventIdWindow } from './event-id-window.ts'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryUntilDone } from './insert-retry.ts'
+import { PartitionStates } from './partition-state.ts'
 import { type PoisonRecord, priceBatch } from './price-batch.ts'
 import { createProcessorMetrics } from './processor-metrics.ts'
 
@@ -15,10 +19,12 @@ export interface ProcessorDeps {
   schemas: Pick<SchemaCatalog, 'events' | 'resolve'>
   kafka: KafkaClient
   producer: Producer
-  store: KpiStore
+  store: Pick<RawEventStore, 'insert' | 'newestOffset' | 'recentIds'>
   pricing: PricingTable
   logger: Logger
   registry: Registry
+  /** How a failed or slow ClickHouse write is retried; DEFAULT_RETRY_POLICY unless a test says otherwise. */
+  retry?: RetryPolicy
 }
 
 export interface RunningProcessor {
@@ -26,37 +32,69 @@ export interface RunningProcessor {
 }
 
 /**
- * Consumes the events topic: decode → price → minute buckets → ClickHouse, and
- * only then commit. A batch that fails to write is not committed and comes again;
- * the insert's deduplication token (its offset range) makes that replay a no-op.
+ * Consumes the events topic: decode → price → drop repeats → events_raw, and
+ * only then commit. Exactly once (docs/exactly-once.md): a batch is one insert,
+ * one part, with its offsets in the rows; on its first batch of a partition the
+ * processor reads the newest offset written and skips every record at or below
+ * it, so a replay after a crash writes nothing twice whatever its boundaries.
  */
 export async function startProcessor(deps: ProcessorDeps): Promise<RunningProcessor> {
   const { config, store, pricing } = deps
   const log = deps.logger.child({ component: 'processor' })
   const codec = createEventCodec(deps.schemas.events)
   const metrics = createProcessorMetrics(deps.registry, config.processor.metricsMaxChannels)
+  const horizonMs = config.processor.dedupHorizonMs
+  const states = new PartitionStates(store, horizonMs)
+  const retry = deps.retry ?? DEFAULT_RETRY_POLICY
+  const shutdown = new AbortController()
 
   const handleBatch = async (batch: IncomingBatch) => {
     metrics.fetched(batch)
+    const last = batch.messages[batch.messages.length - 1]
+    if (!last) return
+    const state = await states.of(batch.topic, batch.partition)
+    const written = state.written
+    // Already in ClickHouse (a replay after a crash or a lost commit): skipped, never written twice.
+    const fresh = written === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) > written)
+    if (fresh.length < batch.messages.length) {
+      log.info(
+        {
+          partition: batch.partition,
+          skipped: batch.messages.length - fresh.length,
+          written: String(written),
+        },
+        'records already in ClickHouse skipped',
+      )
+    }
     // Learn writer schemas this process has not seen (registry mode) before decoding;
     // an unknown id then decodes as poison, a registry that does not answer fails the batch.
-    const writerIds = new Set(batch.messages.map((m) => (m.value ? schemaIdOf(m.value) : null)))
+    const writerIds = new Set(fresh.map((m) => (m.value ? schemaIdOf(m.value) : null)))
     writerIds.delete(null)
     await Promise.all([...writerIds].map((id) => deps.schemas.resolve(id as number)))
-    const { priced, poison } = priceBatch(batch.messages, codec, pricing)
-    const first = batch.messages[0]
-    const last = batch.messages[batch.messages.length - 1]
-    if (!first || !last) return
-    const source: BucketSource = {
-      topic: batch.topic,
-      partition: batch.partition,
-      firstOffset: first.offset,
-      lastOffset: last.offset,
+    const { priced, poison } = priceBatch(fresh, codec, pricing)
+    const { rows, duplicates } = countOnce(priced, state.ids, horizonMs, batch)
+    const first = rows[0]
+    const newest = rows[rows.length - 1]
+    if (first && newest) {
+      const token = `${batch.topic}/${batch.partition}/${first.offset}-${newest.offset}`
+      const flushed = metrics.flushTimer()
+      await retryUntilDone(
+        () => store.insert(rows, token),
+        retry,
+        shutdown.signal,
+        (err, attempts, delayMs) =>
+          log.warn(
+            { err, partition: batch.partition, attempts, delayMs, token },
+            'ClickHouse write failed; retrying the same rows with the same token',
+          ),
+      )
+      flushed()
     }
-    const buckets = aggregateMinuteBuckets(priced)
-    const flushed = metrics.flushTimer()
-    await store.insertBuckets(buckets, source)
-    flushed()
+    state.written = BigInt(last.offset)
+    for (const row of rows) {
+      state.ids.add(EventIdWindow.keyOf(row.source, row.campaign_id, row.event_id), row.received_at)
+    }
+    state.ids.prune()
     if (poison.length > 0) {
       await deps.producer.send(
         config.kafka.topics.dlq,
@@ -67,18 +105,32 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
         'poison records sent to the dead-letter topic',
       )
     }
-    metrics.written(batch, { priced, buckets, poison: poison.length })
+    metrics.written(batch, {
+      counted: rows,
+      buckets: aggregateMinuteBuckets(rows),
+      poison: poison.length,
+      duplicates,
+    })
   }
 
   const consumer: Consumer = await deps.kafka.consume({
     groupId: config.processor.groupId,
     topics: [config.kafka.topics.events],
     fromBeginning: true,
+    sessionTimeoutMs: config.processor.sessionTimeoutMs,
     onBatch: handleBatch,
-    onAssignment: metrics.assigned,
+    onAssignment: (assignment) => {
+      states.clear()
+      metrics.assigned(assignment)
+    },
   })
   log.info({ topic: config.kafka.topics.events, group: config.processor.groupId }, 'processor consuming')
-  return { stop: () => consumer.stop() }
+  return {
+    async stop() {
+      shutdown.abort()
+      await consumer.stop()
+    },
+  }
 }
 
 function poisonLetter(record: PoisonRecord, batch: IncomingBatch) {

@@ -15,7 +15,7 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
   const pricing = await loadPricingFile(config.processor.pricingFile)
   registerKpiRoutes(ctx.app, ctx.clickhouse.kpis)
   registerFreshnessRoutes(ctx.app, ctx.clickhouse.progress, config.kafka.topics.events)
-  const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.kpis, pricing })
+  const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.rawEvents, pricing })
   const progress = await startProgressReporter({
     kafka: ctx.kafka,
     store: ctx.clickhouse.progress,

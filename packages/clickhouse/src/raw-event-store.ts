@@ -1,0 +1,115 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import { dateTime64, toCount } from './client.ts'
+
+/** One counted event as events_raw keeps it, with the Kafka offset it came from. */
+export interface RawEventRow {
+  event_id: string
+  source: string
+  type: 'impression' | 'click' | 'conversion'
+  /** Event time, epoch ms UTC. */
+  occurred_at: number
+  channel: string
+  campaign_id: string
+  /** A conversion's action; empty on impressions and clicks. */
+  action: string
+  /** Priced cost in micros of the reporting currency. */
+  cost_micros: bigint
+  /** Revenue in micros; 0 on impressions and clicks. */
+  value_micros: bigint
+  currency: string
+  /** Ingest receipt time, epoch ms: the dedup horizon and the retention count from it. */
+  received_at: number
+  topic: string
+  partition: number
+  offset: string
+}
+
+/** An event id seen on a partition: what the processor's dedup window is rebuilt from. */
+export interface SeenEventId {
+  source: string
+  campaign_id: string
+  event_id: string
+  received_at: number
+}
+
+/** events_raw: written by the processor, one INSERT (one part) per batch. */
+export class RawEventStore {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly database: string,
+  ) {}
+
+  /**
+   * Inserts rows as one part. The token must be a function of the rows (the
+   * processor uses topic/partition/first-last offset), so that inserting the
+   * same rows again, after a timeout whose insert did land, changes nothing.
+   */
+  async insert(rows: readonly RawEventRow[], token: string): Promise<void> {
+    if (rows.length === 0) return
+    await this.client.insert({
+      table: `${this.database}.events_raw`,
+      format: 'JSONEachRow',
+      values: rows.map((row) => ({
+        ...row,
+        occurred_at: dateTime64(row.occurred_at),
+        received_at: dateTime64(row.received_at),
+        cost_micros: row.cost_micros.toString(),
+        value_micros: row.value_micros.toString(),
+      })),
+      clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 },
+    })
+  }
+
+  /**
+   * The newest offset of a partition written to ClickHouse, or null when none is:
+   * a restarted processor drops every record at or below it. Buckets written by
+   * versions before events_raw (kpi_minute's last_offset) count too, so an upgrade
+   * does not write a range twice.
+   */
+  async newestOffset(topic: string, partition: number): Promise<bigint | null> {
+    const result = await this.client.query({
+      // ORDER BY … DESC LIMIT 1 on the sorting key reads only the last granule.
+      query: `SELECT toString(max(o)) AS offset, count() AS n FROM (
+          (SELECT offset AS o FROM ${this.database}.events_raw
+            WHERE topic = {topic:String} AND partition = {partition:UInt32}
+            ORDER BY topic, partition, offset DESC LIMIT 1)
+          UNION ALL
+          (SELECT max(last_offset) AS o FROM ${this.database}.kpi_minute
+            WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32}
+            HAVING count() > 0)
+        )`,
+      query_params: { topic, partition },
+      format: 'JSONEachRow',
+    })
+    const [row] = await result.json<{ offset: string; n: unknown }>()
+    return row === undefined || toCount(row.n) === 0 ? null : BigInt(row.offset)
+  }
+
+  /**
+   * The event ids of a partition received within `horizonMs` of its newest
+   * receipt, oldest first. Anchored at the newest row rather than the clock, so
+   * a backlog replayed days later is judged as it would have been on time.
+   */
+  async recentIds(topic: string, partition: number, horizonMs: number): Promise<SeenEventId[]> {
+    const result = await this.client.query({
+      // An alias named received_at would shadow the column in WHERE: received_ms.
+      query: `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(received_at) AS received_ms
+        FROM ${this.database}.events_raw
+        WHERE topic = {topic:String} AND partition = {partition:UInt32}
+          AND received_at >= (
+            SELECT max(received_at) FROM ${this.database}.events_raw
+            WHERE topic = {topic:String} AND partition = {partition:UInt32}
+          ) - toIntervalMillisecond({horizon:UInt64})
+        ORDER BY offset`,
+      query_params: { topic, partition, horizon: horizonMs },
+      format: 'JSONEachRow',
+    })
+    const rows = await result.json<Record<string, unknown>>()
+    return rows.map((row) => ({
+      source: String(row.source),
+      campaign_id: String(row.campaign_id),
+      event_id: String(row.event_id),
+      received_at: toCount(row.received_ms),
+    }))
+  }
+}

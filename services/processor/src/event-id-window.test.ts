@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { EventIdWindow } from './event-id-window.ts'
+
+const HOUR = 3_600_000
+const key = (id: string, campaign = 'c1', source = 's') => EventIdWindow.keyOf(source, campaign, id)
+
+describe('EventIdWindow', () => {
+  it('knows a counted id as a repeat within the horizon, and only then', () => {
+    const window = new EventIdWindow(48 * HOUR)
+    window.add(key('e1'), 0)
+    expect(window.isRepeat(key('e1'), 47 * HOUR)).toBe(true)
+    expect(window.isRepeat(key('e1'), 48 * HOUR)).toBe(true)
+    expect(window.isRepeat(key('e1'), 48 * HOUR + 1)).toBe(false)
+    expect(window.isRepeat(key('e2'), 1)).toBe(false)
+  })
+
+  it('tells ids apart by source and campaign', () => {
+    const window = new EventIdWindow(HOUR)
+    window.add(key('e1'), 0)
+    expect(window.isRepeat(key('e1', 'c2'), 1)).toBe(false)
+    expect(window.isRepeat(key('e1', 'c1', 'other'), 1)).toBe(false)
+  })
+
+  it('prunes ids older than the horizon behind the newest receipt', () => {
+    const window = new EventIdWindow(HOUR)
+    for (let i = 0; i < 10; i++) window.add(key(`e${i}`), i * 10 * 60_000)
+    window.prune()
+    // newest at 90 min: everything received before 30 min is gone
+    expect(window.size).toBe(7)
+    expect(window.isRepeat(key('e2'), 90 * 60_000)).toBe(false)
+    expect(window.isRepeat(key('e3'), 90 * 60_000)).toBe(true)
+  })
+
+  it('counts an id again once its first receipt left the horizon', () => {
+    const window = new EventIdWindow(HOUR)
+    window.add(key('e1'), 0)
+    window.add(key('e1'), 2 * HOUR)
+    expect(window.isRepeat(key('e1'), 2 * HOUR + 30 * 60_000)).toBe(true)
+    window.prune()
+    expect(window.size).toBe(1)
+  })
+})

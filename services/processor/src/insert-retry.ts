@@ -1,0 +1,82 @@
+/** How a ClickHouse write is retried while the partition waits (docs/exactly-once.md). */
+export interface RetryPolicy {
+  /** An attempt not answered by then counts as failed; the next one carries the same token. */
+  attemptTimeoutMs: number
+  /** First wait between attempts; doubles up to maxDelayMs. */
+  initialDelayMs: number
+  maxDelayMs: number
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attemptTimeoutMs: 30_000,
+  initialDelayMs: 100,
+  maxDelayMs: 10_000,
+}
+
+/** An attempt that did not answer within attemptTimeoutMs. */
+export class AttemptTimeoutError extends Error {
+  readonly code = 'WRITE_TIMEOUT'
+  readonly retriable = true
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`)
+  }
+}
+
+/** The retry loop gave up because the process is shutting down; the batch stays uncommitted. */
+export class RetryAbortedError extends Error {
+  readonly code = 'SHUTTING_DOWN'
+  readonly retriable = true
+}
+
+/**
+ * Runs `attempt` until it resolves: each attempt bounded by a timeout, failures
+ * followed by an exponential backoff. It gives up only when `signal` aborts
+ * (shutdown). Holding the batch here is the pause: the consumer fetches nothing
+ * more for the partition until onBatch returns, so memory stays one batch.
+ * `attempt` must be idempotent (the same rows with the same insert token).
+ */
+export async function retryUntilDone(
+  attempt: () => Promise<void>,
+  policy: RetryPolicy,
+  signal: AbortSignal,
+  onFailure: (err: unknown, attempts: number, delayMs: number) => void,
+): Promise<void> {
+  let delay = policy.initialDelayMs
+  for (let attempts = 1; ; attempts++) {
+    if (signal.aborted) throw new RetryAbortedError('shutting down before the write succeeded')
+    try {
+      await withTimeout(attempt(), policy.attemptTimeoutMs)
+      return
+    } catch (err) {
+      onFailure(err, attempts, delay)
+    }
+    await abortableDelay(delay, signal)
+    delay = Math.min(delay * 2, policy.maxDelayMs)
+  }
+}
+
+async function withTimeout(work: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AttemptTimeoutError(timeoutMs)), timeoutMs)
+  })
+  // A late rejection of an abandoned attempt must not surface as unhandled.
+  work.catch(() => undefined)
+  try {
+    await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}

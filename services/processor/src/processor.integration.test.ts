@@ -1,0 +1,217 @@
+import {
+  type ClickHouseClient,
+  createClickHouse,
+  KpiStore,
+  migrate,
+  RawEventStore,
+} from '@adpulse/clickhouse'
+import { loadConfig } from '@adpulse/config'
+import { type AdEvent, createEventCodec } from '@adpulse/events'
+import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
+import { createLogger, createRegistry, type Registry } from '@adpulse/observability'
+import { builtInCatalog } from '@adpulse/schema-registry'
+import { pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { type RunningProcessor, startProcessor } from './processor.ts'
+
+/**
+ * The processor on the run's real broker and ClickHouse: repeats of an event_id
+ * count once, also after a restart (the dedup state rebuilt from events_raw), and
+ * a ClickHouse write that fails or loses its answer is retried with the same
+ * token until it lands, once. The faulty client wraps the real one.
+ */
+const logger = createLogger('processor-it', { level: 'silent' })
+const catalog = builtInCatalog()
+const codec = createEventCodec(catalog.events)
+const NO_PRICING = { channels: new Map(), campaigns: new Map() }
+
+function event(id: string, campaign: string, over: Partial<AdEvent> = {}): AdEvent {
+  return {
+    event_id: id,
+    type: 'click',
+    occurred_at: Date.now() - 60_000,
+    channel: 'search',
+    campaign_id: campaign,
+    ad_id: null,
+    click_id: null,
+    cost_micros: 1000n,
+    value_micros: null,
+    action: null,
+    currency: 'USD',
+    user_id: null,
+    source: 'it',
+    received_at: Date.now(),
+    ...over,
+  }
+}
+
+/** One test's own topic, group and database. */
+function pipeline(prefix: string) {
+  const id = uniqueName(prefix)
+  const config = loadConfig(testEnvironment(id, { ADPULSE_EVENTS_PARTITIONS: '2' }))
+  const topic = config.kafka.topics.events
+  let kafka: KafkaClient
+  let producer: Producer
+  let client: ClickHouseClient
+  let kpis: KpiStore
+  const processors: RunningProcessor[] = []
+  return {
+    config,
+    get client() {
+      return client
+    },
+    async open() {
+      kafka = createKafkaClient({ brokers: inject('kafkaBrokers').split(','), clientId: id, logger })
+      await kafka.ensureTopics(
+        [topic, config.kafka.topics.dlq].map((t) => ({ topic: t, partitions: 2, replicationFactor: 1 })),
+      )
+      producer = await kafka.createProducer()
+      client = await createClickHouse(testClickHouse())
+      await migrate(client, config.clickhouse.database)
+      kpis = new KpiStore(client, config.clickhouse.database)
+    },
+    async close() {
+      for (const p of processors) await p.stop()
+      await producer?.disconnect()
+      await kafka?.close()
+      await client?.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouse.database}` })
+      await client?.close()
+    },
+    send: (events: AdEvent[]) =>
+      producer.send(
+        topic,
+        events.map((e) => ({ key: e.campaign_id, value: codec.encode(e) })),
+      ),
+    async start(
+      registry: Registry,
+      store: RawEventStore,
+      retry = { attemptTimeoutMs: 2000, initialDelayMs: 10, maxDelayMs: 50 },
+    ) {
+      const running = await startProcessor({
+        config,
+        schemas: catalog,
+        kafka,
+        producer,
+        store,
+        pricing: NO_PRICING,
+        logger,
+        registry,
+        retry,
+      })
+      processors.push(running)
+      return running
+    },
+    /** Waits until the processor wrote `count` events, then checks the sums. */
+    async counted(count: number) {
+      const range = { from: 0, to: Date.now() + 3_600_000 }
+      return pollUntil(
+        () => kpis.sums(range, 'campaign'),
+        (rows) => rows.reduce((n, r) => n + r.clicks, 0) >= count,
+        { what: `${count} clicks counted` },
+      )
+    },
+    async rows() {
+      const result = await client.query({
+        query: `SELECT count() AS rows, uniqExact(topic, partition, offset) AS offsets,
+            uniqExact(source, campaign_id, event_id) AS ids
+          FROM ${config.clickhouse.database}.events_raw`,
+        format: 'JSONEachRow',
+      })
+      const [row] = await result.json<Record<string, unknown>>()
+      return { rows: Number(row?.rows), offsets: Number(row?.offsets), ids: Number(row?.ids) }
+    },
+  }
+}
+
+const duplicatesOf = async (registry: Registry) =>
+  (await registry.getSingleMetric('adpulse_processor_duplicates_total')?.get())?.values[0]?.value
+
+describe('processor: event-id dedup', () => {
+  const p = pipeline('dedup')
+  beforeAll(() => p.open())
+  afterAll(() => p.close())
+
+  it('counts a repeated event_id once, within a batch, across batches and after a restart', async () => {
+    const store = new RawEventStore(p.client, p.config.clickhouse.database)
+    const first = [
+      ...Array.from({ length: 20 }, (_, i) => event(`e${i}`, `c${i % 4}`)),
+      // repeats in the same send (likely the same batch): dropped
+      event('e1', 'c1'),
+      event('e2', 'c2'),
+      // the same id under another campaign is another event
+      event('e1', 'c3'),
+    ]
+    await p.send(first)
+    const registry = createRegistry('processor')
+    const running = await p.start(registry, store)
+    await p.counted(21)
+    await pollUntil(
+      () => duplicatesOf(registry),
+      (n) => n === 2,
+      { what: 'two duplicates counted' },
+    )
+    await running.stop()
+
+    // A new processor knows nothing in memory: it must rebuild the ids from events_raw.
+    await p.send([event('e3', 'c3'), event('e4', 'c0'), event('e20', 'c0'), event('e21', 'c1')])
+    const restarted = createRegistry('processor')
+    await p.start(restarted, store)
+    const rows = await p.counted(23)
+    await pollUntil(
+      () => duplicatesOf(restarted),
+      (n) => n === 2,
+      { what: 'the repeats after the restart dropped' },
+    )
+    expect(rows.reduce((n, r) => n + r.clicks, 0)).toBe(23)
+    expect(rows.reduce((n, r) => n + r.spend_micros, 0n)).toBe(23_000n)
+    expect(await p.rows()).toEqual({ rows: 23, offsets: 23, ids: 23 })
+  })
+})
+
+describe('processor: ClickHouse write retries', () => {
+  const p = pipeline('retry')
+  beforeAll(() => p.open())
+  afterAll(() => p.close())
+
+  it('retries a failed and a timed-out insert with the same token: nothing lost, nothing doubled', async () => {
+    const tokens: string[] = []
+    let calls = 0
+    // The real client, whose insert fails twice, then lands but never answers (a lost ack), then works.
+    const faulty = new Proxy(p.client, {
+      get(target, prop, receiver) {
+        if (prop !== 'insert') {
+          const value: unknown = Reflect.get(target, prop, receiver)
+          return typeof value === 'function' ? value.bind(target) : value
+        }
+        return async (params: Parameters<ClickHouseClient['insert']>[0]) => {
+          calls++
+          tokens.push(String(params.clickhouse_settings?.insert_deduplication_token))
+          if (calls <= 2) throw new Error('injected: connection refused')
+          const result = await target.insert(params)
+          if (calls === 3) return new Promise<never>(() => undefined)
+          return result
+        }
+      },
+    })
+    const store = new RawEventStore(faulty, p.config.clickhouse.database)
+    const events = Array.from({ length: 50 }, (_, i) => event(`r${i}`, 'c1'))
+    await p.send(events)
+    await p.start(createRegistry('processor'), store, {
+      attemptTimeoutMs: 500,
+      initialDelayMs: 10,
+      maxDelayMs: 50,
+    })
+    await p.counted(50)
+    // The lost-ack attempt landed; wait for the retry after its timeout, then look again.
+    await pollUntil(
+      async () => calls,
+      (n) => n >= 4,
+      { what: 'the retry after the timed-out attempt' },
+    )
+    const rows = await p.counted(50)
+    expect(rows).toEqual([expect.objectContaining({ campaign_id: 'c1', clicks: 50, spend_micros: 50_000n })])
+    expect(await p.rows()).toEqual({ rows: 50, offsets: 50, ids: 50 })
+    // The first four attempts were the same rows: one token.
+    expect(new Set(tokens.slice(0, 4)).size).toBe(1)
+  })
+})
