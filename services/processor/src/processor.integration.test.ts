@@ -215,3 +215,51 @@ describe('processor: ClickHouse write retries', () => {
     expect(new Set(tokens.slice(0, 4)).size).toBe(1)
   })
 })
+
+describe('processor: resume after a crash between insert and commit', () => {
+  const p = pipeline('resume')
+  beforeAll(() => p.open())
+  afterAll(() => p.close())
+
+  it('skips the records a previous owner wrote but never committed', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => event(`s${i}`, 'c1'))
+    await p.send(events)
+    // Where they landed: campaign c1 is one partition, offsets 0-9.
+    const kafka = createKafkaClient({ brokers: inject('kafkaBrokers').split(','), clientId: 'probe', logger })
+    const ends = await kafka.groupProgress('nobody', p.config.kafka.topics.events)
+    await kafka.close()
+    const partition = ends.find((e) => e.highWatermark === 10n)?.partition
+    expect(partition).toBeDefined()
+
+    // A processor wrote offsets 0-5 and died before committing them: no committed offset exists.
+    const store = new RawEventStore(p.client, p.config.clickhouse.database)
+    await store.insert(
+      events.slice(0, 6).map((e, offset) => ({
+        event_id: e.event_id,
+        source: e.source,
+        type: e.type,
+        occurred_at: e.occurred_at,
+        channel: e.channel,
+        campaign_id: e.campaign_id,
+        action: '',
+        cost_micros: 1000n,
+        value_micros: 0n,
+        currency: 'USD',
+        received_at: e.received_at,
+        topic: p.config.kafka.topics.events,
+        partition: partition as number,
+        offset: String(offset),
+      })),
+      'crashed-owner',
+    )
+
+    // The new owner is delivered offsets 0-9 again; it must write only 6-9, without
+    // even reaching the event-id dedup (which would count 6 duplicates).
+    const registry = createRegistry('processor')
+    await p.start(registry, store)
+    const rows = await p.counted(10)
+    expect(rows.reduce((n, r) => n + r.clicks, 0)).toBe(10)
+    expect(await p.rows()).toEqual({ rows: 10, offsets: 10, ids: 10 })
+    expect(await duplicatesOf(registry)).toBe(0)
+  })
+})
