@@ -3,10 +3,20 @@ import type { IncomingMessage } from '@adpulse/kafka'
 import type { PricedEvent } from '@adpulse/kpi'
 import { costOf, type PricingTable } from '@adpulse/pricing'
 
+/** Why a record of the events topic is not counted (the `reason` of its dead letter). */
+export type DeadLetterReason = 'poison_record' | 'invalid_event' | 'too_late' | 'too_far_in_future'
+
 /** A record of the events topic that cannot be counted, kept on the dead-letter topic. */
 export interface PoisonRecord {
   offset: string
-  reason: string
+  reason: DeadLetterReason
+  detail: string
+}
+
+/** How far an event time may lie before or after its receipt (ingest enforces the same). */
+export interface TimeLimits {
+  allowedLatenessMs: number
+  maxClockSkewMs: number
 }
 
 /** A priced event with what events_raw keeps of it, and the offset it came from. */
@@ -24,24 +34,36 @@ export interface PricedBatch {
   poison: PoisonRecord[]
 }
 
-/** Decodes and prices one batch of records; bad records are returned, never thrown. */
+/**
+ * Decodes, checks and prices one batch of records; bad records are returned,
+ * never thrown. Ingest validates what it writes, but the topic may hold records
+ * from other writers: valid Avro with invalid values, and event times outside
+ * the allowed lateness or clock skew (judged against the receipt time, so a
+ * replay decides the same), are dead letters too.
+ */
 export function priceBatch(
   messages: IncomingMessage[],
   codec: FramedCodec<AdEvent>,
   pricing: PricingTable,
+  limits: TimeLimits,
 ): PricedBatch {
   const priced: PricedRecord[] = []
   const poison: PoisonRecord[] = []
   for (const message of messages) {
     if (message.value === null) {
-      poison.push({ offset: message.offset, reason: 'empty record (tombstone)' })
+      poison.push({ offset: message.offset, reason: 'poison_record', detail: 'empty record (tombstone)' })
       continue
     }
     let event: AdEvent
     try {
       event = codec.decode(message.value)
     } catch (err) {
-      poison.push({ offset: message.offset, reason: (err as Error).message })
+      poison.push({ offset: message.offset, reason: 'poison_record', detail: (err as Error).message })
+      continue
+    }
+    const problem = checkDecoded(event, limits)
+    if (problem) {
+      poison.push({ offset: message.offset, ...problem })
       continue
     }
     priced.push({
@@ -60,4 +82,38 @@ export function priceBatch(
     })
   }
   return { priced, poison }
+}
+
+const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/
+const CURRENCY = /^[A-Z]{3}$/
+
+/** The contract's rules that Avro's types cannot carry (DESIGN.md, Events). */
+export function checkDecoded(
+  event: AdEvent,
+  limits: TimeLimits,
+): { reason: DeadLetterReason; detail: string } | null {
+  const invalid = (detail: string) => ({ reason: 'invalid_event' as const, detail })
+  if (event.event_id.length === 0 || event.event_id.length > 128) return invalid('event_id: 1-128 characters')
+  if (!CHANNEL.test(event.channel))
+    return invalid(`channel: not a lowercase slug: ${JSON.stringify(event.channel)}`)
+  if (event.campaign_id.length === 0 || event.campaign_id.length > 128)
+    return invalid('campaign_id: 1-128 characters')
+  if ((event.cost_micros ?? 0n) < 0n) return invalid('cost_micros: negative')
+  if ((event.value_micros ?? 0n) < 0n) return invalid('value_micros: negative')
+  if (event.type === 'conversion' && !event.action) return invalid('action: missing on a conversion')
+  if (!CURRENCY.test(event.currency))
+    return invalid(`currency: not an ISO 4217 code: ${JSON.stringify(event.currency)}`)
+  if (event.occurred_at < event.received_at - limits.allowedLatenessMs) {
+    return {
+      reason: 'too_late',
+      detail: `occurred_at more than ${limits.allowedLatenessMs} ms before its receipt`,
+    }
+  }
+  if (event.occurred_at > event.received_at + limits.maxClockSkewMs) {
+    return {
+      reason: 'too_far_in_future',
+      detail: `occurred_at more than ${limits.maxClockSkewMs} ms after its receipt`,
+    }
+  }
+  return null
 }

@@ -41,7 +41,7 @@ describe('createProcessorMetrics', () => {
     const b = batch(0, [100, 101, 102], 110)
     metrics.fetched(b)
     expect(await gauge(registry, 'adpulse_processor_consumer_lag_messages')).toEqual({ 'events/0': 10 })
-    metrics.written(b, { counted: [], buckets: [], poison: 0, duplicates: 0 })
+    metrics.written(b, { counted: [], buckets: [], poison: [], duplicates: 0 })
     expect(await gauge(registry, 'adpulse_processor_consumer_lag_messages')).toEqual({ 'events/0': 7 })
   })
 
@@ -52,13 +52,13 @@ describe('createProcessorMetrics', () => {
     metrics.written(batch(1, [0], 1), {
       counted: [event(t - 5000), event(t)],
       buckets: [],
-      poison: 0,
+      poison: [],
       duplicates: 0,
     })
     metrics.written(batch(1, [1], 2), {
       counted: [event(t - 3_600_000)],
       buckets: [],
-      poison: 0,
+      poison: [],
       duplicates: 0,
     })
     expect(await gauge(registry, 'adpulse_processor_newest_event_timestamp_seconds')).toEqual({
@@ -70,7 +70,7 @@ describe('createProcessorMetrics', () => {
     const registry = new Registry()
     const metrics = createProcessorMetrics(registry, 50)
     for (const p of [0, 1, 2])
-      metrics.written(batch(p, [5], 9), { counted: [event(1e12)], buckets: [], poison: 0, duplicates: 0 })
+      metrics.written(batch(p, [5], 9), { counted: [event(1e12)], buckets: [], poison: [], duplicates: 0 })
     metrics.assigned([{ topic: 'events', partitions: [1] }])
     expect(await gauge(registry, 'adpulse_processor_consumer_lag_messages')).toEqual({ 'events/1': 3 })
     expect(Object.keys(await gauge(registry, 'adpulse_processor_newest_event_timestamp_seconds'))).toEqual([
@@ -84,10 +84,17 @@ describe('createProcessorMetrics', () => {
     const text = await registry.metrics()
     expect(text).toContain('adpulse_processor_events_total{outcome="poison"} 0')
     expect(text).toContain('adpulse_dead_letters_total{stage="processor",reason="poison_record"} 0')
-    metrics.written(batch(0, [0, 1, 2], 3), { counted: [event(1e12)], buckets: [], poison: 2, duplicates: 0 })
+    metrics.written(batch(0, [0, 1, 2], 3), {
+      counted: [event(1e12)],
+      buckets: [],
+      poison: ['poison_record', 'poison_record', 'too_late'],
+      duplicates: 0,
+    })
     const after = await registry.metrics()
     expect(after).toContain('adpulse_processor_events_total{outcome="counted"} 1')
-    expect(after).toContain('adpulse_processor_events_total{outcome="poison"} 2')
+    expect(after).toContain('adpulse_processor_events_total{outcome="poison"} 3')
     expect(after).toContain('adpulse_dead_letters_total{stage="processor",reason="poison_record"} 2')
+    expect(after).toContain('adpulse_dead_letters_total{stage="processor",reason="too_late"} 1')
+    expect(after).toContain('adpulse_dead_letters_total{stage="processor",reason="invalid_event"} 0')
   })
 })

@@ -18,13 +18,14 @@ export interface WrittenBatch {
   /** The events written to ClickHouse (repeats and skipped replays excluded). */
   counted: readonly PricedEvent[]
   buckets: readonly MinuteBucket[]
-  poison: number
+  /** The dead-letter reason of each record not counted (poison, invalid, too late, too far in the future). */
+  poison: readonly string[]
   /** Repeats of an event_id within the dedup horizon, dropped. */
   duplicates: number
 }
 
 /** Reasons the processor sends a record to the dead-letter topic (as in the record's `reason`). */
-const POISON_REASON = 'poison_record'
+const DEAD_LETTER_REASONS = ['poison_record', 'invalid_event', 'too_late', 'too_far_in_future']
 
 export function createProcessorMetrics(registry: Registry, maxChannels: number): ProcessorMetrics {
   const processed = new Counter({
@@ -57,7 +58,7 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
     help: 'Events dropped as repeats of an event_id (same source and campaign) counted within the dedup horizon.',
     registers: [registry],
   })
-  const deadLetters = deadLetterCounter(registry, 'processor', [POISON_REASON])
+  const deadLetters = deadLetterCounter(registry, 'processor', DEAD_LETTER_REASONS)
   const channels = createChannelMetrics(registry, maxChannels)
   /** Newest event time per partition (ms), and the labels of every partition with series. */
   const newestMs = new Map<string, number>()
@@ -91,8 +92,8 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
       }
       processed.inc({ outcome: 'counted' }, counted.length)
       duplicatesDropped.inc(duplicates)
-      processed.inc({ outcome: 'poison' }, poison)
-      deadLetters(POISON_REASON, poison)
+      processed.inc({ outcome: 'poison' }, poison.length)
+      for (const reason of poison) deadLetters(reason)
       channels.record(buckets)
     },
 

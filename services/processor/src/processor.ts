@@ -14,7 +14,7 @@ import { type PoisonRecord, priceBatch } from './price-batch.ts'
 import { createProcessorMetrics } from './processor-metrics.ts'
 
 export interface ProcessorDeps {
-  config: Pick<AdpulseConfig, 'kafka' | 'processor'>
+  config: Pick<AdpulseConfig, 'kafka' | 'processor' | 'ingest'>
   /** Writer schemas by id: the built-in table, or the schema registry's. */
   schemas: Pick<SchemaCatalog, 'events' | 'resolve'>
   kafka: KafkaClient
@@ -71,7 +71,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     const writerIds = new Set(fresh.map((m) => (m.value ? schemaIdOf(m.value) : null)))
     writerIds.delete(null)
     await Promise.all([...writerIds].map((id) => deps.schemas.resolve(id as number)))
-    const { priced, poison } = priceBatch(fresh, codec, pricing)
+    const { priced, poison } = priceBatch(fresh, codec, pricing, config.ingest)
     const { rows, duplicates } = countOnce(priced, state.ids, horizonMs, batch)
     const first = rows[0]
     const newest = rows[rows.length - 1]
@@ -108,7 +108,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     metrics.written(batch, {
       counted: rows,
       buckets: aggregateMinuteBuckets(rows),
-      poison: poison.length,
+      poison: poison.map((p) => p.reason),
       duplicates,
     })
   }
@@ -139,9 +139,9 @@ function poisonLetter(record: PoisonRecord, batch: IncomingBatch) {
     key: `${batch.topic}/${batch.partition}`,
     value: Buffer.from(
       JSON.stringify({
-        reason: 'poison_record',
+        reason: record.reason,
         stage: 'processor',
-        detail: record.reason,
+        detail: record.detail,
         topic: batch.topic,
         partition: batch.partition,
         offset: record.offset,

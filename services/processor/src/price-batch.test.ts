@@ -1,0 +1,91 @@
+import { type AdEvent, createEventCodec } from '@adpulse/events'
+import type { IncomingMessage } from '@adpulse/kafka'
+import { describe, expect, it } from 'vitest'
+import { checkDecoded, priceBatch } from './price-batch.ts'
+
+const T = Date.UTC(2026, 10, 22, 12, 0)
+const LIMITS = { allowedLatenessMs: 7 * 86_400_000, maxClockSkewMs: 300_000 }
+const codec = createEventCodec()
+const PRICING = { channels: new Map(), campaigns: new Map() }
+
+const event = (over: Partial<AdEvent> = {}): AdEvent => ({
+  event_id: 'e1',
+  type: 'click',
+  occurred_at: T - 60_000,
+  channel: 'search',
+  campaign_id: 'c1',
+  ad_id: null,
+  click_id: null,
+  cost_micros: 1000n,
+  value_micros: null,
+  action: null,
+  currency: 'USD',
+  user_id: null,
+  source: 's',
+  received_at: T,
+  ...over,
+})
+const message = (offset: number, value: Buffer | null): IncomingMessage => ({
+  offset: String(offset),
+  key: null,
+  value,
+  headers: {},
+  timestamp: T,
+})
+
+describe('checkDecoded', () => {
+  it('accepts a valid event, including one 7 days late to the millisecond', () => {
+    expect(checkDecoded(event(), LIMITS)).toBeNull()
+    expect(checkDecoded(event({ occurred_at: T - LIMITS.allowedLatenessMs }), LIMITS)).toBeNull()
+  })
+
+  it('names what Avro could not refuse', () => {
+    expect(checkDecoded(event({ channel: 'Search' }), LIMITS)).toEqual({
+      reason: 'invalid_event',
+      detail: 'channel: not a lowercase slug: "Search"',
+    })
+    expect(checkDecoded(event({ event_id: '' }), LIMITS)?.detail).toBe('event_id: 1-128 characters')
+    expect(checkDecoded(event({ cost_micros: -1n }), LIMITS)?.detail).toBe('cost_micros: negative')
+    expect(checkDecoded(event({ type: 'conversion', action: null, value_micros: 5n }), LIMITS)?.detail).toBe(
+      'action: missing on a conversion',
+    )
+    expect(checkDecoded(event({ currency: 'usd' }), LIMITS)?.reason).toBe('invalid_event')
+  })
+
+  it('judges event time against the receipt time, so a replay decides the same', () => {
+    expect(checkDecoded(event({ occurred_at: T - LIMITS.allowedLatenessMs - 1 }), LIMITS)?.reason).toBe(
+      'too_late',
+    )
+    expect(checkDecoded(event({ occurred_at: T + LIMITS.maxClockSkewMs + 1 }), LIMITS)?.reason).toBe(
+      'too_far_in_future',
+    )
+  })
+})
+
+describe('priceBatch', () => {
+  it('counts the good records and returns every bad one with its offset and reason', () => {
+    const batch = priceBatch(
+      [
+        message(0, codec.encode(event())),
+        message(1, Buffer.from('not avro')),
+        message(2, null),
+        message(3, codec.encode(event({ event_id: 'e2', occurred_at: T - 8 * 86_400_000 }))),
+        message(4, codec.encode(event({ event_id: 'e3', channel: 'Bad Channel' }))),
+        message(5, codec.encode(event({ event_id: 'e4' }))),
+      ],
+      codec,
+      PRICING,
+      LIMITS,
+    )
+    expect(batch.priced.map((p) => [p.offset, p.event_id, p.cost_micros])).toEqual([
+      ['0', 'e1', 1000n],
+      ['5', 'e4', 1000n],
+    ])
+    expect(batch.poison.map((p) => [p.offset, p.reason])).toEqual([
+      ['1', 'poison_record'],
+      ['2', 'poison_record'],
+      ['3', 'too_late'],
+      ['4', 'invalid_event'],
+    ])
+  })
+})
