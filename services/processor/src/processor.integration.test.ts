@@ -46,9 +46,9 @@ function event(id: string, campaign: string, over: Partial<AdEvent> = {}): AdEve
 }
 
 /** One test's own topic, group and database. */
-function pipeline(prefix: string) {
+function pipeline(prefix: string, partitions = 2) {
   const id = uniqueName(prefix)
-  const config = loadConfig(testEnvironment(id, { ADPULSE_EVENTS_PARTITIONS: '2' }))
+  const config = loadConfig(testEnvironment(id, { ADPULSE_EVENTS_PARTITIONS: String(partitions) }))
   const topic = config.kafka.topics.events
   let kafka: KafkaClient
   let producer: Producer
@@ -63,7 +63,7 @@ function pipeline(prefix: string) {
     async open() {
       kafka = createKafkaClient({ brokers: inject('kafkaBrokers').split(','), clientId: id, logger })
       await kafka.ensureTopics(
-        [topic, config.kafka.topics.dlq].map((t) => ({ topic: t, partitions: 2, replicationFactor: 1 })),
+        [topic, config.kafka.topics.dlq].map((t) => ({ topic: t, partitions, replicationFactor: 1 })),
       )
       producer = await kafka.createProducer()
       client = await createClickHouse(testClickHouse())
@@ -71,7 +71,8 @@ function pipeline(prefix: string) {
       kpis = new KpiStore(client, config.clickhouse.database)
     },
     async close() {
-      for (const p of processors) await p.stop()
+      // Some were stopped by the test already; stopping twice must not fail the cleanup.
+      await Promise.allSettled(processors.map((p) => p.stop()))
       await producer?.disconnect()
       await kafka?.close()
       await client?.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouse.database}` })
@@ -261,5 +262,59 @@ describe('processor: resume after a crash between insert and commit', () => {
     expect(rows.reduce((n, r) => n + r.clicks, 0)).toBe(10)
     expect(await p.rows()).toEqual({ rows: 10, offsets: 10, ids: 10 })
     expect(await duplicatesOf(registry)).toBe(0)
+  })
+})
+
+describe('processor: scale-out', () => {
+  const p = pipeline('scale', 3)
+  beforeAll(() => p.open())
+  afterAll(() => p.close())
+
+  it('instances joining and leaving mid-stream share the partitions and end with exact sums', async () => {
+    const store = new RawEventStore(p.client, p.config.clickhouse.database)
+    const expected = new Map<string, bigint>()
+    let sent = 0
+    const sendChunk = async (n: number) => {
+      const events = Array.from({ length: n }, (_, i) => {
+        const k = sent + i
+        return event(`x${k}`, `c${k % 12}`, { cost_micros: BigInt(1000 + k) })
+      })
+      for (const e of events)
+        expected.set(e.campaign_id, (expected.get(e.campaign_id) ?? 0n) + (e.cost_micros ?? 0n))
+      sent += n
+      await p.send(events)
+    }
+    const counted = async () => (await p.counted(sent)).reduce((n, r) => n + r.clicks, 0)
+
+    const registries = [createRegistry('a'), createRegistry('b'), createRegistry('c')]
+    /** The partitions an instance reads, from its lag gauge (one series per assigned partition that had a batch). */
+    const partitionsOf = async (i: number) =>
+      (
+        (await registries[i]?.getSingleMetric('adpulse_processor_consumer_lag_messages')?.get())?.values ?? []
+      ).map((v) => v.labels.partition)
+    const a = await p.start(registries[0] as Registry, store)
+    const b = await p.start(registries[1] as Registry, store)
+    await sendChunk(200)
+    expect(await counted()).toBe(200)
+    // A third joins: the group now spreads 3 partitions over 3 instances, one each.
+    await p.start(registries[2] as Registry, store)
+    await sendChunk(200)
+    expect(await counted()).toBe(400)
+    const shares = await pollUntil(
+      () => Promise.all([0, 1, 2].map(partitionsOf)),
+      (all) => all.every((ps) => ps.length === 1),
+      { what: 'one partition per instance' },
+    )
+    expect(new Set(shares.flat()).size).toBe(3)
+    // Two leave mid-stream; what they held moves to the one left, from ClickHouse's progress.
+    await sendChunk(200)
+    await a.stop()
+    await sendChunk(200)
+    await b.stop()
+    await sendChunk(200)
+    const rows = await p.counted(sent)
+    expect(rows.reduce((n, r) => n + r.clicks, 0)).toBe(1000)
+    expect(new Map(rows.map((r) => [r.campaign_id, r.spend_micros]))).toEqual(expected)
+    expect(await p.rows()).toEqual({ rows: 1000, offsets: 1000, ids: 1000 })
   })
 })
