@@ -8,6 +8,7 @@ import { createKafkaClient, type KafkaClient } from '@adpulse/kafka'
 import { createLogger } from '@adpulse/observability'
 import { pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { PRICING, referenceCost } from './support/reference-pricing.ts'
 
 /**
  * The walking skeleton end to end, on the real broker and ClickHouse of this
@@ -15,19 +16,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
  * alerter's signals read back from the signals topic.
  */
 
-// Rates of the test's pricing file; the reference below prices with them by hand.
-const SEARCH_CPC = 2_000_000n
-const DISPLAY_CPM = 4_000_000n
-const SOCIAL_CPA = 10_000_000n
-const AFFILIATE_CPS_BPS = 1500n
-const PRICING = {
-  channels: {
-    search: { model: 'CPC', rate_micros: Number(SEARCH_CPC) },
-    display: { model: 'CPM', rate_micros: Number(DISPLAY_CPM) },
-    social: { model: 'CPA', rate_micros: Number(SOCIAL_CPA), actions: ['lead'] },
-    affiliate: { model: 'CPS', rate_bps: Number(AFFILIATE_CPS_BPS) },
-  },
-}
 const API_KEY = 'e2e-secret-key'
 /** The rules of this test: the defaults' thresholds at 90 % confidence, with evidence minimums this small market meets. */
 const RULES = `
@@ -166,18 +154,6 @@ interface Sums {
   revenue_micros: bigint
 }
 
-/** Prices by hand with the test's own rates: independent of the pricing package. */
-function referenceCost(e: FixtureEvent): bigint {
-  if (e.cost_micros !== undefined) return BigInt(e.cost_micros)
-  if (e.channel === 'search') return e.type === 'click' ? SEARCH_CPC : 0n
-  if (e.channel === 'display') return e.type === 'impression' ? DISPLAY_CPM / 1000n : 0n
-  if (e.channel === 'social') return e.type === 'conversion' && e.action === 'lead' ? SOCIAL_CPA : 0n
-  if (e.channel === 'affiliate' && e.type === 'conversion' && e.action === 'purchase') {
-    return (BigInt(e.value_micros ?? 0) * AFFILIATE_CPS_BPS) / 10_000n
-  }
-  return 0n
-}
-
 function referenceSums(events: FixtureEvent[], key: (e: FixtureEvent) => string, from: number, to: number) {
   const sums = new Map<string, Sums>()
   for (const e of events) {
@@ -196,7 +172,11 @@ function referenceSums(events: FixtureEvent[], key: (e: FixtureEvent) => string,
       s.conversions++
       s.revenue_micros += BigInt(e.value_micros ?? 0)
     }
-    s.spend_micros += referenceCost(e)
+    s.spend_micros += referenceCost({
+      ...e,
+      cost_micros: e.cost_micros === undefined ? null : BigInt(e.cost_micros),
+      value_micros: e.value_micros === undefined ? null : BigInt(e.value_micros),
+    })
     sums.set(key(e), s)
   }
   return sums

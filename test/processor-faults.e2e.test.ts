@@ -10,6 +10,7 @@ import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kaf
 import { createLogger } from '@adpulse/observability'
 import { pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, describe, expect, inject, it } from 'vitest'
+import { PRICING, referenceCost } from './support/reference-pricing.ts'
 
 /**
  * Exactly once through crashes (docs/exactly-once.md): the processor runs as a
@@ -22,20 +23,6 @@ const EVENTS = 200_000
 const KILLS = 6
 const SEED = 20261122
 const HOUR = 3_600_000
-
-// The test's pricing file; referenceCost prices with the same rates by hand.
-const SEARCH_CPC = 2_000_000n
-const DISPLAY_CPM = 4_000_000n
-const SOCIAL_CPA = 10_000_000n
-const AFFILIATE_CPS_BPS = 1500n
-const PRICING = {
-  channels: {
-    search: { model: 'CPC', rate_micros: Number(SEARCH_CPC) },
-    display: { model: 'CPM', rate_micros: Number(DISPLAY_CPM) },
-    social: { model: 'CPA', rate_micros: Number(SOCIAL_CPA), actions: ['lead'] },
-    affiliate: { model: 'CPS', rate_bps: Number(AFFILIATE_CPS_BPS) },
-  },
-}
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
 function prng(seed: number): () => number {
@@ -81,18 +68,6 @@ function market(random: () => number, now: number): AdEvent[] {
     })
   }
   return events
-}
-
-/** Prices by hand with the test's own rates: independent of the pricing package. */
-function referenceCost(e: AdEvent): bigint {
-  if (e.cost_micros !== null) return e.cost_micros
-  if (e.channel === 'search') return e.type === 'click' ? SEARCH_CPC : 0n
-  if (e.channel === 'display') return e.type === 'impression' ? DISPLAY_CPM / 1000n : 0n
-  if (e.channel === 'social') return e.type === 'conversion' && e.action === 'lead' ? SOCIAL_CPA : 0n
-  if (e.channel === 'affiliate' && e.type === 'conversion' && e.action === 'purchase') {
-    return ((e.value_micros ?? 0n) * AFFILIATE_CPS_BPS) / 10_000n
-  }
-  return 0n
 }
 
 interface Sums {

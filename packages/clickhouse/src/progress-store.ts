@@ -63,7 +63,10 @@ export class ProgressStore {
 
   /** The instant through which the whole topic is written: the oldest partition's; null before any record. */
   async completeThrough(topic: string): Promise<number | null> {
-    const rows = await this.partitions(topic)
-    return rows.length === 0 ? null : Math.min(...rows.map((r) => r.completeThrough))
+    return topicCompleteThrough(await this.partitions(topic))
   }
 }
+
+/** A topic is written through the instant of its least advanced partition; null before any record. */
+export const topicCompleteThrough = (rows: readonly PartitionProgressRow[]): number | null =>
+  rows.length === 0 ? null : Math.min(...rows.map((r) => r.completeThrough))

@@ -32,3 +32,10 @@ export interface Signal {
   /** One-sided confidence of the bounds the rule decided on (schema v2; 0 from v1). */
   confidence: number
 }
+
+/**
+ * A signal as JSON: a threshold the rule does not have is NaN in the record and
+ * null in JSON (JSON has no NaN). Use as the replacer of JSON.stringify.
+ */
+export const signalJsonReplacer = (_key: string, value: unknown): unknown =>
+  typeof value === 'number' && Number.isNaN(value) ? null : value

@@ -1,6 +1,6 @@
 import type { AlerterStateStore, KpiStore, ProgressStore, SignalStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
-import { createSignalCodec, type Signal } from '@adpulse/events'
+import { createSignalCodec, type Signal, signalJsonReplacer } from '@adpulse/events'
 import type { Producer } from '@adpulse/kafka'
 import { rollingRange } from '@adpulse/kpi'
 import type { Logger, Registry } from '@adpulse/observability'
@@ -196,4 +196,4 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
   }
 }
 
-const printable = (s: Signal) => JSON.parse(JSON.stringify(s, (_k, v) => (Number.isNaN(v) ? null : v)))
+const printable = (s: Signal): unknown => JSON.parse(JSON.stringify(s, signalJsonReplacer))

@@ -1,4 +1,4 @@
-import type { Signal } from '@adpulse/events'
+import { type Signal, signalJsonReplacer } from '@adpulse/events'
 import type { Logger } from '@adpulse/observability'
 
 /** A Slack-compatible body (incoming webhooks take `text`); other receivers get the signal under `signal`. */
@@ -37,9 +37,7 @@ export interface WebhookOptions {
 export async function deliverWebhook(signal: Signal, options: WebhookOptions): Promise<boolean> {
   const attempts = options.attempts ?? 5
   const backoffMs = options.backoffMs ?? 500
-  const body = JSON.stringify(webhookBody(signal), (_k, v) =>
-    typeof v === 'number' && Number.isNaN(v) ? null : v,
-  )
+  const body = JSON.stringify(webhookBody(signal), signalJsonReplacer)
   for (let attempt = 1; attempt <= attempts; attempt++) {
     let retriable = true
     try {

@@ -1,4 +1,4 @@
-import type { ProgressStore } from '@adpulse/clickhouse'
+import { type ProgressStore, topicCompleteThrough } from '@adpulse/clickhouse'
 import type { FastifyInstance } from 'fastify'
 
 /**
@@ -13,7 +13,7 @@ export function registerFreshnessRoutes(
 ): void {
   app.get('/v1/freshness', async () => {
     const partitions = await store.partitions(topic)
-    const through = partitions.length === 0 ? null : Math.min(...partitions.map((p) => p.completeThrough))
+    const through = topicCompleteThrough(partitions)
     const iso = (ms: number) => new Date(ms).toISOString()
     return {
       topic,

@@ -1,0 +1,38 @@
+/**
+ * The end-to-end tests' pricing file, and a pricer written by hand with the
+ * same rates: the reference sums never go through the pricing package.
+ */
+export const SEARCH_CPC = 2_000_000n
+export const DISPLAY_CPM = 4_000_000n
+export const SOCIAL_CPA = 10_000_000n
+export const AFFILIATE_CPS_BPS = 1500n
+
+/** Written to a temporary file and passed as ADPULSE_PRICING_FILE. */
+export const PRICING = {
+  channels: {
+    search: { model: 'CPC', rate_micros: Number(SEARCH_CPC) },
+    display: { model: 'CPM', rate_micros: Number(DISPLAY_CPM) },
+    social: { model: 'CPA', rate_micros: Number(SOCIAL_CPA), actions: ['lead'] },
+    affiliate: { model: 'CPS', rate_bps: Number(AFFILIATE_CPS_BPS) },
+  },
+}
+
+export interface PriceableEvent {
+  type: string
+  channel: string
+  action?: string | null
+  cost_micros: bigint | null
+  value_micros: bigint | null
+}
+
+/** An explicit cost wins; else CPC clicks, CPM impressions, CPA leads, CPS purchases (truncated). */
+export function referenceCost(e: PriceableEvent): bigint {
+  if (e.cost_micros !== null) return e.cost_micros
+  if (e.channel === 'search') return e.type === 'click' ? SEARCH_CPC : 0n
+  if (e.channel === 'display') return e.type === 'impression' ? DISPLAY_CPM / 1000n : 0n
+  if (e.channel === 'social') return e.type === 'conversion' && e.action === 'lead' ? SOCIAL_CPA : 0n
+  if (e.channel === 'affiliate' && e.type === 'conversion' && e.action === 'purchase') {
+    return ((e.value_micros ?? 0n) * AFFILIATE_CPS_BPS) / 10_000n
+  }
+  return 0n
+}
