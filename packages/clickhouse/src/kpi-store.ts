@@ -28,9 +28,10 @@ export interface Bucketing {
 }
 
 /**
- * KPI sums over events_raw (and kpi_minute, the buckets of versions before it).
- * insertBuckets writes pre-aggregated buckets directly: history imports and
- * backtests; the processor writes events_raw (RawEventStore).
+ * KPI sums over the minute buckets: kpi_buckets, which a materialized view
+ * fills from events_raw as the processor writes it (RawEventStore), and
+ * kpi_minute, the buckets imported directly (history imports, backtests) or
+ * written by versions before events_raw. insertBuckets writes kpi_minute.
  */
 export class KpiStore {
   constructor(
@@ -72,8 +73,7 @@ export class KpiStore {
    * Sums over [from, to) grouped by channel, or by channel and campaign; with
    * `bucketing`, also by hour or day in a time zone. Minute buckets of UTC add up
    * exactly into the days of any zone with whole-minute offsets (Asia/Tehran +03:30).
-   * Reads events_raw through its by_minute projection (sumsQuery), plus the
-   * buckets of kpi_minute written before events_raw or imported directly.
+   * Reads kpi_buckets and kpi_minute (sumsQuery).
    */
   async sums(range: TimeRange, by: KpiGrouping, bucketing?: Bucketing): Promise<KpiSumsRow[]> {
     const result = await this.client.query({
@@ -101,40 +101,23 @@ export class KpiStore {
 }
 
 /**
- * The KPI query. The events_raw side uses exactly the expressions of the
- * by_minute projection (toStartOfMinute(occurred_at), countIf by type, sums),
- * so ClickHouse answers it from the projection's pre-aggregated rows; ranges
- * are whole minutes, so filtering on the minute equals filtering on event time.
+ * The KPI query: the sums of both bucket tables over whole minutes of event
+ * time, grouped by channel (and campaign) and, with `bucketing`, by hour or day.
  */
 export function sumsQuery(database: string, by: KpiGrouping, bucketing?: Bucketing): string {
   const keys = by === 'campaign' ? 'channel, campaign_id' : 'channel'
-  const bucketOf = (minute: string) =>
-    bucketing === undefined
-      ? undefined
-      : bucketing.unit === 'day'
-        ? `toUnixTimestamp(toStartOfDay(${minute}, {tz:String}))`
-        : `toUnixTimestamp(toStartOfHour(${minute}, {tz:String}))`
   const groups = bucketing === undefined ? keys : `bucket_start, ${keys}`
-  const side = (minute: string, sums: string, table: string) => {
-    const bucket = bucketOf(minute)
-    return `SELECT ${bucket === undefined ? '' : `${bucket} AS bucket_start,`} ${keys}, ${sums}
+  const bucketStart =
+    bucketing === undefined
+      ? ''
+      : `toUnixTimestamp(toStartOf${bucketing.unit === 'day' ? 'Day' : 'Hour'}(minute, {tz:String})) AS bucket_start,`
+  const sumsOf = (table: string) =>
+    `SELECT ${bucketStart} ${keys},
+        sum(impressions) AS impressions, sum(clicks) AS clicks, sum(conversions) AS conversions,
+        sum(spend_micros) AS spend, sum(revenue_micros) AS revenue, sum(revenue_squares) AS squares
       FROM ${database}.${table}
-      WHERE ${minute} >= toDateTime({from:UInt32}, 'UTC') AND ${minute} < toDateTime({to:UInt32}, 'UTC')
+      WHERE minute >= toDateTime({from:UInt32}, 'UTC') AND minute < toDateTime({to:UInt32}, 'UTC')
       GROUP BY ${groups}`
-  }
-  const raw = side(
-    'toStartOfMinute(occurred_at)',
-    `countIf(type = 'impression') AS impressions, countIf(type = 'click') AS clicks,
-      countIf(type = 'conversion') AS conversions, sum(cost_micros) AS spend,
-      sum(value_micros) AS revenue, sum(pow(toFloat64(value_micros), 2)) AS squares`,
-    'events_raw',
-  )
-  const buckets = side(
-    'minute',
-    `sum(impressions) AS impressions, sum(clicks) AS clicks, sum(conversions) AS conversions,
-      sum(spend_micros) AS spend, sum(revenue_micros) AS revenue, sum(revenue_squares) AS squares`,
-    'kpi_minute',
-  )
   return `SELECT ${groups},
       sum(impressions) AS impressions,
       sum(clicks) AS clicks,
@@ -142,7 +125,7 @@ export function sumsQuery(database: string, by: KpiGrouping, bucketing?: Bucketi
       toString(sum(spend)) AS spend_micros,
       toString(sum(revenue)) AS revenue_micros,
       sum(squares) AS revenue_squares
-    FROM (${raw} UNION ALL ${buckets})
+    FROM (${sumsOf('kpi_buckets')} UNION ALL ${sumsOf('kpi_minute')})
     GROUP BY ${groups}
     ORDER BY ${groups}`
 }

@@ -4,12 +4,15 @@ import { schemaStatements } from './migrations.ts'
 describe('schemaStatements', () => {
   it('creates plain MergeTree tables on one server by default', () => {
     const statements = schemaStatements('adpulse')
-    expect(statements).toHaveLength(9)
+    expect(statements).toHaveLength(12)
     expect(statements.join('\n')).not.toContain('ON CLUSTER')
     expect(statements.join('\n')).not.toContain('Replicated')
     expect(statements[2]).toContain('ENGINE = MergeTree')
     expect(statements[2]).toContain('SETTINGS non_replicated_deduplication_window = 10000')
     expect(statements[3]).toContain('ENGINE = ReplacingMergeTree')
+    // kpi_buckets: summed on merge, deduplicated like the raw table it follows.
+    expect(statements[9]).toContain('ENGINE = SummingMergeTree')
+    expect(statements[9]).toContain('non_replicated_deduplication_window = 10000')
   })
 
   it('creates every table ON CLUSTER with the Replicated engines when a cluster is named', () => {
@@ -21,5 +24,7 @@ describe('schemaStatements', () => {
     expect(statements[2]).toContain('ENGINE = ReplicatedMergeTree')
     expect(statements[2]).toContain('SETTINGS replicated_deduplication_window = 10000')
     expect(statements[3]).toContain('ENGINE = ReplicatedReplacingMergeTree')
+    expect(statements[9]).toContain('ENGINE = ReplicatedSummingMergeTree')
+    expect(statements[9]).toContain('replicated_deduplication_window = 10000')
   })
 })

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client'
+import { BucketRepair, bucketsFromRaw } from './bucket-repair.ts'
 
 /** Where the schema lives: one server (the default, and chDB), or every replica of a cluster. */
 export interface MigrationTarget {
@@ -24,7 +25,7 @@ export const DEFAULT_RAW_RETENTION_SECONDS = 30 * 24 * 3600
 interface Ddl {
   /** ` ON CLUSTER 'name'`, or empty. */
   onCluster: string
-  engine(name: 'MergeTree' | 'ReplacingMergeTree'): string
+  engine(name: 'MergeTree' | 'ReplacingMergeTree' | 'SummingMergeTree'): string
   /** The setting that keeps recent insert deduplication tokens (replayed batches are no-ops). */
   dedupWindow: string
 }
@@ -160,7 +161,36 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
   ORDER BY (topic, partition, offset)
   TTL toDateTime(received_at) + toIntervalSecond(${DEFAULT_RAW_RETENTION_SECONDS})
   SETTINGS ${ddl.dedupWindow} = 10000`,
+  // 8–10: the minute buckets become a table of their own, fed by a materialized
+  // view of events_raw. They outlive the raw retention, and `adpulse rebuild`
+  // recomputes them from events_raw (bucket-repair.ts). Rows carry the Kafka
+  // partition and the newest offset they summarise: a bucket row per partition,
+  // so a restarted processor can tell whether its last insert reached them.
+  (db, ddl) => `CREATE TABLE IF NOT EXISTS ${db}.kpi_buckets${ddl.onCluster} (
+    minute DateTime('UTC'),
+    channel LowCardinality(String),
+    campaign_id String,
+    topic LowCardinality(String),
+    partition UInt32,
+    impressions UInt64,
+    clicks UInt64,
+    conversions UInt64,
+    spend_micros Int128,
+    revenue_micros Int128,
+    revenue_squares Float64,
+    last_offset SimpleAggregateFunction(max, UInt64),
+    PROJECTION newest_offsets (SELECT topic, partition, max(last_offset) GROUP BY topic, partition)
+  ) ENGINE = ${ddl.engine('SummingMergeTree')}
+  PARTITION BY toYYYYMMDD(minute)
+  ORDER BY (channel, campaign_id, minute, topic, partition)
+  SETTINGS ${ddl.dedupWindow} = 10000, deduplicate_merge_projection_mode = 'rebuild'`,
+  (db, ddl) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.kpi_buckets_mv${ddl.onCluster}
+    TO ${db}.kpi_buckets AS ${bucketsFromRaw(db, '')}`,
+  (db, ddl) => `ALTER TABLE ${db}.events_raw${ddl.onCluster} DROP PROJECTION IF EXISTS by_minute`,
 ]
+
+/** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */
+const BUCKETS_VERSION = 8
 
 /** The database and the table of applied versions, created before any step. */
 function setupStatements(db: string, ddl: Ddl): string[] {
@@ -203,6 +233,11 @@ export async function migrate(
       format: 'JSONEachRow',
     })
     applied++
+  }
+  if (current < BUCKETS_VERSION && current + applied >= BUCKETS_VERSION) {
+    // Events written before the buckets table existed: their buckets, day by day.
+    const repair = new BucketRepair(client, database)
+    for (const day of await repair.daysWithRawEvents()) await repair.rebuildDay(day)
   }
   await applyRawRetention(client, database, ddl, target.rawRetentionSeconds ?? DEFAULT_RAW_RETENTION_SECONDS)
   return applied

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client'
+import { BucketRepair } from './bucket-repair.ts'
 import { dateTime64, toCount } from './client.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
@@ -32,7 +33,7 @@ export interface SeenEventId {
   received_at: number
 }
 
-/** events_raw: written by the processor, one INSERT (one part) per batch. */
+/** events_raw: written by the processor, one INSERT (one part) per batch; kpi_buckets follows through its view. */
 export class RawEventStore {
   constructor(
     private readonly client: ClickHouseClient,
@@ -56,8 +57,22 @@ export class RawEventStore {
         cost_micros: row.cost_micros.toString(),
         value_micros: row.value_micros.toString(),
       })),
-      clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 },
+      clickhouse_settings: {
+        insert_deduplication_token: token,
+        insert_deduplicate: 1,
+        // A retried insert that had landed is dropped in kpi_buckets too, not
+        // only in events_raw: the view's block is deduplicated by a token derived from this one.
+        deduplicate_blocks_in_dependent_materialized_views: 1,
+      },
     })
+  }
+
+  /**
+   * Summarises into kpi_buckets the raw rows of a partition its buckets miss
+   * (BucketRepair.repairTail); the partition's writer calls it before its first insert.
+   */
+  repairBuckets(topic: string, partition: number): Promise<number> {
+    return new BucketRepair(this.client, this.database).repairTail(topic, partition)
   }
 
   /**

@@ -90,8 +90,9 @@ export interface ClickHouseConfig {
   chdbPath: string
   /**
    * `ADPULSE_RAW_RETENTION`, default 30d: how long events_raw keeps an event
-   * after its receipt (the table's TTL, set at start). KPI windows and the
-   * dedup horizon cannot reach further back: keep it above both.
+   * after its receipt (the table's TTL, set at start). The dedup horizon and
+   * `adpulse rebuild` cannot reach further back: keep it above the horizon.
+   * The minute buckets KPIs are read from are kept.
    */
   rawRetentionMs: number
 }

@@ -5,17 +5,9 @@ import { inject } from 'vitest'
  * names of its own (topics, group, database) so tests never see each other's data.
  */
 export function testEnvironment(id: string, overrides: Record<string, string> = {}): Record<string, string> {
-  const clickhouseUrl = inject('clickhouseUrl')
   return {
     KAFKA_BROKERS: inject('kafkaBrokers'),
-    ...(clickhouseUrl === ''
-      ? { ADPULSE_CHDB_PATH: inject('chdbPath') }
-      : {
-          CLICKHOUSE_URL: clickhouseUrl,
-          CLICKHOUSE_USER: inject('clickhouseUser'),
-          CLICKHOUSE_PASSWORD: inject('clickhousePassword'),
-        }),
-    CLICKHOUSE_DATABASE: `adpulse_${id}`,
+    ...testClickHouseEnvironment(`adpulse_${id}`),
     ADPULSE_TOPIC_EVENTS: `${id}.events`,
     ADPULSE_TOPIC_DLQ: `${id}.events.dlq`,
     ADPULSE_TOPIC_SIGNALS: `${id}.signals`,
@@ -42,5 +34,20 @@ export function testClickHouse(): {
     user: inject('clickhouseUser'),
     password: inject('clickhousePassword'),
     chdbPath: inject('chdbPath'),
+  }
+}
+
+/** The run's ClickHouse and a database as configuration reads them: for commands a test runs. */
+export function testClickHouseEnvironment(database: string): Record<string, string> {
+  const url = inject('clickhouseUrl')
+  return {
+    ...(url === ''
+      ? { ADPULSE_CHDB_PATH: inject('chdbPath') }
+      : {
+          CLICKHOUSE_URL: url,
+          CLICKHOUSE_USER: inject('clickhouseUser'),
+          CLICKHOUSE_PASSWORD: inject('clickhousePassword'),
+        }),
+    CLICKHOUSE_DATABASE: database,
   }
 }

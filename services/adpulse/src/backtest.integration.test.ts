@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { type ClickHouseClient, createClickHouse, KpiStore, migrate } from '@adpulse/clickhouse'
 import type { MinuteBucket } from '@adpulse/kpi'
 import { parseRules, type Rule } from '@adpulse/rules'
-import { testClickHouse, uniqueName } from '@adpulse/testkit'
+import { testClickHouse, testClickHouseEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type BacktestResult, runBacktest } from './backtest.ts'
 import { backtestCommand } from './backtest-command.ts'
@@ -364,7 +364,7 @@ describe('runBacktest over stored minute buckets', () => {
         {
           stdout: { write: (text: string) => (stdout += text) },
           stderr: { write: (text: string) => (stderr += text) },
-          env: clickHouseEnv(),
+          env: testClickHouseEnvironment(database),
         },
       )
       expect({ code, stderr }).toMatchObject({ code: 0 })
@@ -382,7 +382,7 @@ describe('runBacktest over stored minute buckets', () => {
     const failure = await promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', cli, 'backtest', '--from', String(FROM), '--to', String(TO)],
-      { env: { ...process.env, ...clickHouseEnv() } },
+      { env: { ...process.env, ...testClickHouseEnvironment(database) } },
     ).then(
       () => undefined,
       (err: { code?: number; stdout?: string; stderr?: string }) => err,
@@ -394,19 +394,4 @@ describe('runBacktest over stored minute buckets', () => {
     )
     expect(failure?.stderr).toContain('a running `adpulse start` holds it')
   })
-
-  /** Configuration of this test's ClickHouse and database, as the CLI reads it. */
-  function clickHouseEnv(): Record<string, string> {
-    const url = inject('clickhouseUrl')
-    return {
-      CLICKHOUSE_DATABASE: database,
-      ...(url === ''
-        ? { ADPULSE_CHDB_PATH: inject('chdbPath') }
-        : {
-            CLICKHOUSE_URL: url,
-            CLICKHOUSE_USER: inject('clickhouseUser'),
-            CLICKHOUSE_PASSWORD: inject('clickhousePassword'),
-          }),
-    }
-  }
 })

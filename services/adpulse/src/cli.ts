@@ -1,11 +1,13 @@
 #!/usr/bin/env -S node --import tsx
 import { createLogger } from '@adpulse/observability'
 import { backtestCommand } from './backtest-command.ts'
+import { rebuildCommand } from './rebuild-command.ts'
 import { startCommand } from './start-command.ts'
 import { parseStartFlags } from './start-flags.ts'
 
 const USAGE = `usage: adpulse start [--demo] [--dry-run]
        adpulse backtest --from TIME --to TIME [--rules FILE] [--step 15m] [--json]
+       adpulse rebuild --from DAY --to DAY
 
   start        run ingest, processor and alerter in one process on ADPULSE_PORT (default 8080);
                without KAFKA_BROKERS it starts the local broker, without CLICKHOUSE_URL embedded chDB
@@ -22,13 +24,22 @@ const USAGE = `usage: adpulse start [--demo] [--dry-run]
     --step     time between evaluations, whole minutes (default 15m)
     --json     JSON lines, money as strings of micros, instead of a table
 
-  With embedded chDB (no CLICKHOUSE_URL) the backtest opens ADPULSE_CHDB_PATH itself, and chDB allows
+  rebuild      recompute the minute buckets (kpi_buckets) of whole UTC days from the raw events
+               (events_raw), one day at a time, each swapped in at once; repeatable, and safe while the
+               pipeline runs against a ClickHouse server. Days must lie within ADPULSE_RAW_RETENTION
+    --from     first day: 2026-11-20, or its start as RFC 3339 or epoch ms
+    --to       end day, exclusive, the same form
+
+  With embedded chDB (no CLICKHOUSE_URL) backtest and rebuild open ADPULSE_CHDB_PATH themselves, and chDB allows
   one process per data directory: stop a running \`adpulse start\` first, or use a ClickHouse server.`
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...flags] = argv
   if (command === 'backtest') {
     return backtestCommand(flags, { stdout: process.stdout, stderr: process.stderr })
+  }
+  if (command === 'rebuild') {
+    return rebuildCommand(flags, { stdout: process.stdout, stderr: process.stderr })
   }
   const startFlags = command === 'start' ? parseStartFlags(flags) : undefined
   if (startFlags !== undefined) return startCommand(startFlags)

@@ -17,14 +17,20 @@ export class PartitionStates {
   private readonly states = new Map<string, PartitionState>()
 
   constructor(
-    private readonly store: Pick<RawEventStore, 'newestOffset' | 'recentIds'>,
+    private readonly store: Pick<RawEventStore, 'newestOffset' | 'recentIds' | 'repairBuckets'>,
     private readonly horizonMs: number,
+    /** Told how many events' buckets a first load had to repair (usually 0). */
+    private readonly onRepaired: (topic: string, partition: number, events: number) => void = () => {},
   ) {}
 
   async of(topic: string, partition: number): Promise<PartitionState> {
     const key = `${topic}/${partition}`
     const known = this.states.get(key)
     if (known) return known
+    // The last insert of a processor killed mid-write may have reached events_raw
+    // and not kpi_buckets: summarised now, before this owner writes anything.
+    const repaired = await this.store.repairBuckets(topic, partition)
+    if (repaired > 0) this.onRepaired(topic, partition, repaired)
     const [written, seen] = await Promise.all([
       this.store.newestOffset(topic, partition),
       this.store.recentIds(topic, partition, this.horizonMs),

@@ -222,7 +222,7 @@ describe('processor: resume after a crash between insert and commit', () => {
   beforeAll(() => p.open())
   afterAll(() => p.close())
 
-  it('skips the records a previous owner wrote but never committed', async () => {
+  it('skips the records a previous owner wrote but never committed, and completes their buckets', async () => {
     const events = Array.from({ length: 10 }, (_, i) => event(`s${i}`, 'c1'))
     await p.send(events)
     // Where they landed: campaign c1 is one partition, offsets 0-9.
@@ -233,7 +233,10 @@ describe('processor: resume after a crash between insert and commit', () => {
     expect(partition).toBeDefined()
 
     // A processor wrote offsets 0-5 and died before committing them: no committed offset exists.
+    // It died even before their minute buckets were written: the view is detached for its insert.
     const store = new RawEventStore(p.client, p.config.clickhouse.database)
+    const view = `${p.config.clickhouse.database}.kpi_buckets_mv`
+    await p.client.command({ query: `DETACH TABLE ${view}` })
     await store.insert(
       events.slice(0, 6).map((e, offset) => ({
         event_id: e.event_id,
@@ -253,9 +256,10 @@ describe('processor: resume after a crash between insert and commit', () => {
       })),
       'crashed-owner',
     )
+    await p.client.command({ query: `ATTACH TABLE ${view}` })
 
-    // The new owner is delivered offsets 0-9 again; it must write only 6-9, without
-    // even reaching the event-id dedup (which would count 6 duplicates).
+    // The new owner is delivered offsets 0-9 again; it must summarise 0-5 into buckets,
+    // then write only 6-9, without even reaching the event-id dedup (which would count 6 duplicates).
     const registry = createRegistry('processor')
     await p.start(registry, store)
     const rows = await p.counted(10)

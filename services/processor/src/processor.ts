@@ -19,7 +19,7 @@ export interface ProcessorDeps {
   schemas: Pick<SchemaCatalog, 'events' | 'resolve'>
   kafka: KafkaClient
   producer: Producer
-  store: Pick<RawEventStore, 'insert' | 'newestOffset' | 'recentIds'>
+  store: Pick<RawEventStore, 'insert' | 'newestOffset' | 'recentIds' | 'repairBuckets'>
   pricing: PricingTable
   logger: Logger
   registry: Registry
@@ -44,7 +44,12 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
   const codec = createEventCodec(deps.schemas.events)
   const metrics = createProcessorMetrics(deps.registry, config.processor.metricsMaxChannels)
   const horizonMs = config.processor.dedupHorizonMs
-  const states = new PartitionStates(store, horizonMs)
+  const states = new PartitionStates(store, horizonMs, (topic, partition, events) =>
+    log.warn(
+      { topic, partition, events },
+      'events written to events_raw without their minute buckets (a process stopped between the two) re-summarised',
+    ),
+  )
   const retry = deps.retry ?? DEFAULT_RETRY_POLICY
   const shutdown = new AbortController()
 

@@ -1,0 +1,208 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import { toCount } from './client.ts'
+
+export const DAY_MS = 86_400_000
+
+/**
+ * The minute buckets of the events_raw rows matching `where` (a WHERE clause or
+ * empty): the SELECT of the kpi_buckets_mv materialized view (migration step 9),
+ * and the one rebuild and repair use, so a rebuilt bucket equals a streamed one.
+ * Frozen with that step: a change needs a new step that recreates the view.
+ */
+export function bucketsFromRaw(db: string, where: string): string {
+  return `SELECT toStartOfMinute(occurred_at) AS minute, channel, campaign_id, topic, partition,
+      countIf(type = 'impression') AS impressions, countIf(type = 'click') AS clicks,
+      countIf(type = 'conversion') AS conversions, sum(cost_micros) AS spend_micros,
+      sum(value_micros) AS revenue_micros, sum(pow(toFloat64(value_micros), 2)) AS revenue_squares,
+      max(offset) AS last_offset
+    FROM ${db}.events_raw ${where}
+    GROUP BY minute, channel, campaign_id, topic, partition`
+}
+
+/** What one day's rebuild did. */
+export interface DayRebuilt {
+  /** Start of the UTC day, epoch ms. */
+  day: number
+  /** Events of the day in events_raw, now summarised by its buckets. */
+  events: number
+  /** Bucket rows written (0: the day has no raw events, its buckets were dropped). */
+  buckets: number
+  /** Rebuilds needed until the buckets matched the raw events (more than 1: events arrived meanwhile). */
+  attempts: number
+}
+
+/** Sums of one day, as both tables can answer them: equal when the buckets are true to the events. */
+interface DayTotals {
+  events: number
+  spend: string
+  revenue: string
+}
+
+const MAX_ATTEMPTS = 10
+
+/** A test's way into a rebuild: what happens right after the day's buckets were staged. */
+export interface RebuildHooks {
+  afterStaging?(attempt: number): Promise<void>
+}
+
+/**
+ * Keeps kpi_buckets true to events_raw. The materialized view fills the buckets
+ * in the same INSERT as the raw rows, but ClickHouse commits the two tables'
+ * parts one after the other: a process killed in between leaves raw rows
+ * without their buckets. `repairTail` finds and fills that gap for one Kafka
+ * partition; `rebuildDay` recomputes a whole UTC day (`adpulse rebuild`).
+ */
+export class BucketRepair {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly database: string,
+  ) {}
+
+  /**
+   * Re-summarises the raw rows of a partition newer than the newest offset its
+   * buckets cover. Run by the partition's only writer before its first insert,
+   * so nothing else writes the partition meanwhile. The insert token names the
+   * offset range, so a repair cut short and repeated is not counted twice.
+   * Returns how many raw events were re-summarised.
+   */
+  async repairTail(topic: string, partition: number): Promise<number> {
+    const params = { topic, partition }
+    const [raw] = await this.rows<{ newest: string }>(
+      // ORDER BY … DESC LIMIT 1 on the sorting key reads only the last granule.
+      // (An alias named offset would be what ORDER BY sorts: as strings.)
+      `SELECT toString(offset) AS newest FROM ${this.database}.events_raw
+        WHERE topic = {topic:String} AND partition = {partition:UInt32}
+        ORDER BY topic, partition, offset DESC LIMIT 1`,
+      params,
+    )
+    if (raw === undefined) return 0
+    // Answered from the newest_offsets projection, not by scanning the buckets.
+    const [summarised] = await this.rows<{ newest: string; n: unknown }>(
+      `SELECT toString(max(last_offset)) AS newest, count() AS n FROM ${this.database}.kpi_buckets
+        WHERE topic = {topic:String} AND partition = {partition:UInt32}`,
+      params,
+    )
+    const covered = summarised === undefined || toCount(summarised.n) === 0 ? -1n : BigInt(summarised.newest)
+    if (covered >= BigInt(raw.newest)) return 0
+    const where = `WHERE topic = {topic:String} AND partition = {partition:UInt32} AND offset > {covered:Int64}`
+    const [gap] = await this.rows<{ n: unknown }>(
+      `SELECT count() AS n FROM ${this.database}.events_raw ${where}`,
+      { ...params, covered: covered.toString() },
+    )
+    await this.client.command({
+      query: `INSERT INTO ${this.database}.kpi_buckets ${bucketsFromRaw(this.database, where)}`,
+      query_params: { ...params, covered: covered.toString() },
+      clickhouse_settings: {
+        insert_deduplication_token: `repair/${topic}/${partition}/${covered}-${raw.newest}`,
+        insert_deduplicate: 1,
+      },
+    })
+    return toCount(gap?.n)
+  }
+
+  /**
+   * Recomputes the buckets of one UTC day from events_raw: builds them in a
+   * staging table and swaps the day's partition in one step (REPLACE PARTITION),
+   * so readers see the old buckets or the new, never a gap. A processor may
+   * insert late events of the day meanwhile, and a swap can drop the buckets of
+   * such an insert; so the day's totals are compared in both tables afterwards
+   * and the day rebuilt again until they agree. Idempotent: a second run
+   * writes the same buckets.
+   */
+  async rebuildDay(day: number, hooks: RebuildHooks = {}): Promise<DayRebuilt> {
+    if (day % DAY_MS !== 0) throw new Error(`not the start of a UTC day: ${new Date(day).toISOString()}`)
+    const staging = `${this.database}.kpi_buckets_rebuild_${Date.now()}_${Math.floor(Math.random() * 1e9)}`
+    const partitionId = new Date(day).toISOString().slice(0, 10).replaceAll('-', '')
+    const params = { from: day / 1000, to: (day + DAY_MS) / 1000 }
+    await this.client.command({ query: `CREATE TABLE ${staging} AS ${this.database}.kpi_buckets` })
+    try {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        await this.client.command({ query: `TRUNCATE TABLE ${staging}` })
+        await this.client.command({
+          query: `INSERT INTO ${staging} ${bucketsFromRaw(
+            this.database,
+            `WHERE occurred_at >= toDateTime({from:UInt32}, 'UTC') AND occurred_at < toDateTime({to:UInt32}, 'UTC')`,
+          )}`,
+          query_params: params,
+        })
+        await hooks.afterStaging?.(attempt)
+        const [built] = await this.rows<{ n: unknown }>(`SELECT count() AS n FROM ${staging}`, {})
+        const buckets = toCount(built?.n)
+        // REPLACE refuses an empty source: a day without raw events has no buckets.
+        await this.client.command({
+          query:
+            buckets === 0
+              ? `ALTER TABLE ${this.database}.kpi_buckets DROP PARTITION ID '${partitionId}'`
+              : `ALTER TABLE ${this.database}.kpi_buckets REPLACE PARTITION ID '${partitionId}' FROM ${staging}`,
+        })
+        const agreed = await this.agreeingTotals(params)
+        if (agreed !== undefined) return { day, events: agreed.events, buckets, attempts: attempt }
+      }
+      throw new Error(
+        `the buckets of ${new Date(day).toISOString().slice(0, 10)} still differ from events_raw after ` +
+          `${MAX_ATTEMPTS} rebuilds: events of that day keep arriving; run the rebuild again`,
+      )
+    } finally {
+      await this.client.command({ query: `DROP TABLE IF EXISTS ${staging}` })
+    }
+  }
+
+  /** The UTC days (epoch ms) that events_raw holds events of, oldest first. */
+  async daysWithRawEvents(): Promise<number[]> {
+    const rows = await this.rows<{ day: unknown }>(
+      `SELECT DISTINCT toUnixTimestamp(toStartOfDay(occurred_at, 'UTC')) AS day
+        FROM ${this.database}.events_raw ORDER BY day`,
+      {},
+    )
+    return rows.map((r) => toCount(r.day) * 1000)
+  }
+
+  /**
+   * The day's totals when events_raw and kpi_buckets agree on them. An insert
+   * that lands meanwhile commits its two tables' parts one after the other, so
+   * a difference is read again once before it counts.
+   */
+  private async agreeingTotals(params: { from: number; to: number }): Promise<DayTotals | undefined> {
+    for (let read = 0; read < 2; read++) {
+      if (read > 0) await new Promise((resolve) => setTimeout(resolve, 200))
+      const [raw, summarised] = await Promise.all([this.rawTotals(params), this.bucketTotals(params)])
+      if (sameTotals(raw, summarised)) return raw
+    }
+    return undefined
+  }
+
+  private async rawTotals(params: { from: number; to: number }): Promise<DayTotals> {
+    const [row] = await this.rows<Record<string, unknown>>(
+      `SELECT count() AS events, toString(sum(cost_micros)) AS spend, toString(sum(value_micros)) AS revenue
+        FROM ${this.database}.events_raw
+        WHERE occurred_at >= toDateTime({from:UInt32}, 'UTC') AND occurred_at < toDateTime({to:UInt32}, 'UTC')`,
+      params,
+    )
+    return totals(row)
+  }
+
+  private async bucketTotals(params: { from: number; to: number }): Promise<DayTotals> {
+    const [row] = await this.rows<Record<string, unknown>>(
+      `SELECT sum(impressions + clicks + conversions) AS events, toString(sum(spend_micros)) AS spend,
+          toString(sum(revenue_micros)) AS revenue
+        FROM ${this.database}.kpi_buckets
+        WHERE minute >= toDateTime({from:UInt32}, 'UTC') AND minute < toDateTime({to:UInt32}, 'UTC')`,
+      params,
+    )
+    return totals(row)
+  }
+
+  private async rows<T>(query: string, query_params: Record<string, unknown>): Promise<T[]> {
+    const result = await this.client.query({ query, query_params, format: 'JSONEachRow' })
+    return result.json<T>()
+  }
+}
+
+const totals = (row: Record<string, unknown> | undefined): DayTotals => ({
+  events: toCount(row?.events ?? 0),
+  spend: String(row?.spend ?? '0'),
+  revenue: String(row?.revenue ?? '0'),
+})
+
+const sameTotals = (a: DayTotals, b: DayTotals): boolean =>
+  a.events === b.events && a.spend === b.spend && a.revenue === b.revenue

@@ -1,0 +1,100 @@
+import { DAY_MS } from '@adpulse/clickhouse'
+import { parseRfc3339 } from '@adpulse/events'
+
+/** `adpulse rebuild` arguments, validated: whole UTC days. */
+export interface RebuildArgs {
+  /** `--from`, epoch ms, the start of a UTC day. */
+  from: number
+  /** `--to`, epoch ms, the start of a UTC day, exclusive. */
+  to: number
+}
+
+export type RebuildArgsResult = { ok: true; args: RebuildArgs } | { ok: false; error: string }
+
+const DAY_EXAMPLE =
+  'a UTC day such as 2026-11-20, or its start in RFC 3339 (2026-11-20T00:00:00Z) or epoch ms'
+
+/**
+ * Parses `--from DAY --to DAY` (also `--flag=value`). Buckets are rebuilt a
+ * UTC day at a time, the unit ClickHouse swaps atomically, so both ends are days.
+ * Every error names its flag.
+ */
+export function parseRebuildArgs(argv: readonly string[]): RebuildArgsResult {
+  const values = new Map<string, string>()
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    const eq = arg.indexOf('=')
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
+    if (flag !== '--from' && flag !== '--to') {
+      return { ok: false, error: `unknown argument ${JSON.stringify(arg)}` }
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
+      return { ok: false, error: `${flag}: expected a value` }
+    }
+    if (values.has(flag)) return { ok: false, error: `${flag}: given twice` }
+    values.set(flag, value)
+  }
+  const from = day('--from', values.get('--from'))
+  if (!from.ok) return from
+  const to = day('--to', values.get('--to'))
+  if (!to.ok) return to
+  if (to.ms <= from.ms) return { ok: false, error: '--to: must be after --from (it is exclusive)' }
+  return { ok: true, args: { from: from.ms, to: to.ms } }
+}
+
+type Day = { ok: true; ms: number } | { ok: false; error: string }
+
+function day(flag: string, text: string | undefined): Day {
+  if (text === undefined) return { ok: false, error: `${flag}: required (${DAY_EXAMPLE})` }
+  const ms = /^\d+$/.test(text)
+    ? Number(text)
+    : /^\d{4}-\d{2}-\d{2}$/.test(text)
+      ? parseRfc3339(`${text}T00:00:00Z`)
+      : parseRfc3339(text)
+  if (ms === null || !Number.isSafeInteger(ms)) {
+    return { ok: false, error: `${flag}: expected ${DAY_EXAMPLE}, got ${JSON.stringify(text)}` }
+  }
+  if (ms % DAY_MS !== 0) {
+    return {
+      ok: false,
+      error: `${flag}: must be the start of a UTC day (buckets are rebuilt by day), got ${text}`,
+    }
+  }
+  return { ok: true, ms }
+}
+
+/**
+ * The days of a range that events_raw still holds whole, or why not. Its TTL
+ * counts from receipt, and an event may be received up to a day before its
+ * day starts (clock skew): a day is safe while its start lies more than the
+ * retention minus a day in the past. Rebuilding an older day would replace its
+ * buckets with what is left of its events.
+ */
+export function rebuildDays(
+  args: RebuildArgs,
+  now: number,
+  retentionMs: number,
+): { ok: true; days: number[] } | { ok: false; error: string } {
+  const oldestSafe = Math.ceil((now - retentionMs + DAY_MS) / DAY_MS) * DAY_MS
+  if (args.from < oldestSafe) {
+    return {
+      ok: false,
+      error:
+        `--from: events of days before ${isoDay(oldestSafe)} may already be past the raw retention ` +
+        `(ADPULSE_RAW_RETENTION, ${retentionMs / DAY_MS} days): rebuilding them from events_raw would lose their buckets`,
+    }
+  }
+  const latest = Math.floor(now / DAY_MS) * DAY_MS + 2 * DAY_MS
+  if (args.to > latest) {
+    return {
+      ok: false,
+      error: `--to: at most ${isoDay(latest)} (exclusive): no events can belong to later days yet`,
+    }
+  }
+  const days: number[] = []
+  for (let d = args.from; d < args.to; d += DAY_MS) days.push(d)
+  return { ok: true, days }
+}
+
+export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
