@@ -1,4 +1,4 @@
-import { evaluateRule, INITIAL_RULE_STATE, type Rule } from '@adpulse/rules'
+import { evaluateRule, INITIAL_RULE_STATE, type Rule, valuePrior } from '@adpulse/rules'
 import type { Schedule } from './decision-run.ts'
 import { expectedConversions, type Market, windowSums } from './traffic.ts'
 
@@ -39,13 +39,11 @@ export function upperBoundCoverage(market: Market, rule: Rule, schedule: Schedul
   for (let end = schedule.stepMinutes; end <= market.minutes; end += schedule.stepMinutes) {
     const from = Math.max(0, end - schedule.windowMinutes)
     const sums = market.series.map((series) => windowSums(series, end, schedule.windowMinutes))
-    const conversions = sums.reduce((n, s) => n + s.conversions, 0)
-    const revenue = sums.reduce((r, s) => r + Number(s.revenue_micros), 0)
-    const fallbackValue = conversions > 0 ? revenue / conversions : undefined
+    const prior = valuePrior(sums)
     sums.forEach((s, c) => {
       const channel = market.channels[c]
       if (channel === undefined) return
-      const outcome = evaluateRule(rule, s, INITIAL_RULE_STATE, end * 60_000, fallbackValue)
+      const outcome = evaluateRule(rule, s, INITIAL_RULE_STATE, end * 60_000, prior)
       if (!outcome.fired && outcome.reason === 'insufficient_evidence') return
       const upper = outcome.evidence.roi_upper ?? Number.POSITIVE_INFINITY
       const above = channel.trueRoi > upper ? 1 : 0

@@ -1,5 +1,12 @@
 import { roiOf } from '@adpulse/kpi'
-import { type EntitySums, evaluateRule, INITIAL_RULE_STATE, type Rule, type RuleState } from '@adpulse/rules'
+import {
+  type EntitySums,
+  evaluateRule,
+  INITIAL_RULE_STATE,
+  type Rule,
+  type RuleState,
+  type ValuePrior,
+} from '@adpulse/rules'
 
 /** What a rule set says about one channel at one step: the signals it publishes now. */
 export interface Verdict {
@@ -13,7 +20,7 @@ export interface Verdict {
  */
 export interface Decider {
   name: string
-  judge(channel: number, sums: EntitySums, now: number, fallbackValue: number | undefined): Verdict
+  judge(channel: number, sums: EntitySums, now: number, prior: ValuePrior | undefined): Verdict
 }
 
 /**
@@ -24,11 +31,11 @@ export function rulesDecider(name: string, rules: readonly Rule[], channels: num
   const states: RuleState[][] = rules.map(() => Array.from({ length: channels }, () => INITIAL_RULE_STATE))
   return {
     name,
-    judge(channel, sums, now, fallbackValue) {
+    judge(channel, sums, now, prior) {
       const verdict: Verdict = { cut: false, scale: false }
       rules.forEach((rule, r) => {
         const perChannel = states[r] as RuleState[]
-        const outcome = evaluateRule(rule, sums, perChannel[channel] as RuleState, now, fallbackValue)
+        const outcome = evaluateRule(rule, sums, perChannel[channel] as RuleState, now, prior)
         perChannel[channel] = outcome.state
         if (outcome.fired && outcome.action === 'CUT') verdict.cut = true
         if (outcome.fired && outcome.action === 'SCALE') verdict.scale = true

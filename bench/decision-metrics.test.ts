@@ -1,4 +1,4 @@
-import { defaultRulesDocument, type EntitySums, parseRules } from '@adpulse/rules'
+import { defaultRulesDocument, type EntitySums, parseRules, type ValuePrior } from '@adpulse/rules'
 import { describe, expect, it } from 'vitest'
 import { naiveDecider, rulesDecider } from './deciders.ts'
 import { decisionMetrics, pairedCutHours } from './decision-metrics.ts'
@@ -122,12 +122,14 @@ describe('runDeciders', () => {
     minutes: 60,
   }
 
-  it('judges every channel at every step on its window, with the mean value of all channels', () => {
+  it('judges every channel at every step on its window, with the value prior of all channels', () => {
     const calls: Array<[number, number, number, number | undefined]> = []
     const recorder = {
       name: 'recorder',
-      judge(channel: number, sums: EntitySums, now: number, fallbackValue: number | undefined) {
-        calls.push([channel, sums.clicks, now / 60_000, fallbackValue])
+      judge(channel: number, sums: EntitySums, now: number, prior: ValuePrior | undefined) {
+        // One channel with a conversion per window: its value is the mean, nothing to pool (credibility 0).
+        if (prior !== undefined) expect(prior.credibility).toBe(0)
+        calls.push([channel, sums.clicks, now / 60_000, prior?.meanValue])
         return { cut: channel === 0 && now >= 30 * 60_000, scale: false }
       },
     }
@@ -172,10 +174,11 @@ describe('runDeciders', () => {
       windowMinutes: 60,
       stepMinutes: 15,
     })
-    // 150 units spent for 10: the upper bound of revenue (3.87 sales × 10) is below the spend
+    // 150 units spent for 10: the always-valid 80 % upper bound of revenue (4.79 sales × 10:
+    // (e^λ − 1 − λ)/λ² = 5 at λ = 4.79) is below the spend
     expect(adpulse?.[0]?.firstCutMinute).toBe(15)
     expect(point?.[0]?.firstCutMinute).toBe(15)
-    // 150 units spent for 100: revenue could be 387: no cut
+    // 150 units spent for 100: revenue could be 479: no cut
     expect(point?.[1]?.firstCutMinute).toBe(15)
     expect(adpulse?.[1]?.firstCutMinute).toBeNull()
   })

@@ -1,3 +1,4 @@
+import { valuePrior } from '@adpulse/rules'
 import type { Decider } from './deciders.ts'
 import { expectedConversions, type Market, windowSums } from './traffic.ts'
 
@@ -25,8 +26,8 @@ export interface Schedule {
 
 /**
  * Runs every decider over the same market, step by step: at each step every
- * channel's window sums, and the fallback conversion value the alerter passes
- * (the mean value over all channels of the window). Signals are observed, not
+ * channel's window sums, and the value prior the alerter passes (`valuePrior`
+ * over all channels of the window). Signals are observed, not
  * applied: a cut channel keeps buying traffic, so both rule sets see the very
  * same stream to the end. All channels launch at minute 0.
  */
@@ -50,18 +51,12 @@ export function runDeciders(
   for (let end = schedule.stepMinutes; end <= market.minutes; end += schedule.stepMinutes) {
     const from = Math.max(0, end - schedule.windowMinutes)
     const sums = market.series.map((series) => windowSums(series, end, schedule.windowMinutes))
-    let revenue = 0
-    let conversions = 0
-    for (const s of sums) {
-      revenue += Number(s.revenue_micros)
-      conversions += s.conversions
-    }
-    const fallbackValue = conversions > 0 ? revenue / conversions : undefined
+    const prior = valuePrior(sums)
     const now = end * 60_000
     deciders.forEach((decider, d) => {
       const perChannel = outcomes[d] as ChannelOutcome[]
       sums.forEach((channelSums, c) => {
-        const verdict = decider.judge(c, channelSums, now, fallbackValue)
+        const verdict = decider.judge(c, channelSums, now, prior)
         const outcome = perChannel[c] as ChannelOutcome
         if (verdict.cut) {
           outcome.cutSignals += 1

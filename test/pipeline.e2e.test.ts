@@ -106,7 +106,7 @@ function fixture(now: number): FixtureEvent[] {
     action: 'purchase',
     value_micros: 2_000_000,
   })
-  add({ type: 'click', channel: 'display', campaign_id: 'd1', cost_micros: 1_500_000 })
+  add({ type: 'click', channel: 'display', campaign_id: 'd1', cost_micros: 71_500_000 })
   repeat(5, { type: 'click', channel: 'display', campaign_id: 'd1' })
   repeat(2000, { type: 'impression', channel: 'display', campaign_id: 'd1' })
   // social, CPA on leads: ROI 0.75, between the thresholds → no signal. A signup is not a listed action.
@@ -371,18 +371,18 @@ describe('pipeline end to end', () => {
       Object.fromEntries(expected),
     )
 
-    // Derived KPIs of one channel, by hand: display spent 2000 × 4000 + 1,500,000 = 9,500,000 micros.
+    // Derived KPIs of one channel, by hand: display spent 2000 × 4000 + 71,500,000 = 79,500,000 micros.
     const display = answer.rows.find((r) => r.channel === 'display')
     expect(display).toMatchObject({
-      spend_micros: '9500000',
+      spend_micros: '79500000',
       revenue_micros: '2000000',
       ctr: 6 / 2000,
       cvr: 1 / 6,
-      cpc_micros: '1583333',
-      cpm_micros: '4750000',
-      cpa_micros: '9500000',
-      roas: 2_000_000 / 9_500_000,
-      roi: (2_000_000 - 9_500_000) / 9_500_000,
+      cpc_micros: '13250000',
+      cpm_micros: '39750000',
+      cpa_micros: '79500000',
+      roas: 2_000_000 / 79_500_000,
+      roi: (2_000_000 - 79_500_000) / 79_500_000,
     })
     // Money past 2^53 stays exact: 9,007,199,254,740,993 + 7.
     expect(answer.rows.find((r) => r.channel === 'rial')?.revenue_micros).toBe('9007199254741000')
@@ -425,7 +425,7 @@ describe('pipeline end to end', () => {
     expect(cut).toMatchObject({
       scope: 'channel',
       channel: 'display',
-      spend_micros: '9500000',
+      spend_micros: '79500000',
       revenue_micros: '2000000',
       conversions: 1,
       budget_change_pct: -100,

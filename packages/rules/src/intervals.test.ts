@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { anytimePoissonUpper } from './anytime-poisson.ts'
 import {
   cpaInterval,
   poissonMean,
@@ -71,27 +72,54 @@ describe('poissonMean', () => {
 })
 
 describe('revenueInterval', () => {
-  it('few equal conversions: the count bound is the wider one', () => {
+  // At 95 %, the count bound's always-valid Poisson upper bound for 4 conversions is the λ with
+  // L(4, λ) = 4!·(e^λ − 1 − λ − λ²/2 − λ³/6 − λ⁴/24)/λ⁵ = 20: λ = 12.42 (worked in anytime-poisson.test.ts).
+  const U4 = anytimePoissonUpper(4, 0.05)
+
+  it('few equal conversions: the count bound is the wider one above, the normal one below', () => {
     // 4 conversions of 10,000,000 micros: revenue 40e6, Σx² = 4e14, z·√Σx² = 32,897,072.5
-    // normal: [7,102,927.5, 72,897,072.5]; count: 10e6 × [1.360741, 9.145891]
-    // union: lower min(7.10e6, 13.61e6) = 7.10e6, upper max(72.90e6, 91.46e6) = 91.46e6
-    const interval = revenueInterval({ conversions: 4, revenue: 40e6, revenueSquares: 4e14 }, Z)
+    // normal: [7,102,927.5, 72,897,072.5]; one-look count lower: 10e6 × 1.360741 = 13.61e6
+    // lower min(7.10e6, 13.61e6) = 7.10e6; upper max(72.90e6, 10e6 × 12.42) = 124.2e6
+    const interval = revenueInterval({ conversions: 4, revenue: 40e6, revenueSquares: 4e14 }, 0.95)
     expect(interval.lower).toBeCloseTo(7_102_927.46, 1)
-    expect(interval.upper).toBeCloseTo(91_458_910.33, 1)
+    expect(U4).toBeCloseTo(12.42, 2)
+    expect(interval.upper).toBeCloseTo(10e6 * U4, 1)
   })
 
   it('one big order among small ones: the normal bound carries the skew', () => {
     // values 1, 1, 1, 97 units: revenue 100e6, Σx² = 9412e12, z·√Σx² = 159,576,235.7
-    // normal: [−59.6e6 → 0, 259.58e6]; count: 25e6 × [1.360741, 9.145891] = [34.0e6, 228.6e6]
-    const interval = revenueInterval({ conversions: 4, revenue: 100e6, revenueSquares: 9412e12 }, Z)
+    // normal: [−59.6e6 → 0, 259.58e6]; count upper: 25e6 × 12.42 = 310.5e6 (the wider)
+    const sample = { conversions: 4, revenue: 100e6, revenueSquares: 9412e12 }
+    const interval = revenueInterval(sample, 0.95)
     expect(interval.lower).toBe(0)
-    expect(interval.upper).toBeCloseTo(259_576_235.67, 1)
+    expect(interval.upper).toBeCloseTo(25e6 * U4, 1)
+    // where the shop says a conversion is worth 5e6 (all pooled), the count bound is
+    // 5e6 × 12.42 = 62.1e6 and the normal bound, 259.58e6, keeps the big order
+    const pooled = revenueInterval(sample, 0.95, { meanValue: 5e6, credibility: Number.POSITIVE_INFINITY })
+    expect(pooled.upper).toBeCloseTo(259_576_235.67, -1) // z from the tables vs the rational approximation
   })
 
-  it('no conversion: the fallback value prices the Poisson upper bound, without it the bound is infinite', () => {
+  it('prices conversions at the credible mean value of the prior', () => {
+    // prior: the shop's mean 20e6, k = 2. The entity's 4 conversions of 10e6:
+    // credible value (40e6 + 2·20e6)/(4 + 2) = 13,333,333.3; upper 13.33e6 × 12.47
+    const prior = { meanValue: 20e6, credibility: 2 }
+    const interval = revenueInterval({ conversions: 4, revenue: 40e6, revenueSquares: 4e14 }, 0.95, prior)
+    expect(interval.upper).toBeCloseTo((80e6 / 6) * U4, 1)
+    expect(interval.lower).toBeCloseTo(7_102_927.46, 1) // the lower bound is the entity's own
+    // all pooled (k = ∞): the shop's value
+    const pooled = { meanValue: 20e6, credibility: Number.POSITIVE_INFINITY }
+    expect(
+      revenueInterval({ conversions: 4, revenue: 40e6, revenueSquares: 4e14 }, 0.95, pooled).upper,
+    ).toBeCloseTo(20e6 * U4, 1)
+  })
+
+  it('no conversion: the prior prices the always-valid upper bound, without it the bound is infinite', () => {
+    // (e^λ − 1)/λ = 20 at λ = 4.5139: e^4.5139 = 91.2788, 90.2788 / 4.5139 = 20.000
     const none = { conversions: 0, revenue: 0, revenueSquares: 0 }
-    expect(revenueInterval(none, Z, 20e6)).toEqual({ lower: 0, upper: expect.closeTo(59_368_699.46, 1) })
-    expect(revenueInterval(none, Z)).toEqual({ lower: 0, upper: Number.POSITIVE_INFINITY })
+    const interval = revenueInterval(none, 0.95, { meanValue: 20e6, credibility: 5 })
+    expect(interval.lower).toBe(0)
+    expect(interval.upper / 20e6).toBeCloseTo(4.5139, 3)
+    expect(revenueInterval(none, 0.95)).toEqual({ lower: 0, upper: Number.POSITIVE_INFINITY })
   })
 })
 

@@ -1,10 +1,13 @@
+import { anytimePoissonUpper } from './anytime-poisson.ts'
 import { normalQuantile } from './normal-quantile.ts'
+import { credibleMeanValue, type ValuePrior } from './value-prior.ts'
 
 /**
  * Confidence intervals of the KPIs a rule decides on. Each bound is one-sided
  * at the rule's confidence c (z = Φ⁻¹(c)): a CUT needs the *upper* bound of ROI
  * below its threshold, a SCALE the *lower* bound above; each holds with
- * probability c under the model below. The method is in docs/decisions.md.
+ * probability c under the model below (the revenue upper bound over every look
+ * at a filling window). The method is in docs/decisions.md.
  */
 export interface Interval {
   lower: number
@@ -56,22 +59,28 @@ export interface RevenueSample {
 /**
  * Interval of the expected revenue of a window, modelled as a compound Poisson
  * sum (conversions arrive as a Poisson process, each with a value from a skewed
- * distribution). The union of two approximations, so that neither regime is
- * overconfident:
- *  - normal: revenue ± z·√(Σ value²), since Var(Σ X) = λ·E[X²] for a compound
- *    Poisson sum, estimated by Σ value² — this carries skewed order values;
- *  - count: mean value × the Poisson bounds of the number of conversions — this
- *    carries small counts, where the normal interval is far too narrow.
- * With no conversion the mean value is unknown; `fallbackValue` (for example the
- * mean value over all channels) stands in, and without it the upper bound is ∞.
+ * distribution). See docs/decisions.md (Revenue); in short:
+ *  - upper, what a CUT is judged on: the larger of
+ *    count: the credible mean value × the always-valid Poisson upper bound of
+ *    the conversions at α = 1 − confidence (valid over every look at a filling
+ *    window, and the mean value leans on the shop's, which the entity's few
+ *    heavy-tailed orders cannot estimate), and
+ *    normal: revenue + z·√(Σ value²), Var(Σ X) = λ·E[X²] for a compound Poisson sum;
+ *  - lower, what a SCALE is judged on: the smaller of revenue − z·√(Σ value²)
+ *    and the entity's mean value × the one-look Poisson lower bound.
+ * `prior` is what a conversion is worth over all entities of the window (see
+ * valuePrior); without it an entity is priced on its own mean value, and an
+ * entity without conversions has an infinite upper bound.
  */
-export function revenueInterval(sample: RevenueSample, z: number, fallbackValue?: number): Interval {
+export function revenueInterval(sample: RevenueSample, confidence: number, prior?: ValuePrior): Interval {
   const { conversions: n, revenue, revenueSquares } = sample
+  const z = zOf(confidence)
   const half = z * Math.sqrt(revenueSquares)
-  const meanValue = n > 0 ? revenue / n : fallbackValue
-  const count = poissonMean(n, z)
-  const countLower = meanValue === undefined ? 0 : meanValue * count.lower
-  const countUpper = meanValue === undefined ? Number.POSITIVE_INFINITY : meanValue * count.upper
+  const ownValue = n > 0 ? revenue / n : prior?.meanValue
+  const countLower = ownValue === undefined ? 0 : ownValue * poissonMean(n, z).lower
+  const upperValue = prior === undefined ? ownValue : credibleMeanValue(n, revenue, prior)
+  const countUpper =
+    upperValue === undefined ? Number.POSITIVE_INFINITY : upperValue * anytimePoissonUpper(n, 1 - confidence)
   return {
     lower: Math.max(0, Math.min(revenue - half, countLower)),
     upper: Math.max(revenue + half, countUpper),

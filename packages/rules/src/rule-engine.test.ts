@@ -57,11 +57,16 @@ describe('evaluateRule', () => {
     expect(outcome).toMatchObject({ fired: false, reason: 'not_met' })
   })
 
-  it('uses the fallback value for an entity without conversions', () => {
-    // 0 conversions, 100 spent: at a mean value of 10 units, the 90 % upper bound
-    // of revenue is 10 × 2.30 units: ROI upper ≈ −0.77 → cut
+  it('prices an entity without conversions at the value prior', () => {
+    // 0 conversions, 100 spent: at a mean value of 10 units, the always-valid 90 %
+    // upper bound of revenue is 10 × 3.615 units ((e^λ − 1)/λ = 10 at λ = 3.615): ROI upper ≈ −0.64 → cut
     const none = sums(100, 0, 0)
-    expect(evaluateRule(cut, none, INITIAL_RULE_STATE, 0, 10 * UNIT)).toMatchObject({ fired: true })
+    const prior = { meanValue: 10 * UNIT, credibility: Number.POSITIVE_INFINITY }
+    const outcome = evaluateRule(cut, none, INITIAL_RULE_STATE, 0, prior)
+    expect(outcome).toMatchObject({ fired: true })
+    expect(outcome.evidence.roi_upper).toBeCloseTo(-0.6385, 3)
+    // 30 spent: 36.15 units of revenue are still possible, ROI upper ≈ +0.2: no cut
+    expect(evaluateRule(cut, sums(30, 0, 0), INITIAL_RULE_STATE, 0, prior)).toMatchObject({ fired: false })
     // without a value to assume, nothing bounds the revenue: no cut
     expect(evaluateRule(cut, none, INITIAL_RULE_STATE, 0)).toMatchObject({ fired: false, reason: 'not_met' })
   })

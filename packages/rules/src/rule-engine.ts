@@ -10,6 +10,7 @@ import {
   zOf,
 } from './intervals.ts'
 import type { Rule, RuleAction } from './rule-config.ts'
+import type { ValuePrior } from './value-prior.ts'
 
 /** The sums of one entity over a rule's window, with what the revenue interval needs. */
 export interface EntitySums extends KpiSums {
@@ -53,15 +54,16 @@ export type RuleOutcome =
  * interval bounds; then the cooldown since the last signal and the cap on the
  * total change. While in the state, a rule may signal again after its cooldown
  * (a SCALE keeps raising until its cap), never faster.
- * `fallbackValue` is the mean conversion value to assume for an entity without
- * conversions (the alerter passes the mean over all entities of the window).
+ * `prior` is what a conversion is worth over all entities of the window
+ * (`valuePrior` of the window's rows, as the alerter passes it): the revenue
+ * upper bound prices an entity's conversions at its credible mean value.
  */
 export function evaluateRule(
   rule: Rule,
   sums: EntitySums,
   state: RuleState,
   now: number,
-  fallbackValue?: number,
+  prior?: ValuePrior,
 ): RuleOutcome {
   const z = zOf(rule.confidence)
   const spend = Number(sums.spend_micros)
@@ -71,8 +73,8 @@ export function evaluateRule(
       revenue: Number(sums.revenue_micros),
       revenueSquares: sums.revenue_squares,
     },
-    z,
-    fallbackValue,
+    rule.confidence,
+    prior,
   )
   const roi = roiInterval(revenue, spend)
   const evidence: Evidence = {

@@ -140,18 +140,46 @@ function sumsOf(entity: string, scope: 'channel' | 'campaign', from: number, to:
 const Z = 1.2815515655446004
 
 /**
- * ROI bounds as docs/decisions.md defines them: revenue is the union of
- * revenue ± z·√Σvalue² and mean value × the Wilson–Hilferty Poisson bounds of the count.
+ * The always-valid Poisson upper bound of docs/decisions.md (Repeated looks): the λ where
+ * L(n, λ) = Σ_{j≥0} λʲ·n!/(n+j+1)! reaches 1/α, here by bisection on the series summed in logs.
+ */
+function anytimeUpper(n: number, alpha: number): number {
+  const logL = (lambda: number) => {
+    let logTerm = -Math.log(n + 1)
+    let logSum = logTerm
+    for (let j = 0; j < 100_000; j++) {
+      logTerm += Math.log(lambda) - Math.log(n + j + 2)
+      logSum = Math.max(logSum, logTerm) + Math.log1p(Math.exp(-Math.abs(logSum - logTerm)))
+      if (logTerm < logSum - 40 && lambda < n + j + 2) break
+    }
+    return logSum
+  }
+  let low = 0
+  let high = 10 * (n + 10)
+  for (let i = 0; i < 200; i++) {
+    const mid = (low + high) / 2
+    if (logL(mid) < Math.log(1 / alpha)) low = mid
+    else high = mid
+  }
+  return high
+}
+
+/**
+ * ROI bounds as docs/decisions.md defines them: revenue lower is the smaller of
+ * revenue − z·√Σvalue² and mean value × the Wilson–Hilferty lower bound of the count;
+ * revenue upper the larger of revenue + z·√Σvalue² and the credible mean value × the
+ * always-valid count bound at α = 0.1. Every conversion of an entity here has the same
+ * value, so the within spread of the value prior is 0, k = 0, and the credible mean
+ * value is the entity's own.
  */
 function roiBounds(s: ReturnType<typeof sumsOf>): { lower: number; upper: number } {
   const n = s.conversions
-  if (n === 0) throw new Error('reference: an entity without conversions needs the fallback value')
+  if (n === 0) throw new Error('reference: an entity without conversions needs the value prior')
   const mean = s.revenue / n
   const half = Z * Math.sqrt(s.squares)
   const countLower = n * (1 - 1 / (9 * n) - Z / (3 * Math.sqrt(n))) ** 3
-  const countUpper = (n + 1) * (1 - 1 / (9 * (n + 1)) + Z / (3 * Math.sqrt(n + 1))) ** 3
   const revenueLower = Math.max(0, Math.min(s.revenue - half, mean * countLower))
-  const revenueUpper = Math.max(s.revenue + half, mean * countUpper)
+  const revenueUpper = Math.max(s.revenue + half, mean * anytimeUpper(n, 0.1))
   const spend = Number(s.spend)
   return { lower: (revenueLower - spend) / spend, upper: (revenueUpper - spend) / spend }
 }
@@ -284,7 +312,7 @@ describe('runBacktest over stored minute buckets', () => {
       [120, 'scale-profitable', 'search', 33],
       [165, 'cut-unprofitable', 'display/d1', -100], // 45 of 60 minutes after d1's turn
       [180, 'scale-profitable', 'search', 1], // the rest of the 100 % cap
-      [195, 'cut-unprofitable', 'display', -100], // the channel mixes d1 (all bad) and d2 (15 min bad)
+      [210, 'cut-unprofitable', 'display', -100], // the channel mixes d1 (all bad) and d2 (30 min bad)
       [225, 'cut-unprofitable', 'display/d2', -100],
     ])
     expect(
@@ -320,13 +348,13 @@ describe('runBacktest over stored minute buckets', () => {
       ['search', 120, 0n, 792_000_554n], // 792 000 554.4
       ['display/d1', 165, saved(195, 10_000_000n), 0n],
       ['search', 180, 0n, 18_000_012n], // 1 % of 1 800 001 260
-      ['display', 195, saved(165, 20_000_000n), 0n],
+      ['display', 210, saved(150, 20_000_000n), 0n],
       ['display/d2', 225, saved(135, 10_000_000n), 0n],
     ])
     expect(first.totals).toEqual({
       cut: 3,
       scale: 4,
-      savedMicros: 1_950_000_000n + 3_300_000_000n + 1_350_000_000n,
+      savedMicros: 1_950_000_000n + 3_000_000_000n + 1_350_000_000n,
       addedMicros: 1_188_000_831n + 990_000_693n + 792_000_554n + 18_000_012n,
     })
   })

@@ -99,9 +99,10 @@ describe('evaluateRules', () => {
     expect(evaluateRules(rules, windowOf([loser]), new Map(), NOW).signals).toEqual([])
   })
 
-  it('assumes the mean conversion value of the window for an entity without conversions', () => {
-    // display spent 100 units with no conversion; the others convert at 10 units each:
-    // the 90 % upper bound of display's revenue is 10 × 2.28 units, ROI at most −0.77
+  it('prices an entity without conversions at the value prior of the window', () => {
+    // display spent 100 units with no conversion; search converts at 10 units each (the only
+    // entity with conversions: the prior's mean is 10 units): the always-valid 90 % upper
+    // bound of display's revenue is 10 × 3.615 units ((e^λ − 1)/λ = 10), ROI at most −0.64
     const spender = { ...row('display', 100, 0, 0) }
     const others = row('search', 100, 50, 10)
     const result = evaluateRules(rulesOf(cut), windowOf([spender, others]), new Map(), NOW)

@@ -9,6 +9,7 @@ import {
   type Rule,
   type RuleOutcome,
   type RuleState,
+  valuePrior,
 } from '@adpulse/rules'
 
 /** Key of an entity, as on the signals topic: `channel` or `channel/campaign_id`. */
@@ -53,13 +54,13 @@ export function evaluateRules(
       ...(rule.scope === 'campaign' ? [] : window.channels),
       ...(rule.scope === 'channel' ? [] : window.campaigns),
     ].filter((row) => applies(rule, row))
-    // What a conversion is worth where an entity has none yet: the mean over the window.
-    const fallbackValue = meanConversionValue(window.channels)
+    // What a conversion is worth in this shop and how far entities differ from it, over the window.
+    const prior = valuePrior(window.channels)
     for (const row of rows) {
       const entity = entityKey(row.channel, row.campaign_id ?? null)
       const key = stateKey(rule.name, entity)
       const before = states.get(key) ?? INITIAL_RULE_STATE
-      const outcome = evaluateRule(rule, row, before, now, fallbackValue)
+      const outcome = evaluateRule(rule, row, before, now, prior)
       judged++
       if (!sameState(before, outcome.state)) changed.set(key, outcome.state)
       if (outcome.fired) signals.push(toSignal(rule, row, entity, window.range, outcome, now))
@@ -77,16 +78,6 @@ function applies(rule: Rule, row: KpiSumsRow): boolean {
     return false
   }
   return true
-}
-
-function meanConversionValue(rows: readonly KpiSumsRow[]): number | undefined {
-  let revenue = 0
-  let conversions = 0
-  for (const row of rows) {
-    revenue += Number(row.revenue_micros)
-    conversions += row.conversions
-  }
-  return conversions === 0 ? undefined : revenue / conversions
 }
 
 const sameState = (a: RuleState, b: RuleState): boolean =>
