@@ -1,6 +1,7 @@
 export * from './alerter-state-store.ts'
 export * from './bucket-repair.ts'
 export * from './client.ts'
+export * from './currency-rate-store.ts'
 export * from './kpi-store.ts'
 export * from './migrations.ts'
 export * from './progress-store.ts'

@@ -19,7 +19,7 @@ describe('KpiStore', () => {
 
   beforeAll(async () => {
     client = await createClickHouse(testClickHouse())
-    expect(await migrate(client, database)).toBe(10)
+    expect(await migrate(client, database)).toBe(12)
     store = new KpiStore(client, database)
     raw = new RawEventStore(client, database)
   })

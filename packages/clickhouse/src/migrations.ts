@@ -187,6 +187,25 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
   (db, ddl) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.kpi_buckets_mv${ddl.onCluster}
     TO ${db}.kpi_buckets AS ${bucketsFromRaw(db, '')}`,
   (db, ddl) => `ALTER TABLE ${db}.events_raw${ddl.onCluster} DROP PROJECTION IF EXISTS by_minute`,
+  // 11. Exchange rates to the reporting currency by UTC day (docs/currencies.md),
+  //     loaded by `adpulse rates import` and read by every processor. Decimal(38, 18)
+  //     holds a rate exactly as imported; ReplacingMergeTree on (currency, day) with
+  //     updated_at makes an import of a day replace it (readers take the newest).
+  (db, ddl) => `CREATE TABLE IF NOT EXISTS ${db}.currency_rates${ddl.onCluster} (
+    currency LowCardinality(String),
+    day Date,
+    rate Decimal(38, 18),
+    updated_at DateTime64(3, 'UTC')
+  ) ENGINE = ${ddl.engine('ReplacingMergeTree')}(updated_at)
+  ORDER BY (currency, day)`,
+  // 12. An event's money as it was sent. `currency`, `cost_micros` and `value_micros`
+  //     are in the reporting currency (what the KPIs sum); these keep the original
+  //     currency and amounts. original_cost_micros is NULL when the pricing model
+  //     priced the event. Rows written before were all in the reporting currency.
+  (db, ddl) => `ALTER TABLE ${db}.events_raw${ddl.onCluster}
+    ADD COLUMN IF NOT EXISTS original_currency LowCardinality(String) DEFAULT currency AFTER currency,
+    ADD COLUMN IF NOT EXISTS original_cost_micros Nullable(Int128) DEFAULT cost_micros AFTER original_currency,
+    ADD COLUMN IF NOT EXISTS original_value_micros Int128 DEFAULT value_micros AFTER original_cost_micros`,
 ]
 
 /** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */

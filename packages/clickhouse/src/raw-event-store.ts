@@ -15,9 +15,19 @@ export interface RawEventRow {
   action: string
   /** Priced cost in micros of the reporting currency. */
   cost_micros: bigint
-  /** Revenue in micros; 0 on impressions and clicks. */
+  /** Revenue in micros of the reporting currency; 0 on impressions and clicks. */
   value_micros: bigint
+  /** The currency cost_micros and value_micros are in: the reporting currency. */
   currency: string
+  /** The currency the event was sent in; omitted: `currency` (sent in the reporting currency). */
+  original_currency?: string
+  /**
+   * The explicit cost as sent, in original_currency; null when the pricing model
+   * priced it; omitted: cost_micros.
+   */
+  original_cost_micros?: bigint | null
+  /** The value as sent, in original_currency, 0 on impressions and clicks; omitted: value_micros. */
+  original_value_micros?: bigint
   /** Ingest receipt time, epoch ms: the dedup horizon and the retention count from it. */
   received_at: number
   topic: string
@@ -56,6 +66,10 @@ export class RawEventStore {
         received_at: dateTime64(row.received_at),
         cost_micros: row.cost_micros.toString(),
         value_micros: row.value_micros.toString(),
+        // undefined leaves the key out of the JSON row: ClickHouse fills the column's DEFAULT.
+        original_cost_micros:
+          row.original_cost_micros === undefined ? undefined : (row.original_cost_micros?.toString() ?? null),
+        original_value_micros: row.original_value_micros?.toString(),
       })),
       clickhouse_settings: {
         insert_deduplication_token: token,

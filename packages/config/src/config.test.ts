@@ -160,4 +160,14 @@ describe('loadConfig: ingest front door', () => {
     expect(problemsOf({ ADPULSE_INGEST_RATE_LIMIT: '0' })).toEqual([])
     expect(loadConfig({ ADPULSE_INGEST_RATE_LIMIT: '0' }).ingest.rateLimitPerSecond).toBe(0)
   })
+
+  it('reads how exchange rates are refreshed, and refuses a refresh under a second', () => {
+    expect(loadConfig({}).processor).toMatchObject({ ratesRefreshMs: 60_000, ratesFile: undefined })
+    expect(
+      loadConfig({ ADPULSE_RATES_REFRESH: '5m', ADPULSE_RATES_FILE: 'deploy/rates.yaml' }).processor,
+    ).toMatchObject({ ratesRefreshMs: 300_000, ratesFile: 'deploy/rates.yaml' })
+    expect(problemsOf({ ADPULSE_RATES_REFRESH: '500ms' })).toEqual([
+      'ADPULSE_RATES_REFRESH: must be at least 1s',
+    ])
+  })
 })

@@ -192,6 +192,21 @@ export interface ProcessorConfig {
    * moves work sooner after a crash; at least the broker's group.min.session.timeout.ms (6s).
    */
   sessionTimeoutMs: number
+  /**
+   * `ADPULSE_RATES_REFRESH`, default 60s: how often the processor re-reads the
+   * exchange rates (currency_rates) into memory, so an import applies without a
+   * restart. A rate missing from memory also triggers one re-read (at most one a
+   * second) before its event goes to the dead-letter topic as `missing_rate`.
+   */
+  ratesRefreshMs: number
+  /**
+   * `ADPULSE_RATES_FILE`, unset by default: a rates file (docs/currencies.md) the
+   * processor imports into currency_rates at start and again whenever it changes
+   * (checked at every refresh). A broken file stops the start; later, it is
+   * refused whole and the rates in force stay. Unset: rates come only from
+   * `adpulse rates import`.
+   */
+  ratesFile: string | undefined
 }
 
 export interface AlerterConfig {
@@ -301,7 +316,7 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
   }
 
   const currency = r.string('ADPULSE_REPORTING_CURRENCY', 'USD')
-  if (!/^[A-Z]{3}$/.test(currency)) {
+  if (!/^[A-Z]{3}$/.test(currency) || !Intl.supportedValuesOf('currency').includes(currency)) {
     r.fail(
       `ADPULSE_REPORTING_CURRENCY: expected an ISO 4217 code such as USD, got ${JSON.stringify(currency)}`,
     )
@@ -371,12 +386,15 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
       progressIntervalMs: r.durationMs('ADPULSE_PROGRESS_INTERVAL', 2000),
       dedupHorizonMs: r.durationMs('ADPULSE_DEDUP_HORIZON', 2 * DAY_MS),
       sessionTimeoutMs: r.durationMs('ADPULSE_PROCESSOR_SESSION_TIMEOUT', 30_000),
+      ratesRefreshMs: r.durationMs('ADPULSE_RATES_REFRESH', 60_000),
+      ratesFile: r.optionalString('ADPULSE_RATES_FILE'),
     },
     alerter,
     reportingCurrency: currency,
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const, 'info'),
   }
 
+  if (config.processor.ratesRefreshMs < 1000) r.fail('ADPULSE_RATES_REFRESH: must be at least 1s')
   if (r.problems.length > 0) throw new ConfigError(r.problems)
   return config
 }

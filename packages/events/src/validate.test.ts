@@ -273,14 +273,20 @@ describe('validateEvent: invalid events name their field', () => {
     expect(fieldsOf({ ...click, action: 'purchase' })).toEqual(['action'])
   })
 
-  it('rejects a currency other than the reporting one, or not ISO 4217', () => {
-    expect(reject({ ...click, currency: 'EUR' })).toEqual([
+  it('keeps any ISO 4217 currency in circulation, and refuses unknown codes', () => {
+    expect(accept({ ...click, currency: 'EUR' }).currency).toBe('EUR')
+    expect(accept({ ...conversion, currency: 'JPY', value_micros: 1_500_000_000 })).toMatchObject({
+      currency: 'JPY',
+      value_micros: 1_500_000_000n,
+    })
+    expect(reject({ ...click, currency: 'ABC' })).toEqual([
       {
         field: 'currency',
-        expected: 'USD (the reporting currency; conversion rates are not configured)',
-        got: '"EUR"',
+        expected: 'an ISO 4217 code of a currency in circulation, such as USD or EUR',
+        got: '"ABC"',
       },
     ])
+    expect(fieldsOf({ ...click, currency: 'XXX' })).toEqual(['currency'])
     expect(reject({ ...click, currency: 'usd' })).toEqual([
       { field: 'currency', expected: 'an ISO 4217 code such as USD', got: '"usd"' },
     ])
@@ -295,7 +301,7 @@ describe('validateEvent: invalid events name their field', () => {
       channel: 'Search',
       campaign_id: '',
       cost_micros: -1,
-      currency: 'EUR',
+      currency: 'EURO',
     })
     expect(errors.map((e) => e.field)).toEqual([
       'event_id',

@@ -1,3 +1,4 @@
+import { isCurrencyCode } from './currencies.ts'
 import { type AdEvent, EVENT_TYPES, type EventType, type FieldError } from './event.ts'
 
 export interface ValidationContext {
@@ -5,6 +6,7 @@ export interface ValidationContext {
   now: number
   allowedLatenessMs: number
   maxClockSkewMs: number
+  /** The currency an event without `currency` is in. */
   reportingCurrency: string
   /** The source name of the sender's key, stamped on the event. */
   source: string
@@ -86,15 +88,14 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
       fail('value_micros', 'no value on an impression or click (only conversions carry revenue)')
   }
 
+  // Any currency in circulation: the processor converts it at the rate of the
+  // event's day, so a rate imported later still applies when a dead letter is replayed.
   let currency = ctx.reportingCurrency
   if (raw.currency !== undefined && raw.currency !== null) {
     if (typeof raw.currency !== 'string' || !CURRENCY.test(raw.currency)) {
       fail('currency', 'an ISO 4217 code such as USD')
-    } else if (raw.currency !== ctx.reportingCurrency) {
-      fail(
-        'currency',
-        `${ctx.reportingCurrency} (the reporting currency; conversion rates are not configured)`,
-      )
+    } else if (!isCurrencyCode(raw.currency)) {
+      fail('currency', 'an ISO 4217 code of a currency in circulation, such as USD or EUR')
     } else {
       currency = raw.currency
     }

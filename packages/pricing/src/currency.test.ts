@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   convertMicros,
   divideHalfEven,
+  formatDecimalRate,
   parseDecimalRate,
   parseRatesTable,
   type RatesTable,
@@ -96,5 +97,29 @@ describe('parseRatesTable', () => {
       ],
     })
     expect(parseRatesTable(null, 'USD')).toMatchObject({ ok: false })
+  })
+})
+
+describe('parseRatesTable: days and codes', () => {
+  it('refuses days that do not exist and codes that are not currencies', () => {
+    expect(parseRatesTable({ EUR: { '2026-02-30': '1.1' }, ABC: {} }, 'USD')).toEqual({
+      ok: false,
+      errors: ['rates.EUR.2026-02-30: expected a day as YYYY-MM-DD', 'rates.ABC: expected an ISO 4217 code'],
+    })
+  })
+})
+
+describe('formatDecimalRate', () => {
+  it('writes a parsed rate back as its shortest decimal', () => {
+    for (const [text, back] of [
+      ['1.0842', '1.0842'],
+      ['0.0000238', '0.0000238'],
+      ['12', '12'],
+      ['1.500000', '1.5'],
+      ['150.0', '150'],
+    ] as const) {
+      const rate = parseDecimalRate(text)
+      expect(rate && formatDecimalRate(rate)).toBe(back)
+    }
   })
 })

@@ -3,6 +3,7 @@
  * rational arithmetic on integer micros, rounded half to even, so that sums in
  * the reporting currency never drift by a floating-point error.
  */
+import { isCurrencyCode } from '@adpulse/events'
 
 /** A rate as an exact fraction: 1 unit of the currency = numerator / denominator reporting units. */
 export interface ExactRate {
@@ -40,7 +41,7 @@ export function parseRatesTable(json: unknown, reportingCurrency: string): Rates
     return { ok: false, errors: ['rates: expected an object of currency → { day → rate }'] }
   }
   for (const [currency, days] of Object.entries(json)) {
-    if (!/^[A-Z]{3}$/.test(currency)) errors.push(`rates.${currency}: expected an ISO 4217 code`)
+    if (!isCurrencyCode(currency)) errors.push(`rates.${currency}: expected an ISO 4217 code`)
     else if (currency === reportingCurrency)
       errors.push(`rates.${currency}: is the reporting currency (its rate is 1)`)
     if (typeof days !== 'object' || days === null || Array.isArray(days)) {
@@ -50,7 +51,7 @@ export function parseRatesTable(json: unknown, reportingCurrency: string): Rates
     const byDay = new Map<string, ExactRate>()
     for (const [day, rate] of Object.entries(days)) {
       const exact = typeof rate === 'string' ? parseDecimalRate(rate) : undefined
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
+      if (!isUtcDay(day)) {
         errors.push(`rates.${currency}.${day}: expected a day as YYYY-MM-DD`)
       } else if (exact === undefined) {
         errors.push(
@@ -61,6 +62,28 @@ export function parseRatesTable(json: unknown, reportingCurrency: string): Rates
     table.set(currency, byDay)
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, table }
+}
+
+/** `YYYY-MM-DD` of a day that exists: Date.parse alone takes 2026-02-30 for March 2. */
+function isUtcDay(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false
+  const ms = Date.parse(`${day}T00:00:00Z`)
+  return !Number.isNaN(ms) && utcDay(ms) === day
+}
+
+/** An exact rate back as the shortest decimal string (`1.0842`); the inverse of parseDecimalRate. */
+export function formatDecimalRate(rate: ExactRate): string {
+  let { numerator, denominator } = rate
+  while (denominator > 1n && denominator % 10n === 0n && numerator % 10n === 0n) {
+    numerator /= 10n
+    denominator /= 10n
+  }
+  const places = denominator.toString().length - 1
+  if (denominator !== 10n ** BigInt(places))
+    throw new Error(`not a decimal rate: ${numerator}/${denominator}`)
+  if (places === 0) return numerator.toString()
+  const digits = numerator.toString().padStart(places + 1, '0')
+  return `${digits.slice(0, -places)}.${digits.slice(-places)}`
 }
 
 /** The UTC day of an epoch-ms instant, as the rates table keys it. */

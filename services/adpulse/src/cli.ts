@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 import { createLogger } from '@adpulse/observability'
 import { backtestCommand } from './backtest-command.ts'
+import { ratesCommand } from './rates-command.ts'
 import { rebuildCommand } from './rebuild-command.ts'
 import { startCommand } from './start-command.ts'
 import { parseStartFlags } from './start-flags.ts'
@@ -8,6 +9,7 @@ import { parseStartFlags } from './start-flags.ts'
 const USAGE = `usage: adpulse start [--demo] [--dry-run]
        adpulse backtest --from TIME --to TIME [--rules FILE] [--step 15m] [--json]
        adpulse rebuild --from DAY --to DAY
+       adpulse rates import FILE
 
   start        run ingest, processor and alerter in one process on ADPULSE_PORT (default 8080);
                without KAFKA_BROKERS it starts the local broker, without CLICKHOUSE_URL embedded chDB
@@ -30,8 +32,18 @@ const USAGE = `usage: adpulse start [--demo] [--dry-run]
     --from     first day: 2026-11-20, or its start as RFC 3339 or epoch ms
     --to       end day, exclusive, the same form
 
-  With embedded chDB (no CLICKHOUSE_URL) backtest and rebuild open ADPULSE_CHDB_PATH themselves, and chDB allows
-  one process per data directory: stop a running \`adpulse start\` first, or use a ClickHouse server.`
+  rates import FILE
+               write exchange rates to the reporting currency (ADPULSE_REPORTING_CURRENCY) into
+               ClickHouse's currency_rates, replacing days already there; FILE is YAML or JSON of
+               currency → { "YYYY-MM-DD": "rate" }, e.g. {"EUR": {"2026-11-22": "1.0842"}}, the value of
+               1 unit of the currency on that UTC day (docs/currencies.md). Every problem is listed and
+               nothing is imported when there is one. Processors use the rates within ADPULSE_RATES_REFRESH
+               (default 60s), at once for an event that needs one; events without their rate wait on the
+               dead-letter topic (reason missing_rate) to be replayed.
+
+  With embedded chDB (no CLICKHOUSE_URL) backtest, rebuild and rates open ADPULSE_CHDB_PATH themselves,
+  and chDB allows one process per data directory: stop a running \`adpulse start\` first, or use a
+  ClickHouse server (or, for rates, ADPULSE_RATES_FILE, which the running processor imports when it changes).`
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...flags] = argv
@@ -41,11 +53,14 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'rebuild') {
     return rebuildCommand(flags, { stdout: process.stdout, stderr: process.stderr })
   }
+  if (command === 'rates' && !flags.includes('--help')) {
+    return ratesCommand(flags, { stdout: process.stdout, stderr: process.stderr })
+  }
   const startFlags = command === 'start' ? parseStartFlags(flags) : undefined
   if (startFlags !== undefined) return startCommand(startFlags)
-  const help = command === undefined || command === 'help' || command === '--help'
-  console.error(help ? USAGE : `unknown arguments: ${argv.join(' ')}\n\n${USAGE}`)
-  return command === 'help' || command === '--help' ? 0 : 2
+  const asked = command === 'help' || argv.includes('--help')
+  console.error(asked || command === undefined ? USAGE : `unknown arguments: ${argv.join(' ')}\n\n${USAGE}`)
+  return asked ? 0 : 2
 }
 
 main(process.argv.slice(2)).then(

@@ -140,6 +140,43 @@ describe('ingest on a real broker', () => {
     expect(metrics).toMatch(/adpulse_ingest_buffered_bytes 0/)
   })
 
+  it('keeps an event in another currency as sent, and refuses a code that is no currency', async () => {
+    const before = events.length
+    const sent = [
+      event('m-1', { currency: 'EUR', cost_micros: 2_500_000 }),
+      event('m-2', { type: 'conversion', action: 'purchase', currency: 'JPY', value_micros: '15000000000' }),
+      event('m-3', { currency: 'ABC', cost_micros: 1 }),
+    ]
+    const response = await post(JSON.stringify(sent))
+    expect(response.status).toBe(202)
+    expect(await response.json()).toMatchObject({
+      accepted: 2,
+      rejected: [
+        { index: 2, event_id: 'm-3', errors: [expect.objectContaining({ field: 'currency', got: '"ABC"' })] },
+      ],
+    })
+    const codec = createEventCodec()
+    const onTopic = await pollUntil(
+      async () => events.slice(before).map((frame) => codec.decode(frame)),
+      (decoded) => decoded.length >= 2,
+      { what: 'the EUR and JPY events on the events topic' },
+    )
+    // Amounts stay in micros of their own currency: the processor converts them.
+    expect(
+      onTopic
+        .map((e) => [e.event_id, e.currency, e.cost_micros, e.value_micros])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ).toEqual([
+      ['m-1', 'EUR', 2_500_000n, null],
+      ['m-2', 'JPY', null, 15_000_000_000n],
+    ])
+    await pollUntil(
+      async () => letters.map((l) => JSON.parse(l.toString()) as Record<string, unknown>),
+      (seen) => seen.some((l) => l.event_id === 'm-3' && l.reason === 'invalid_event'),
+      { what: 'the unknown currency on the dead-letter topic' },
+    )
+  })
+
   it('is ready while the broker answers', async () => {
     const response = await fetch(`${base}/readyz`)
     expect(response.status).toBe(200)

@@ -50,6 +50,8 @@ describe('checkDecoded', () => {
       'action: missing on a conversion',
     )
     expect(checkDecoded(event({ currency: 'usd' }), LIMITS)?.reason).toBe('invalid_event')
+    expect(checkDecoded(event({ currency: 'ABC' }), LIMITS)?.reason).toBe('invalid_event')
+    expect(checkDecoded(event({ currency: 'JPY' }), LIMITS)).toBeNull()
   })
 
   it('judges event time against the receipt time, so a replay decides the same', () => {
@@ -76,6 +78,7 @@ describe('priceBatch', () => {
       codec,
       PRICING,
       LIMITS,
+      { reportingCurrency: 'USD', rates: new Map() },
     )
     expect(batch.priced.map((p) => [p.offset, p.event_id, p.cost_micros])).toEqual([
       ['0', 'e1', 1000n],
@@ -86,6 +89,86 @@ describe('priceBatch', () => {
       ['2', 'poison_record'],
       ['3', 'too_late'],
       ['4', 'invalid_event'],
+    ])
+  })
+})
+
+describe('priceBatch: currencies', () => {
+  const DAY = '2026-11-22'
+  const rates = new Map([
+    ['EUR', new Map([[DAY, { numerator: 10842n, denominator: 10000n }]])],
+    ['JPY', new Map([[DAY, { numerator: 66n, denominator: 10000n }]])],
+  ])
+  const CPC = {
+    channels: new Map([['search', { model: 'CPC' as const, rate_micros: 1_200_000n }]]),
+    campaigns: new Map(),
+  }
+
+  it('converts at the event day, keeps the originals, prices in the reporting currency and dead-letters a missing rate', () => {
+    const batch = priceBatch(
+      [
+        message(0, codec.encode(event({ currency: 'EUR', cost_micros: 2_000_001n }))),
+        message(1, codec.encode(event({ event_id: 'e2', currency: 'GBP' }))),
+        message(
+          2,
+          codec.encode(
+            event({
+              event_id: 'e3',
+              type: 'conversion',
+              action: 'purchase',
+              currency: 'JPY',
+              cost_micros: null,
+              value_micros: 7_500n,
+            }),
+          ),
+        ),
+        message(3, codec.encode(event({ event_id: 'e4', currency: 'EUR', cost_micros: null }))),
+        message(
+          4,
+          codec.encode(
+            event({
+              event_id: 'e5',
+              occurred_at: T + 86_400_000 + 1,
+              received_at: T + 86_400_000 + 2,
+              currency: 'EUR',
+            }),
+          ),
+        ),
+      ],
+      codec,
+      CPC,
+      LIMITS,
+      { reportingCurrency: 'USD', rates },
+    )
+    expect(
+      batch.priced.map((p) => [
+        p.offset,
+        p.currency,
+        p.cost_micros,
+        p.value_micros,
+        p.original_currency,
+        p.original_cost_micros,
+        p.original_value_micros,
+      ]),
+    ).toEqual([
+      // 2.000001 EUR × 1.0842 = 2.1684010842 → 2168401 micros
+      ['0', 'USD', 2_168_401n, 0n, 'EUR', 2_000_001n, 0n],
+      // 7500 micros of JPY × 0.0066 = 49.5 → 50 (half to even); no model prices the conversion
+      ['2', 'USD', 0n, 50n, 'JPY', null, 7_500n],
+      // priced by CPC in the reporting currency: no conversion, no original cost
+      ['3', 'USD', 1_200_000n, 0n, 'EUR', null, 0n],
+    ])
+    expect(batch.poison).toEqual([
+      {
+        offset: '1',
+        reason: 'missing_rate',
+        detail: 'no GBP rate for 2026-11-22 (the UTC day of occurred_at) in currency_rates',
+      },
+      {
+        offset: '4',
+        reason: 'missing_rate',
+        detail: 'no EUR rate for 2026-11-23 (the UTC day of occurred_at) in currency_rates',
+      },
     ])
   })
 })

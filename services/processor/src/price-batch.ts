@@ -1,10 +1,15 @@
-import type { AdEvent, FramedCodec } from '@adpulse/events'
+import { type AdEvent, type FramedCodec, isCurrencyCode } from '@adpulse/events'
 import type { IncomingMessage } from '@adpulse/kafka'
 import type { PricedEvent } from '@adpulse/kpi'
-import { costOf, type PricingTable } from '@adpulse/pricing'
+import { convertEvent, costOf, type PricingTable, type RatesTable } from '@adpulse/pricing'
 
 /** Why a record of the events topic is not counted (the `reason` of its dead letter). */
-export type DeadLetterReason = 'poison_record' | 'invalid_event' | 'too_late' | 'too_far_in_future'
+export type DeadLetterReason =
+  | 'poison_record'
+  | 'invalid_event'
+  | 'too_late'
+  | 'too_far_in_future'
+  | 'missing_rate'
 
 /** A record of the events topic that cannot be counted, kept on the dead-letter topic. */
 export interface PoisonRecord {
@@ -19,13 +24,26 @@ export interface TimeLimits {
   maxClockSkewMs: number
 }
 
-/** A priced event with what events_raw keeps of it, and the offset it came from. */
+/** The reporting currency and the exchange rates to it (docs/currencies.md). */
+export interface CurrencyContext {
+  reportingCurrency: string
+  rates: RatesTable
+}
+
+/**
+ * A priced event with what events_raw keeps of it, and the offset it came from.
+ * cost_micros and value_micros are in `currency`, the reporting currency.
+ */
 export interface PricedRecord extends PricedEvent {
   offset: string
   event_id: string
   source: string
   action: string | null
   currency: string
+  /** The currency and amounts as sent (events_raw's original_* columns). */
+  original_currency: string
+  original_cost_micros: bigint | null
+  original_value_micros: bigint
   received_at: number
 }
 
@@ -34,20 +52,48 @@ export interface PricedBatch {
   poison: PoisonRecord[]
 }
 
+/** A record decoded and checked against the contract, not yet converted nor priced. */
+export interface DecodedRecord {
+  offset: string
+  event: AdEvent
+}
+
+export interface DecodedBatch {
+  decoded: DecodedRecord[]
+  poison: PoisonRecord[]
+}
+
 /**
- * Decodes, checks and prices one batch of records; bad records are returned,
- * never thrown. Ingest validates what it writes, but the topic may hold records
- * from other writers: valid Avro with invalid values, and event times outside
- * the allowed lateness or clock skew (judged against the receipt time, so a
- * replay decides the same), are dead letters too.
+ * Decodes, checks, converts and prices one batch of records; bad records are
+ * returned, never thrown: decodeBatch, then priceDecoded.
  */
 export function priceBatch(
   messages: IncomingMessage[],
   codec: FramedCodec<AdEvent>,
   pricing: PricingTable,
   limits: TimeLimits,
+  currency: CurrencyContext,
 ): PricedBatch {
-  const priced: PricedRecord[] = []
+  const { decoded, poison } = decodeBatch(messages, codec, limits)
+  const priced = priceDecoded(decoded, pricing, currency)
+  return {
+    priced: priced.priced,
+    poison: [...poison, ...priced.poison].sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1)),
+  }
+}
+
+/**
+ * Decodes and checks one batch of records. Ingest validates what it writes, but
+ * the topic may hold records from other writers: valid Avro with invalid values,
+ * and event times outside the allowed lateness or clock skew (judged against the
+ * receipt time, so a replay decides the same), are dead letters too.
+ */
+export function decodeBatch(
+  messages: IncomingMessage[],
+  codec: FramedCodec<AdEvent>,
+  limits: TimeLimits,
+): DecodedBatch {
+  const decoded: DecodedRecord[] = []
   const poison: PoisonRecord[] = []
   for (const message of messages) {
     if (message.value === null) {
@@ -62,16 +108,45 @@ export function priceBatch(
       continue
     }
     const problem = checkDecoded(event, limits)
-    if (problem) {
-      poison.push({ offset: message.offset, ...problem })
+    if (problem) poison.push({ offset: message.offset, ...problem })
+    else decoded.push({ offset: message.offset, event })
+  }
+  return { decoded, poison }
+}
+
+/**
+ * Converts each event's money to the reporting currency at the rate of its event
+ * day, then prices it (the pricing file's rates are in the reporting currency).
+ * An event whose rate is missing is a `missing_rate` dead letter, never counted
+ * at a guessed rate: replayed once the rate is imported, it counts then.
+ */
+export function priceDecoded(
+  decoded: readonly DecodedRecord[],
+  pricing: PricingTable,
+  { reportingCurrency, rates }: CurrencyContext,
+): PricedBatch {
+  const priced: PricedRecord[] = []
+  const poison: PoisonRecord[] = []
+  for (const { offset, event: sent } of decoded) {
+    const conversion = convertEvent(sent, reportingCurrency, rates)
+    if (!conversion.ok) {
+      poison.push({
+        offset,
+        reason: 'missing_rate',
+        detail: `no ${conversion.currency} rate for ${conversion.day} (the UTC day of occurred_at) in currency_rates`,
+      })
       continue
     }
+    const { event, original } = conversion
     priced.push({
-      offset: message.offset,
+      offset,
       event_id: event.event_id,
       source: event.source,
       action: event.action,
       currency: event.currency,
+      original_currency: original.currency,
+      original_cost_micros: original.cost_micros,
+      original_value_micros: original.value_micros ?? 0n,
       received_at: event.received_at,
       type: event.type,
       occurred_at: event.occurred_at,
@@ -85,7 +160,6 @@ export function priceBatch(
 }
 
 const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/
-const CURRENCY = /^[A-Z]{3}$/
 
 /** The contract's rules that Avro's types cannot carry (DESIGN.md, Events). */
 export function checkDecoded(
@@ -101,8 +175,8 @@ export function checkDecoded(
   if ((event.cost_micros ?? 0n) < 0n) return invalid('cost_micros: negative')
   if ((event.value_micros ?? 0n) < 0n) return invalid('value_micros: negative')
   if (event.type === 'conversion' && !event.action) return invalid('action: missing on a conversion')
-  if (!CURRENCY.test(event.currency))
-    return invalid(`currency: not an ISO 4217 code: ${JSON.stringify(event.currency)}`)
+  if (!isCurrencyCode(event.currency))
+    return invalid(`currency: not an ISO 4217 code in circulation: ${JSON.stringify(event.currency)}`)
   if (event.occurred_at < event.received_at - limits.allowedLatenessMs) {
     return {
       reason: 'too_late',

@@ -18,14 +18,20 @@ export interface WrittenBatch {
   /** The events written to ClickHouse (repeats and skipped replays excluded). */
   counted: readonly PricedEvent[]
   buckets: readonly MinuteBucket[]
-  /** The dead-letter reason of each record not counted (poison, invalid, too late, too far in the future). */
+  /** The dead-letter reason of each record not counted (poison, invalid, too late, too far in the future, missing rate). */
   poison: readonly string[]
   /** Repeats of an event_id within the dedup horizon, dropped. */
   duplicates: number
 }
 
 /** Reasons the processor sends a record to the dead-letter topic (as in the record's `reason`). */
-const DEAD_LETTER_REASONS = ['poison_record', 'invalid_event', 'too_late', 'too_far_in_future']
+const DEAD_LETTER_REASONS = [
+  'poison_record',
+  'invalid_event',
+  'too_late',
+  'too_far_in_future',
+  'missing_rate',
+]
 
 export function createProcessorMetrics(registry: Registry, maxChannels: number): ProcessorMetrics {
   const processed = new Counter({

@@ -7,20 +7,23 @@ import type { Logger, Registry } from '@adpulse/observability'
 import type { PricingTable } from '@adpulse/pricing'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
 import { countOnce } from './count-once.ts'
+import { NO_RATES, type RateSource } from './currency-rates.ts'
 import { EventIdWindow } from './event-id-window.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryUntilDone } from './insert-retry.ts'
 import { PartitionStates } from './partition-state.ts'
-import { type PoisonRecord, priceBatch } from './price-batch.ts'
+import { decodeBatch, type PoisonRecord, priceDecoded } from './price-batch.ts'
 import { createProcessorMetrics } from './processor-metrics.ts'
 
 export interface ProcessorDeps {
-  config: Pick<AdpulseConfig, 'kafka' | 'processor' | 'ingest'>
+  config: Pick<AdpulseConfig, 'kafka' | 'processor' | 'ingest' | 'reportingCurrency'>
   /** Writer schemas by id: the built-in table, or the schema registry's. */
   schemas: Pick<SchemaCatalog, 'events' | 'resolve'>
   kafka: KafkaClient
   producer: Producer
   store: Pick<RawEventStore, 'insert' | 'newestOffset' | 'recentIds' | 'repairBuckets'>
   pricing: PricingTable
+  /** Exchange rates to the reporting currency (CurrencyRates); default none: every other currency is a dead letter. */
+  rates?: RateSource
   logger: Logger
   registry: Registry
   /** How a failed or slow ClickHouse write is retried; DEFAULT_RETRY_POLICY unless a test says otherwise. */
@@ -32,7 +35,7 @@ export interface RunningProcessor {
 }
 
 /**
- * Consumes the events topic: decode → price → drop repeats → events_raw, and
+ * Consumes the events topic: decode → convert → price → drop repeats → events_raw, and
  * only then commit. Exactly once (docs/exactly-once.md): a batch is one insert,
  * one part, with its offsets in the rows; on its first batch of a partition the
  * processor reads the newest offset written and skips every record at or below
@@ -40,6 +43,7 @@ export interface RunningProcessor {
  */
 export async function startProcessor(deps: ProcessorDeps): Promise<RunningProcessor> {
   const { config, store, pricing } = deps
+  const rates = deps.rates ?? NO_RATES
   const log = deps.logger.child({ component: 'processor' })
   const codec = createEventCodec(deps.schemas.events)
   const metrics = createProcessorMetrics(deps.registry, config.processor.metricsMaxChannels)
@@ -76,7 +80,22 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     const writerIds = new Set(fresh.map((m) => (m.value ? schemaIdOf(m.value) : null)))
     writerIds.delete(null)
     await Promise.all([...writerIds].map((id) => deps.schemas.resolve(id as number)))
-    const { priced, poison } = priceBatch(fresh, codec, pricing, config.ingest)
+    const { decoded, poison: undecodable } = decodeBatch(fresh, codec, config.ingest)
+    // A rate imported since the last refresh applies at once: one re-read (rate-limited)
+    // before an event is declared missing_rate. Waits out a ClickHouse failure, as a write does.
+    await retryUntilDone(
+      () => rates.ensure(decoded.map((d) => d.event)),
+      retry,
+      shutdown.signal,
+      (err, attempts, delayMs) =>
+        log.warn({ err, partition: batch.partition, attempts, delayMs }, 'exchange rates not read; retrying'),
+    )
+    const converted = priceDecoded(decoded, pricing, {
+      reportingCurrency: config.reportingCurrency,
+      rates: rates.current(),
+    })
+    const priced = converted.priced
+    const poison = [...undecodable, ...converted.poison]
     const { rows, duplicates } = countOnce(priced, state.ids, horizonMs, batch)
     const first = rows[0]
     const newest = rows[rows.length - 1]

@@ -1,4 +1,6 @@
+import { CurrencyRateStore } from '@adpulse/clickhouse'
 import type { ServiceAttach } from '@adpulse/runtime'
+import { CurrencyRates } from './currency-rates.ts'
 import { registerFreshnessRoutes } from './freshness-routes.ts'
 import { registerKpiRoutes } from './kpi-routes.ts'
 import { loadPricingFile } from './pricing-file.ts'
@@ -13,9 +15,17 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
   if (!ctx.clickhouse) throw new Error('processor needs ClickHouse')
   const { config } = ctx
   const pricing = await loadPricingFile(config.processor.pricingFile)
+  const rates = await CurrencyRates.start({
+    store: new CurrencyRateStore(ctx.clickhouse.client, config.clickhouse.database),
+    reportingCurrency: config.reportingCurrency,
+    refreshMs: config.processor.ratesRefreshMs,
+    file: config.processor.ratesFile,
+    logger: ctx.logger,
+    registry: ctx.registry,
+  })
   registerKpiRoutes(ctx.app, ctx.clickhouse.kpis)
   registerFreshnessRoutes(ctx.app, ctx.clickhouse.progress, config.kafka.topics.events)
-  const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.rawEvents, pricing })
+  const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.rawEvents, pricing, rates })
   const progress = await startProgressReporter({
     kafka: ctx.kafka,
     store: ctx.clickhouse.progress,
@@ -28,6 +38,7 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
     async stop() {
       await progress.stop()
       await processor.stop()
+      rates.stop()
     },
   }
 }
