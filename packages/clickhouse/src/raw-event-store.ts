@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { BucketRepair } from './bucket-repair.ts'
-import { dateTime64, toCount } from './client.ts'
+import { toCount } from './client.ts'
+import { encodeRawEventsTsv, RAW_EVENT_COLUMNS } from './raw-event-tsv.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
 export interface RawEventRow {
@@ -59,18 +61,9 @@ export class RawEventStore {
     if (rows.length === 0) return
     await this.client.insert({
       table: `${this.database}.events_raw`,
-      format: 'JSONEachRow',
-      values: rows.map((row) => ({
-        ...row,
-        occurred_at: dateTime64(row.occurred_at),
-        received_at: dateTime64(row.received_at),
-        cost_micros: row.cost_micros.toString(),
-        value_micros: row.value_micros.toString(),
-        // undefined leaves the key out of the JSON row: ClickHouse fills the column's DEFAULT.
-        original_cost_micros:
-          row.original_cost_micros === undefined ? undefined : (row.original_cost_micros?.toString() ?? null),
-        original_value_micros: row.original_value_micros?.toString(),
-      })),
+      columns: [...RAW_EVENT_COLUMNS],
+      format: 'TabSeparated',
+      values: Readable.from([encodeRawEventsTsv(rows)], { objectMode: false }),
       clickhouse_settings: {
         insert_deduplication_token: token,
         insert_deduplicate: 1,
@@ -116,10 +109,16 @@ export class RawEventStore {
 
   /**
    * The event ids of a partition received within `horizonMs` of its newest
-   * receipt, oldest first. Anchored at the newest row rather than the clock, so
+   * receipt, oldest first; at most the newest `limit` of them (the processor's
+   * ADPULSE_DEDUP_MAX_IDS). Anchored at the newest row rather than the clock, so
    * a backlog replayed days later is judged as it would have been on time.
    */
-  async recentIds(topic: string, partition: number, horizonMs: number): Promise<SeenEventId[]> {
+  async recentIds(
+    topic: string,
+    partition: number,
+    horizonMs: number,
+    limit = Number.MAX_SAFE_INTEGER,
+  ): Promise<SeenEventId[]> {
     const result = await this.client.query({
       // An alias named received_at would shadow the column in WHERE: received_ms.
       query: `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(received_at) AS received_ms
@@ -129,16 +128,44 @@ export class RawEventStore {
             SELECT max(received_at) FROM ${this.database}.events_raw
             WHERE topic = {topic:String} AND partition = {partition:UInt32}
           ) - toIntervalMillisecond({horizon:UInt64})
-        ORDER BY offset`,
-      query_params: { topic, partition, horizon: horizonMs },
+        ORDER BY offset DESC LIMIT {limit:UInt64}`,
+      query_params: { topic, partition, horizon: horizonMs, limit },
       format: 'JSONEachRow',
     })
     const rows = await result.json<Record<string, unknown>>()
-    return rows.map((row) => ({
-      source: String(row.source),
-      campaign_id: String(row.campaign_id),
-      event_id: String(row.event_id),
-      received_at: toCount(row.received_ms),
-    }))
+    return rows.reverse().map(seenEventId)
+  }
+
+  /**
+   * For those of `eventIds` that a partition counted with a receipt at or after
+   * `sinceMs`: each (source, campaign_id, event_id) with its newest receipt. What
+   * the processor asks when its capped dedup window may have forgotten a key.
+   * One query per call; the caller matches source and campaign_id.
+   */
+  async lastReceipts(
+    topic: string,
+    partition: number,
+    eventIds: readonly string[],
+    sinceMs: number,
+  ): Promise<SeenEventId[]> {
+    if (eventIds.length === 0) return []
+    const result = await this.client.query({
+      query: `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(max(received_at)) AS received_ms
+        FROM ${this.database}.events_raw
+        WHERE topic = {topic:String} AND partition = {partition:UInt32}
+          AND received_at >= fromUnixTimestamp64Milli({since:Int64})
+          AND event_id IN {ids:Array(String)}
+        GROUP BY source, campaign_id, event_id`,
+      query_params: { topic, partition, since: Math.max(0, Math.floor(sinceMs)), ids: eventIds },
+      format: 'JSONEachRow',
+    })
+    return (await result.json<Record<string, unknown>>()).map(seenEventId)
   }
 }
+
+const seenEventId = (row: Record<string, unknown>): SeenEventId => ({
+  source: String(row.source),
+  campaign_id: String(row.campaign_id),
+  event_id: String(row.event_id),
+  received_at: toCount(row.received_ms),
+})

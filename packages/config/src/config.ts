@@ -187,6 +187,14 @@ export interface ProcessorConfig {
    */
   dedupHorizonMs: number
   /**
+   * `ADPULSE_DEDUP_MAX_IDS`, default 1000000: event ids of the horizon a processor
+   * holds in memory (about 130 bytes each), shared by the partitions it reads.
+   * Beyond it the oldest are forgotten and a key not in memory is looked up in
+   * events_raw (one query per slice of a batch) while forgotten ids may still be
+   * within the horizon: a repeat still counts once, at the cost of that query.
+   */
+  dedupMaxIds: number
+  /**
    * `ADPULSE_PROCESSOR_SESSION_TIMEOUT`, default 30s: how long the group waits
    * for a silent processor before giving its partitions to another. Shorter
    * moves work sooner after a crash; at least the broker's group.min.session.timeout.ms (6s).
@@ -385,6 +393,7 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
       metricsMaxChannels: r.int('ADPULSE_METRICS_MAX_CHANNELS', 50, { min: 1, max: 1000 }),
       progressIntervalMs: r.durationMs('ADPULSE_PROGRESS_INTERVAL', 2000),
       dedupHorizonMs: r.durationMs('ADPULSE_DEDUP_HORIZON', 2 * DAY_MS),
+      dedupMaxIds: r.int('ADPULSE_DEDUP_MAX_IDS', 1_000_000, { min: 1 }),
       sessionTimeoutMs: r.durationMs('ADPULSE_PROCESSOR_SESSION_TIMEOUT', 30_000),
       ratesRefreshMs: r.durationMs('ADPULSE_RATES_REFRESH', 60_000),
       ratesFile: r.optionalString('ADPULSE_RATES_FILE'),

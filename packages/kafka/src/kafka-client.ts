@@ -52,6 +52,18 @@ export interface ConsumeOptions {
    * batch is delivered again.
    */
   onBatch(batch: IncomingBatch): Promise<void>
+  /**
+   * Batches of different partitions handled at the same time (kafkajs
+   * partitionsConsumedConcurrently), default 1. Batches of one partition are
+   * always handled one after the other, and each is committed after its onBatch.
+   */
+  partitionsConcurrently?: number
+  /**
+   * Most bytes fetched per partition at once (kafkajs maxBytesPerPartition,
+   * default 1 MiB, compressed: a gzip-compressed MiB can be 60,000 records).
+   * Bounds the records in hand per partition; a larger record batch still comes whole.
+   */
+  maxBytesPerPartition?: number
   /** Called when the group (re)assigns partitions: state kept per partition can drop the ones that left. */
   onAssignment?(assignment: PartitionAssignment): void
 }
@@ -128,11 +140,21 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       }
     },
 
-    async consume({ groupId, topics, fromBeginning, sessionTimeoutMs, onBatch, onAssignment }) {
+    async consume({
+      groupId,
+      topics,
+      fromBeginning,
+      sessionTimeoutMs,
+      partitionsConcurrently,
+      maxBytesPerPartition,
+      onBatch,
+      onAssignment,
+    }) {
       const consumer = kafka.consumer({
         groupId,
         allowAutoTopicCreation: false,
         ...(sessionTimeoutMs === undefined ? {} : { sessionTimeout: sessionTimeoutMs }),
+        ...(maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition }),
       })
       if (onAssignment) {
         consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
@@ -146,6 +168,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       await consumer.subscribe({ topics, fromBeginning })
       await consumer.run({
         autoCommit: false,
+        partitionsConsumedConcurrently: partitionsConcurrently ?? 1,
         eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
           if (!isRunning() || isStale() || batch.messages.length === 0) return
           await onBatch({

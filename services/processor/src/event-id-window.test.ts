@@ -39,4 +39,39 @@ describe('EventIdWindow', () => {
     window.prune()
     expect(window.size).toBe(1)
   })
+
+  it('holds at most maxIds, newest kept, and says which receipts a forgotten id could repeat', () => {
+    const window = new EventIdWindow(HOUR, 3)
+    expect(window.mayHaveForgotten(0)).toBe(false)
+    for (let i = 0; i < 5; i++) window.add(key(`e${i}`), i * 60_000)
+    window.prune()
+    expect(window.size).toBe(3)
+    // e0 and e1 were forgotten for the cap, not for the horizon: memory cannot tell.
+    expect(window.isRepeat(key('e1'), 5 * 60_000)).toBe(false)
+    expect(window.isRepeat(key('e2'), 5 * 60_000)).toBe(true)
+    expect(window.mayHaveForgotten(5 * 60_000)).toBe(true)
+    // The newest forgotten (e1, at 1 min) is within the horizon up to 61 min, then out of it.
+    expect(window.mayHaveForgotten(HOUR + 60_000)).toBe(true)
+    expect(window.mayHaveForgotten(HOUR + 60_001)).toBe(false)
+    expect(window.forgottenSince).toBe(60_000 - HOUR)
+  })
+
+  it('forgets for the horizon without marking anything as forgotten for the cap', () => {
+    const window = new EventIdWindow(HOUR, 3)
+    window.add(key('old'), 0)
+    window.add(key('new1'), 2 * HOUR)
+    window.add(key('new2'), 2 * HOUR + 1)
+    window.prune()
+    expect(window.size).toBe(2)
+    expect(window.mayHaveForgotten(2 * HOUR + 2)).toBe(false)
+  })
+
+  it('takes a rebuild that loaded only the newest ids as having forgotten the rest', () => {
+    const window = new EventIdWindow(HOUR, 2)
+    window.add(key('e8'), 8)
+    window.add(key('e9'), 9)
+    window.forgetThrough(9)
+    expect(window.mayHaveForgotten(10)).toBe(true)
+    expect(window.mayHaveForgotten(9 + HOUR + 1)).toBe(false)
+  })
 })

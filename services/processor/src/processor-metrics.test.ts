@@ -1,5 +1,4 @@
 import type { IncomingBatch } from '@adpulse/kafka'
-import type { PricedEvent } from '@adpulse/kpi'
 import { Registry } from '@adpulse/observability'
 import { describe, expect, it } from 'vitest'
 import { createProcessorMetrics } from './processor-metrics.ts'
@@ -17,15 +16,6 @@ const batch = (partition: number, offsets: number[], highWatermark: number): Inc
   })),
 })
 
-const event = (occurred_at: number): PricedEvent => ({
-  type: 'impression',
-  occurred_at,
-  channel: 'search',
-  campaign_id: 'c1',
-  cost_micros: 0n,
-  value_micros: 0n,
-})
-
 const gauge = async (registry: Registry, name: string) =>
   Object.fromEntries(
     ((await registry.getSingleMetric(name)?.get())?.values ?? []).map((v) => [
@@ -41,7 +31,13 @@ describe('createProcessorMetrics', () => {
     const b = batch(0, [100, 101, 102], 110)
     metrics.fetched(b)
     expect(await gauge(registry, 'adpulse_processor_consumer_lag_messages')).toEqual({ 'events/0': 10 })
-    metrics.written(b, { counted: [], buckets: [], poison: [], duplicates: 0 })
+    metrics.written(b, {
+      counted: 0,
+      newestEventMs: Number.NEGATIVE_INFINITY,
+      buckets: [],
+      poison: [],
+      duplicates: 0,
+    })
     expect(await gauge(registry, 'adpulse_processor_consumer_lag_messages')).toEqual({ 'events/0': 7 })
   })
 
@@ -50,13 +46,15 @@ describe('createProcessorMetrics', () => {
     const metrics = createProcessorMetrics(registry, 50)
     const t = Date.UTC(2026, 10, 22, 10, 0)
     metrics.written(batch(1, [0], 1), {
-      counted: [event(t - 5000), event(t)],
+      counted: 2,
+      newestEventMs: t,
       buckets: [],
       poison: [],
       duplicates: 0,
     })
     metrics.written(batch(1, [1], 2), {
-      counted: [event(t - 3_600_000)],
+      counted: 1,
+      newestEventMs: t - 3_600_000,
       buckets: [],
       poison: [],
       duplicates: 0,
@@ -70,7 +68,13 @@ describe('createProcessorMetrics', () => {
     const registry = new Registry()
     const metrics = createProcessorMetrics(registry, 50)
     for (const p of [0, 1, 2])
-      metrics.written(batch(p, [5], 9), { counted: [event(1e12)], buckets: [], poison: [], duplicates: 0 })
+      metrics.written(batch(p, [5], 9), {
+        counted: 1,
+        newestEventMs: 1e12,
+        buckets: [],
+        poison: [],
+        duplicates: 0,
+      })
     metrics.assigned([{ topic: 'events', partitions: [1] }])
     expect(await gauge(registry, 'adpulse_processor_consumer_lag_messages')).toEqual({ 'events/1': 3 })
     expect(Object.keys(await gauge(registry, 'adpulse_processor_newest_event_timestamp_seconds'))).toEqual([
@@ -85,7 +89,8 @@ describe('createProcessorMetrics', () => {
     expect(text).toContain('adpulse_processor_events_total{outcome="poison"} 0')
     expect(text).toContain('adpulse_dead_letters_total{stage="processor",reason="poison_record"} 0')
     metrics.written(batch(0, [0, 1, 2], 3), {
-      counted: [event(1e12)],
+      counted: 1,
+      newestEventMs: 1e12,
       buckets: [],
       poison: ['poison_record', 'poison_record', 'too_late'],
       duplicates: 0,
@@ -96,5 +101,14 @@ describe('createProcessorMetrics', () => {
     expect(after).toContain('adpulse_dead_letters_total{stage="processor",reason="poison_record"} 2')
     expect(after).toContain('adpulse_dead_letters_total{stage="processor",reason="too_late"} 1')
     expect(after).toContain('adpulse_dead_letters_total{stage="processor",reason="invalid_event"} 0')
+  })
+
+  it('counts ClickHouse write retries, exported at 0 from the start', async () => {
+    const registry = new Registry()
+    const metrics = createProcessorMetrics(registry, 50)
+    expect(await registry.metrics()).toContain('adpulse_processor_clickhouse_retries_total 0')
+    metrics.writeRetried()
+    metrics.writeRetried()
+    expect(await registry.metrics()).toContain('adpulse_processor_clickhouse_retries_total 2')
   })
 })

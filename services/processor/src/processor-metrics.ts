@@ -1,5 +1,5 @@
 import type { IncomingBatch, PartitionAssignment } from '@adpulse/kafka'
-import type { MinuteBucket, PricedEvent } from '@adpulse/kpi'
+import type { MinuteBucket } from '@adpulse/kpi'
 import { Counter, deadLetterCounter, Gauge, Histogram, type Registry } from '@adpulse/observability'
 import { createChannelMetrics } from './channel-metrics.ts'
 
@@ -12,11 +12,18 @@ export interface ProcessorMetrics {
   /** The group reassigned partitions: forget the ones this instance no longer reads. */
   assigned(assignment: PartitionAssignment): void
   flushTimer(): () => void
+  /** A ClickHouse write failed or timed out and is retried with the same rows and token. */
+  writeRetried(): void
+  /** The capped dedup window asked events_raw about ids it may have forgotten (one query). */
+  dedupLookup(): void
 }
 
 export interface WrittenBatch {
-  /** The events written to ClickHouse (repeats and skipped replays excluded). */
-  counted: readonly PricedEvent[]
+  /** How many events were written to ClickHouse (repeats and skipped replays excluded). */
+  counted: number
+  /** The newest event time (occurred_at, ms) among them; -Infinity when none. */
+  newestEventMs: number
+  /** Their sums, per channel at least (channel-metrics reads the channel of each). */
   buckets: readonly MinuteBucket[]
   /** The dead-letter reason of each record not counted (poison, invalid, too late, too far in the future, missing rate). */
   poison: readonly string[]
@@ -64,6 +71,16 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
     help: 'Events dropped as repeats of an event_id (same source and campaign) counted within the dedup horizon.',
     registers: [registry],
   })
+  const retries = new Counter({
+    name: 'adpulse_processor_clickhouse_retries_total',
+    help: 'ClickHouse writes of events_raw that failed or timed out and were retried with the same rows and token.',
+    registers: [registry],
+  })
+  const lookups = new Counter({
+    name: 'adpulse_processor_dedup_lookups_total',
+    help: 'Queries to events_raw for event ids the capped dedup window (ADPULSE_DEDUP_MAX_IDS) may have forgotten.',
+    registers: [registry],
+  })
   const deadLetters = deadLetterCounter(registry, 'processor', DEAD_LETTER_REASONS)
   const channels = createChannelMetrics(registry, maxChannels)
   /** Newest event time per partition (ms), and the labels of every partition with series. */
@@ -84,19 +101,18 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
       if (first) lag.set(labelsOf(batch.topic, batch.partition), lagAfter(batch, first.offset))
     },
 
-    written(batch, { counted, buckets, poison, duplicates }) {
+    written(batch, { counted, newestEventMs, buckets, poison, duplicates }) {
       const last = batch.messages[batch.messages.length - 1]
       if (!last) return
       const labels = labelsOf(batch.topic, batch.partition)
       lag.set(labels, lagAfter(batch, (BigInt(last.offset) + 1n).toString()))
       const key = `${batch.topic}/${batch.partition}`
-      let newestInBatch = newestMs.get(key) ?? Number.NEGATIVE_INFINITY
-      for (const event of counted) newestInBatch = Math.max(newestInBatch, event.occurred_at)
+      const newestInBatch = Math.max(newestMs.get(key) ?? Number.NEGATIVE_INFINITY, newestEventMs)
       if (Number.isFinite(newestInBatch)) {
         newestMs.set(key, newestInBatch)
         newest.set(labels, newestInBatch / 1000)
       }
-      processed.inc({ outcome: 'counted' }, counted.length)
+      processed.inc({ outcome: 'counted' }, counted)
       duplicatesDropped.inc(duplicates)
       processed.inc({ outcome: 'poison' }, poison.length)
       for (const reason of poison) deadLetters(reason)
@@ -112,6 +128,14 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
         newestMs.delete(key)
         partitions.delete(key)
       }
+    },
+
+    writeRetried() {
+      retries.inc()
+    },
+
+    dedupLookup() {
+      lookups.inc()
     },
 
     flushTimer() {

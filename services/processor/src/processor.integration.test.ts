@@ -46,9 +46,9 @@ function event(id: string, campaign: string, over: Partial<AdEvent> = {}): AdEve
 }
 
 /** One test's own topic, group and database. */
-function pipeline(prefix: string, partitions = 2) {
+function pipeline(prefix: string, partitions = 2, env: Record<string, string> = {}) {
   const id = uniqueName(prefix)
-  const config = loadConfig(testEnvironment(id, { ADPULSE_EVENTS_PARTITIONS: String(partitions) }))
+  const config = loadConfig(testEnvironment(id, { ADPULSE_EVENTS_PARTITIONS: String(partitions), ...env }))
   const topic = config.kafka.topics.events
   let kafka: KafkaClient
   let producer: Producer
@@ -124,8 +124,9 @@ function pipeline(prefix: string, partitions = 2) {
   }
 }
 
-const duplicatesOf = async (registry: Registry) =>
-  (await registry.getSingleMetric('adpulse_processor_duplicates_total')?.get())?.values[0]?.value
+const counterOf = async (registry: Registry, name: string) =>
+  (await registry.getSingleMetric(name)?.get())?.values[0]?.value
+const duplicatesOf = (registry: Registry) => counterOf(registry, 'adpulse_processor_duplicates_total')
 
 describe('processor: event-id dedup', () => {
   const p = pipeline('dedup')
@@ -169,6 +170,47 @@ describe('processor: event-id dedup', () => {
   })
 })
 
+describe('processor: event-id dedup with a capped window', () => {
+  // One partition, three ids in memory: most of what was counted is only in events_raw.
+  const p = pipeline('dedupcap', 1, { ADPULSE_DEDUP_MAX_IDS: '3' })
+  beforeAll(() => p.open())
+  afterAll(() => p.close())
+
+  it('drops repeats older than the ids in memory but within the horizon, also after a restart', async () => {
+    const store = new RawEventStore(p.client, p.config.clickhouse.database)
+    await p.send(Array.from({ length: 20 }, (_, i) => event(`k${i}`, `c${i % 4}`)))
+    const registry = createRegistry('processor')
+    const running = await p.start(registry, store)
+    await p.counted(20)
+
+    // k0, k1 and k5 left memory long ago (cap 3) but are within the 48 h horizon.
+    await p.send([event('k0', 'c0'), event('k1', 'c1'), event('k5', 'c1'), event('k20', 'c0')])
+    await p.counted(21)
+    await pollUntil(
+      () => duplicatesOf(registry),
+      (n) => n === 3,
+      { what: 'three repeats of forgotten ids dropped' },
+    )
+    expect(await counterOf(registry, 'adpulse_processor_dedup_lookups_total')).toBeGreaterThan(0)
+    await running.stop()
+
+    // A restart loads only the newest three ids; older repeats are still found in events_raw.
+    await p.send([event('k2', 'c2'), event('k10', 'c2'), event('k20', 'c0'), event('k21', 'c1')])
+    const restarted = createRegistry('processor')
+    await p.start(restarted, store)
+    await p.counted(22)
+    await pollUntil(
+      () => duplicatesOf(restarted),
+      (n) => n === 3,
+      { what: 'the repeats after the restart dropped' },
+    )
+    const rows = await p.counted(22)
+    expect(rows.reduce((n, r) => n + r.clicks, 0)).toBe(22)
+    expect(rows.reduce((n, r) => n + r.spend_micros, 0n)).toBe(22_000n)
+    expect(await p.rows()).toEqual({ rows: 22, offsets: 22, ids: 22 })
+  })
+})
+
 describe('processor: ClickHouse write retries', () => {
   const p = pipeline('retry')
   beforeAll(() => p.open())
@@ -197,7 +239,8 @@ describe('processor: ClickHouse write retries', () => {
     const store = new RawEventStore(faulty, p.config.clickhouse.database)
     const events = Array.from({ length: 50 }, (_, i) => event(`r${i}`, 'c1'))
     await p.send(events)
-    await p.start(createRegistry('processor'), store, {
+    const registry = createRegistry('processor')
+    await p.start(registry, store, {
       attemptTimeoutMs: 500,
       initialDelayMs: 10,
       maxDelayMs: 50,
@@ -214,6 +257,8 @@ describe('processor: ClickHouse write retries', () => {
     expect(await p.rows()).toEqual({ rows: 50, offsets: 50, ids: 50 })
     // The first four attempts were the same rows: one token.
     expect(new Set(tokens.slice(0, 4)).size).toBe(1)
+    // Two failures and a timeout: three retries, counted where they are logged.
+    expect(await counterOf(registry, 'adpulse_processor_clickhouse_retries_total')).toBeGreaterThanOrEqual(3)
   })
 })
 

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import type { RawEventRow } from './raw-event-store.ts'
+import { dateTimeText, encodeRawEventsTsv, RAW_EVENT_COLUMNS, tsvString } from './raw-event-tsv.ts'
+
+const row: RawEventRow = {
+  event_id: 'e1',
+  source: 'web',
+  type: 'conversion',
+  occurred_at: Date.UTC(2026, 10, 22, 10, 0, 0, 7),
+  channel: 'search',
+  campaign_id: 'c1',
+  action: 'purchase',
+  cost_micros: 2n ** 100n,
+  value_micros: 25_000_000n,
+  currency: 'USD',
+  received_at: Date.UTC(2026, 10, 22, 10, 0, 1, 123),
+  topic: 'events',
+  partition: 2,
+  offset: '18446744073709551615',
+}
+
+describe('encodeRawEventsTsv', () => {
+  it('writes one line per row, the columns in order, money and offsets exact', () => {
+    const [line, rest] = encodeRawEventsTsv([row]).split('\n')
+    expect(rest).toBe('')
+    const fields = (line ?? '').split('\t')
+    expect(fields).toHaveLength(RAW_EVENT_COLUMNS.length)
+    expect(Object.fromEntries(RAW_EVENT_COLUMNS.map((c, i) => [c, fields[i]]))).toEqual({
+      event_id: 'e1',
+      source: 'web',
+      type: 'conversion',
+      occurred_at: '2026-11-22 10:00:00.007',
+      channel: 'search',
+      campaign_id: 'c1',
+      action: 'purchase',
+      cost_micros: '1267650600228229401496703205376',
+      value_micros: '25000000',
+      currency: 'USD',
+      // No originals given: sent in the reporting currency.
+      original_currency: 'USD',
+      original_cost_micros: '1267650600228229401496703205376',
+      original_value_micros: '25000000',
+      received_at: '2026-11-22 10:00:01.123',
+      topic: 'events',
+      partition: '2',
+      offset: '18446744073709551615',
+    })
+  })
+
+  it('writes the amounts as sent, and NULL for a cost the pricing model set', () => {
+    const sent = {
+      ...row,
+      original_currency: 'EUR',
+      original_cost_micros: null,
+      original_value_micros: 23_000_000n,
+    }
+    const fields = (encodeRawEventsTsv([sent]).split('\n')[0] ?? '').split('\t')
+    const at = (column: (typeof RAW_EVENT_COLUMNS)[number]) => fields[RAW_EVENT_COLUMNS.indexOf(column)]
+    expect([at('original_currency'), at('original_cost_micros'), at('original_value_micros')]).toEqual([
+      'EUR',
+      '\\N',
+      '23000000',
+    ])
+  })
+
+  it('escapes what would end a field or a line', () => {
+    expect(tsvString('a\tb\nc\\d\re\u0000f')).toBe('a\\tb\\nc\\\\d\\re\\0f')
+    expect(tsvString('plain "quotes" \'too\'')).toBe('plain "quotes" \'too\'')
+    expect(encodeRawEventsTsv([{ ...row, event_id: 'x\ty' }]).split('\t')[0]).toBe('x\\ty')
+  })
+
+  it('formats times in UTC with milliseconds, the same from the cache', () => {
+    expect(dateTimeText(0)).toBe('1970-01-01 00:00:00.000')
+    expect(dateTimeText(1_795_353_828_678)).toBe('2026-11-22 13:23:48.678')
+    expect(dateTimeText(1_795_353_828_050)).toBe('2026-11-22 13:23:48.050')
+  })
+})
