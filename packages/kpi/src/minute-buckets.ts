@@ -28,6 +28,31 @@ const MINUTE_MS = 60_000
 
 export const minuteOf = (epochMs: number): number => Math.floor(epochMs / MINUTE_MS) * MINUTE_MS
 
+/** A bucket with nothing in it yet. */
+export const emptyBucket = (minute: number, channel: string, campaign_id: string): MinuteBucket => ({
+  minute,
+  channel,
+  campaign_id,
+  impressions: 0,
+  clicks: 0,
+  conversions: 0,
+  spend_micros: 0n,
+  revenue_micros: 0n,
+  revenue_squares: 0,
+})
+
+/** Adds one priced event to a bucket, whatever the bucket groups by. */
+export function addToBucket(bucket: MinuteBucket, event: PricedEvent): void {
+  if (event.type === 'impression') bucket.impressions += 1
+  else if (event.type === 'click') bucket.clicks += 1
+  else {
+    bucket.conversions += 1
+    bucket.revenue_micros += event.value_micros
+    bucket.revenue_squares += Number(event.value_micros) ** 2
+  }
+  bucket.spend_micros += event.cost_micros
+}
+
 /**
  * Sums priced events into minute buckets by event time. Buckets are additive,
  * so any window (and any time zone with whole-minute offsets) is a sum of them.
@@ -40,27 +65,10 @@ export function aggregateMinuteBuckets(events: Iterable<PricedEvent>): MinuteBuc
     const key = `${minute}\u0000${event.channel}\u0000${event.campaign_id}`
     let bucket = buckets.get(key)
     if (!bucket) {
-      bucket = {
-        minute,
-        channel: event.channel,
-        campaign_id: event.campaign_id,
-        impressions: 0,
-        clicks: 0,
-        conversions: 0,
-        spend_micros: 0n,
-        revenue_micros: 0n,
-        revenue_squares: 0,
-      }
+      bucket = emptyBucket(minute, event.channel, event.campaign_id)
       buckets.set(key, bucket)
     }
-    if (event.type === 'impression') bucket.impressions += 1
-    else if (event.type === 'click') bucket.clicks += 1
-    else {
-      bucket.conversions += 1
-      bucket.revenue_micros += event.value_micros
-      bucket.revenue_squares += Number(event.value_micros) ** 2
-    }
-    bucket.spend_micros += event.cost_micros
+    addToBucket(bucket, event)
   }
   return [...buckets.values()]
 }

@@ -2,12 +2,13 @@ import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { loadRules } from '@adpulse/alerter'
 import { KpiStore } from '@adpulse/clickhouse'
-import { type AdpulseConfig, ConfigError, type Env, loadConfig } from '@adpulse/config'
+import type { Env } from '@adpulse/config'
 import type { Rule } from '@adpulse/rules'
 import { runBacktest } from './backtest.ts'
 import { parseBacktestArgs } from './backtest-args.ts'
 import { formatJsonLines, formatTable } from './backtest-report.ts'
 import { clickHouseErrorType, openClickHouse, where } from './clickhouse-access.ts'
+import { commandConfig } from './command-config.ts'
 import { createProgressReporter, type ProgressSink } from './progress-bar.ts'
 
 export interface CommandIo {
@@ -34,13 +35,9 @@ export async function backtestCommand(argv: readonly string[], io: CommandIo): P
   if (!parsed.ok) return fail(`${parsed.error}\n(adpulse help shows the usage)`, 2)
   const { args } = parsed
 
-  let config: AdpulseConfig
-  try {
-    config = loadConfig(io.env)
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err
-    return fail(err.message, 1)
-  }
+  const configured = commandConfig(io.env)
+  if (!configured.ok) return fail(configured.error, 1)
+  const { config } = configured
 
   if (args.rulesFile !== undefined) {
     const problem = await unreadable(args.rulesFile)

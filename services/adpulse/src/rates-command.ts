@@ -1,8 +1,8 @@
 import { CurrencyRateStore, migrate } from '@adpulse/clickhouse'
-import { type AdpulseConfig, ConfigError, loadConfig } from '@adpulse/config'
 import { importRatesFile, RatesFileError, readRatesFile } from '@adpulse/processor'
 import type { CommandIo } from './backtest-command.ts'
 import { openClickHouse, where } from './clickhouse-access.ts'
+import { commandConfig } from './command-config.ts'
 
 /**
  * `adpulse rates import FILE`: validates a rates file (YAML or JSON of currency →
@@ -22,13 +22,9 @@ export async function ratesCommand(argv: readonly string[], io: CommandIo): Prom
     return fail('expected `adpulse rates import FILE`\n(adpulse help shows the usage)', 2)
   }
 
-  let config: AdpulseConfig
-  try {
-    config = loadConfig(io.env)
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err
-    return fail(err.message, 1)
-  }
+  const configured = commandConfig(io.env)
+  if (!configured.ok) return fail(configured.error, 1)
+  const { config } = configured
 
   // Checked before ClickHouse is opened: a bad file is answered at once, even while chDB is held.
   try {

@@ -1,7 +1,7 @@
 import { BucketRepair, type DayRebuilt, migrate } from '@adpulse/clickhouse'
-import { type AdpulseConfig, ConfigError, loadConfig } from '@adpulse/config'
 import type { CommandIo } from './backtest-command.ts'
 import { openClickHouse, where } from './clickhouse-access.ts'
+import { commandConfig } from './command-config.ts'
 import { createProgressReporter } from './progress-bar.ts'
 import { isoDay, parseRebuildArgs, rebuildDays } from './rebuild-args.ts'
 
@@ -24,13 +24,9 @@ export async function rebuildCommand(
   const parsed = parseRebuildArgs(argv)
   if (!parsed.ok) return fail(`${parsed.error}\n(adpulse help shows the usage)`, 2)
 
-  let config: AdpulseConfig
-  try {
-    config = loadConfig(io.env)
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err
-    return fail(err.message, 1)
-  }
+  const configured = commandConfig(io.env)
+  if (!configured.ok) return fail(configured.error, 1)
+  const { config } = configured
   const range = rebuildDays(parsed.args, now(), config.clickhouse.rawRetentionMs)
   if (!range.ok) return fail(range.error, 2)
 

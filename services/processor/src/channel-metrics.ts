@@ -1,4 +1,4 @@
-import type { MinuteBucket, PricedEvent } from '@adpulse/kpi'
+import { addToBucket, emptyBucket, type MinuteBucket, type PricedEvent } from '@adpulse/kpi'
 import { boundedLabel, Counter, type Registry } from '@adpulse/observability'
 
 /** Per-channel KPI counters for dashboards; exact money is in ClickHouse (/v1/kpis). */
@@ -70,25 +70,9 @@ export function addChannelSums(sums: Map<string, MinuteBucket>, events: readonly
   for (const event of events) {
     let bucket = sums.get(event.channel)
     if (bucket === undefined) {
-      bucket = {
-        minute: 0,
-        channel: event.channel,
-        campaign_id: '',
-        impressions: 0,
-        clicks: 0,
-        conversions: 0,
-        spend_micros: 0n,
-        revenue_micros: 0n,
-        revenue_squares: 0,
-      }
+      bucket = emptyBucket(0, event.channel, '')
       sums.set(event.channel, bucket)
     }
-    if (event.type === 'impression') bucket.impressions += 1
-    else if (event.type === 'click') bucket.clicks += 1
-    else {
-      bucket.conversions += 1
-      bucket.revenue_micros += event.value_micros
-    }
-    bucket.spend_micros += event.cost_micros
+    addToBucket(bucket, event)
   }
 }
