@@ -106,9 +106,10 @@ function fixture(now: number): FixtureEvent[] {
     action: 'purchase',
     value_micros: 2_000_000,
   })
-  add({ type: 'click', channel: 'display', campaign_id: 'd1', cost_micros: 71_500_000 })
   repeat(5, { type: 'click', channel: 'display', campaign_id: 'd1' })
   repeat(2000, { type: 'impression', channel: 'display', campaign_id: 'd1' })
+  // Last: before it display has spent 8 units, below the minimum evidence, so no partial view decides.
+  add({ type: 'click', channel: 'display', campaign_id: 'd1', cost_micros: 71_500_000 })
   // social, CPA on leads: ROI 0.75, between the thresholds → no signal. A signup is not a listed action.
   repeat(2, {
     type: 'conversion',
