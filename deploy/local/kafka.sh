@@ -51,6 +51,16 @@ running_pid() {
 }
 
 start() {
+  # A broker of ours that does not serve its port is starting or stopping (a pipeline
+  # started right after another was stopped): wait until it serves or is gone.
+  local settle=$((SECONDS + 60))
+  while running_pid >/dev/null && ! port_open "$port"; do
+    if [ $SECONDS -ge $settle ]; then
+      say "broker pid $(running_pid) neither serves 127.0.0.1:$port nor exits; stop it first"
+      exit 1
+    fi
+    sleep 0.3
+  done
   if running_pid >/dev/null; then
     say "already running (pid $(running_pid)) on 127.0.0.1:$port"
     echo "127.0.0.1:$port"
