@@ -220,7 +220,11 @@ export interface ProcessorConfig {
 export interface AlerterConfig {
   /** `ADPULSE_ALERTER_INTERVAL`, default 15s: how often the rules are evaluated. */
   intervalMs: number
-  /** `ADPULSE_ALERTER_WINDOW`, default 1h: the rolling window the ROI rule looks at. */
+  /**
+   * `ADPULSE_ALERTER_WINDOW`, default 24h: the rolling window the default rules look at.
+   * At one conversion an hour a 1h window rarely holds the evidence to decide
+   * (docs/benchmarks.md, Decisions: 65 % of losing channels never cut).
+   */
   windowMs: number
   /** `ADPULSE_CUT_BELOW_ROI`, default 0: a channel whose ROI is below this is cut. */
   cutBelowRoi: number
@@ -332,7 +336,7 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
 
   const alerter: AlerterConfig = {
     intervalMs: r.durationMs('ADPULSE_ALERTER_INTERVAL', 15_000),
-    windowMs: r.durationMs('ADPULSE_ALERTER_WINDOW', 3_600_000),
+    windowMs: r.durationMs('ADPULSE_ALERTER_WINDOW', 24 * 3_600_000),
     cutBelowRoi: r.number('ADPULSE_CUT_BELOW_ROI', 0),
     scaleAboveRoi: r.number('ADPULSE_SCALE_ABOVE_ROI', 1),
     minSpendMicros: r.micros('ADPULSE_MIN_SPEND_MICROS', 10_000_000n),

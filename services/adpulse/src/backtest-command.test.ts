@@ -37,7 +37,7 @@ describe('adpulse backtest refusals', () => {
     expect(await run('--from', '0', '--to', '3600000')).toEqual({
       code: 2,
       stdout: '',
-      stderr: "adpulse backtest: --from: the rules' 60m window would start before 1970-01-01\n",
+      stderr: "adpulse backtest: --from: the rules' 1440m window would start before 1970-01-01\n",
     })
   })
 
