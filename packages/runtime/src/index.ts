@@ -1,2 +1,3 @@
+export * from './repeat.ts'
 export * from './run-process.ts'
 export * from './service-context.ts'

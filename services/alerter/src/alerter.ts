@@ -5,6 +5,7 @@ import type { Producer } from '@adpulse/kafka'
 import { rollingRange } from '@adpulse/kpi'
 import type { Logger, Registry } from '@adpulse/observability'
 import type { Rule, RuleState } from '@adpulse/rules'
+import { repeatEvery } from '@adpulse/runtime'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
 import { createAlerterMetrics } from './alerter-metrics.ts'
 import { entityKey, evaluateRules, stateKey, type WindowSums } from './evaluate.ts'
@@ -163,23 +164,12 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
     return result.signals
   }
 
-  let stopped = false
-  let timer: NodeJS.Timeout | undefined
-  let inFlight: Promise<unknown> = Promise.resolve()
-  // A chain of timeouts, not setInterval: evaluations never overlap.
-  const schedule = () => {
-    if (stopped) return
-    timer = setTimeout(() => {
-      inFlight = evaluate()
-        .catch((err: unknown) => {
-          metrics.evaluations.inc({ result: 'error' })
-          status = { ...status, state: 'error' }
-          log.error({ err }, 'evaluation failed; retrying at the next interval')
-        })
-        .finally(schedule)
-    }, config.alerter.intervalMs)
-  }
-  schedule()
+  // Evaluations never overlap: the next starts an interval after the last ended.
+  const evaluations = repeatEvery(config.alerter.intervalMs, evaluate, (err) => {
+    metrics.evaluations.inc({ result: 'error' })
+    status = { ...status, state: 'error' }
+    log.error({ err }, 'evaluation failed; retrying at the next interval')
+  })
 
   return {
     evaluate,
@@ -188,9 +178,7 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
       states = undefined
     },
     async stop() {
-      stopped = true
-      clearTimeout(timer)
-      await inFlight
+      await evaluations.stop()
       await Promise.allSettled([...webhooks])
     },
   }

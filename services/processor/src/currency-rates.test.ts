@@ -42,8 +42,8 @@ const refreshes = async (registry: Registry) =>
 describe('CurrencyRates', () => {
   let running: CurrencyRates | undefined
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: NOV_22 }))
-  afterEach(() => {
-    running?.stop()
+  afterEach(async () => {
+    await running?.stop()
     vi.useRealTimers()
   })
 
@@ -150,7 +150,7 @@ describe('CurrencyRates: ADPULSE_RATES_FILE', () => {
     dir = await mkdtemp(join(tmpdir(), 'rates-'))
   })
   afterEach(async () => {
-    running?.stop()
+    await running?.stop()
     await rm(dir, { recursive: true, force: true })
   })
 

@@ -3,6 +3,7 @@ import type { CurrencyRateStore, StoredRate } from '@adpulse/clickhouse'
 import type { AdEvent } from '@adpulse/events'
 import { Counter, Gauge, type Logger, type Registry } from '@adpulse/observability'
 import { type ExactRate, missingRate, parseDecimalRate, type RatesTable } from '@adpulse/pricing'
+import { type Repeating, repeatEvery } from '@adpulse/runtime'
 import { importRatesFile, RatesFileError } from './rates-file.ts'
 
 /** What an event's conversion needs to know about it. */
@@ -48,8 +49,7 @@ export class CurrencyRates implements RateSource {
   private reading: Promise<void> | undefined
   private lastMissReread = Number.NEGATIVE_INFINITY
   private fileStamp: string | undefined
-  private timer: NodeJS.Timeout | undefined
-  private stopped = false
+  private refreshes: Repeating | undefined
   private readonly log: Logger
   private readonly now: () => number
   private readonly missRereadIntervalMs: number
@@ -86,7 +86,12 @@ export class CurrencyRates implements RateSource {
       { currencies: rates.table.size, refreshMs: options.refreshMs, file: options.file },
       'exchange rates loaded',
     )
-    rates.schedule()
+    // refresh() never throws: it logs and keeps the rates in force.
+    rates.refreshes = repeatEvery(
+      options.refreshMs,
+      () => rates.refresh(),
+      () => undefined,
+    )
     return rates
   }
 
@@ -114,17 +119,9 @@ export class CurrencyRates implements RateSource {
     }
   }
 
-  stop(): void {
-    this.stopped = true
-    clearTimeout(this.timer)
-  }
-
-  private schedule(): void {
-    if (this.stopped) return
-    this.timer = setTimeout(() => {
-      void this.refresh().finally(() => this.schedule())
-    }, this.options.refreshMs)
-    this.timer.unref()
+  /** No further refresh starts; resolves once the one in flight has ended. */
+  async stop(): Promise<void> {
+    await this.refreshes?.stop()
   }
 
   /** Reads the table; concurrent callers share one read. */

@@ -1,6 +1,7 @@
 import type { PartitionProgressRow, ProgressStore } from '@adpulse/clickhouse'
 import type { KafkaClient, PartitionProgress } from '@adpulse/kafka'
 import type { Logger } from '@adpulse/observability'
+import { repeatEvery } from '@adpulse/runtime'
 
 export interface ProgressReporterDeps {
   kafka: Pick<KafkaClient, 'groupProgress'>
@@ -56,23 +57,7 @@ export async function startProgressReporter(deps: ProgressReporterDeps): Promise
     for (const row of rows) last.set(row.partition, row.completeThrough)
   }
 
-  let stopped = false
-  let timer: NodeJS.Timeout | undefined
-  let inFlight: Promise<void> = Promise.resolve()
-  const schedule = () => {
-    if (stopped) return
-    timer = setTimeout(() => {
-      inFlight = report()
-        .catch((err: unknown) => log.warn({ err }, 'progress not recorded; trying again'))
-        .finally(schedule)
-    }, deps.intervalMs)
-  }
-  schedule()
-  return {
-    async stop() {
-      stopped = true
-      clearTimeout(timer)
-      await inFlight
-    },
-  }
+  return repeatEvery(deps.intervalMs, report, (err) =>
+    log.warn({ err }, 'progress not recorded; trying again'),
+  )
 }

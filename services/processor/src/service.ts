@@ -38,7 +38,7 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
     async stop() {
       await progress.stop()
       await processor.stop()
-      rates.stop()
+      await rates.stop()
     },
   }
 }
