@@ -1,7 +1,7 @@
 import { type AdEvent, createEventCodec } from '@adpulse/events'
 import type { IncomingMessage } from '@adpulse/kafka'
 import { describe, expect, it } from 'vitest'
-import { checkDecoded, priceBatch } from './price-batch.ts'
+import { checkDecoded, decodeBatch, priceBatch } from './price-batch.ts'
 
 const T = Date.UTC(2026, 10, 22, 12, 0)
 const LIMITS = { allowedLatenessMs: 7 * 86_400_000, maxClockSkewMs: 300_000 }
@@ -67,17 +67,19 @@ describe('checkDecoded', () => {
 describe('priceBatch', () => {
   it('counts the good records and returns every bad one with its offset and reason', () => {
     const batch = priceBatch(
-      [
-        message(0, codec.encode(event())),
-        message(1, Buffer.from('not avro')),
-        message(2, null),
-        message(3, codec.encode(event({ event_id: 'e2', occurred_at: T - 8 * 86_400_000 }))),
-        message(4, codec.encode(event({ event_id: 'e3', channel: 'Bad Channel' }))),
-        message(5, codec.encode(event({ event_id: 'e4' }))),
-      ],
-      codec,
+      decodeBatch(
+        [
+          message(0, codec.encode(event())),
+          message(1, Buffer.from('not avro')),
+          message(2, null),
+          message(3, codec.encode(event({ event_id: 'e2', occurred_at: T - 8 * 86_400_000 }))),
+          message(4, codec.encode(event({ event_id: 'e3', channel: 'Bad Channel' }))),
+          message(5, codec.encode(event({ event_id: 'e4' }))),
+        ],
+        codec,
+        LIMITS,
+      ),
       PRICING,
-      LIMITS,
       { reportingCurrency: 'USD', rates: new Map() },
     )
     expect(batch.priced.map((p) => [p.offset, p.event_id, p.cost_micros])).toEqual([
@@ -106,38 +108,40 @@ describe('priceBatch: currencies', () => {
 
   it('converts at the event day, keeps the originals, prices in the reporting currency and dead-letters a missing rate', () => {
     const batch = priceBatch(
-      [
-        message(0, codec.encode(event({ currency: 'EUR', cost_micros: 2_000_001n }))),
-        message(1, codec.encode(event({ event_id: 'e2', currency: 'GBP' }))),
-        message(
-          2,
-          codec.encode(
-            event({
-              event_id: 'e3',
-              type: 'conversion',
-              action: 'purchase',
-              currency: 'JPY',
-              cost_micros: null,
-              value_micros: 7_500n,
-            }),
+      decodeBatch(
+        [
+          message(0, codec.encode(event({ currency: 'EUR', cost_micros: 2_000_001n }))),
+          message(1, codec.encode(event({ event_id: 'e2', currency: 'GBP' }))),
+          message(
+            2,
+            codec.encode(
+              event({
+                event_id: 'e3',
+                type: 'conversion',
+                action: 'purchase',
+                currency: 'JPY',
+                cost_micros: null,
+                value_micros: 7_500n,
+              }),
+            ),
           ),
-        ),
-        message(3, codec.encode(event({ event_id: 'e4', currency: 'EUR', cost_micros: null }))),
-        message(
-          4,
-          codec.encode(
-            event({
-              event_id: 'e5',
-              occurred_at: T + 86_400_000 + 1,
-              received_at: T + 86_400_000 + 2,
-              currency: 'EUR',
-            }),
+          message(3, codec.encode(event({ event_id: 'e4', currency: 'EUR', cost_micros: null }))),
+          message(
+            4,
+            codec.encode(
+              event({
+                event_id: 'e5',
+                occurred_at: T + 86_400_000 + 1,
+                received_at: T + 86_400_000 + 2,
+                currency: 'EUR',
+              }),
+            ),
           ),
-        ),
-      ],
-      codec,
+        ],
+        codec,
+        LIMITS,
+      ),
       CPC,
-      LIMITS,
       { reportingCurrency: 'USD', rates },
     )
     expect(

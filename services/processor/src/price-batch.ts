@@ -64,17 +64,14 @@ export interface DecodedBatch {
 }
 
 /**
- * Decodes, checks, converts and prices one batch of records; bad records are
- * returned, never thrown: decodeBatch, then priceDecoded.
+ * Converts and prices a decoded batch (priceDecoded); the dead letters of both
+ * steps in offset order. Bad records are returned, never thrown.
  */
 export function priceBatch(
-  messages: IncomingMessage[],
-  codec: FramedCodec<AdEvent>,
+  { decoded, poison }: DecodedBatch,
   pricing: PricingTable,
-  limits: TimeLimits,
   currency: CurrencyContext,
 ): PricedBatch {
-  const { decoded, poison } = decodeBatch(messages, codec, limits)
   const priced = priceDecoded(decoded, pricing, currency)
   return {
     priced: priced.priced,

@@ -12,7 +12,7 @@ import { NO_RATES, type RateSource } from './currency-rates.ts'
 import { EventIdWindow } from './event-id-window.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryUntilDone } from './insert-retry.ts'
 import { type PartitionState, PartitionStates } from './partition-state.ts'
-import { decodeBatch, type PoisonRecord, type PricedRecord, priceDecoded } from './price-batch.ts'
+import { decodeBatch, type PoisonRecord, type PricedRecord, priceBatch } from './price-batch.ts'
 import { createProcessorMetrics } from './processor-metrics.ts'
 
 export interface ProcessorDeps {
@@ -171,21 +171,20 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
 
   /** Decodes, converts to the reporting currency and prices one slice. */
   const priceSlice = async (batch: IncomingBatch, slice: IncomingBatch['messages']) => {
-    const { decoded, poison: undecodable } = decodeBatch(slice, codec, config.ingest)
+    const decoded = decodeBatch(slice, codec, config.ingest)
     // A rate imported since the last refresh applies at once: one re-read (rate-limited)
     // before an event is declared missing_rate. Waits out a ClickHouse failure, as a write does.
     await retryUntilDone(
-      () => rates.ensure(decoded.map((d) => d.event)),
+      () => rates.ensure(decoded.decoded.map((d) => d.event)),
       retry,
       shutdown.signal,
       (err, attempts, delayMs) =>
         log.warn({ err, partition: batch.partition, attempts, delayMs }, 'exchange rates not read; retrying'),
     )
-    const converted = priceDecoded(decoded, pricing, {
+    return priceBatch(decoded, pricing, {
       reportingCurrency: config.reportingCurrency,
       rates: rates.current(),
     })
-    return { priced: converted.priced, poison: [...undecodable, ...converted.poison] }
   }
 
   /** One slice as one insert, retried with the same token until it lands; then its ids join the window. */
