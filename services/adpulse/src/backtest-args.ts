@@ -1,6 +1,7 @@
 import { parseRfc3339 } from '@adpulse/events'
 import { parseDurationMs } from '@adpulse/kpi'
 import { DEFAULT_STEP_MS } from './backtest-window.ts'
+import { readFlags } from './cli-flags.ts'
 
 /** `adpulse backtest` arguments, validated. */
 export interface BacktestArgs {
@@ -26,24 +27,10 @@ const TIME_EXAMPLE = 'RFC 3339 such as 2026-11-22T10:00:00Z, or epoch ms'
  * CLI can print it as is and exit 2.
  */
 export function parseBacktestArgs(argv: readonly string[]): BacktestArgsResult {
-  const values = new Map<string, string>()
-  let json = false
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    const eq = arg.indexOf('=')
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
-    if (flag === '--json' && eq < 0) {
-      json = true
-      continue
-    }
-    if (!VALUE_FLAGS.has(flag)) return { ok: false, error: `unknown argument ${JSON.stringify(arg)}` }
-    const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i]
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
-      return { ok: false, error: `${flag}: expected a value` }
-    }
-    if (values.has(flag)) return { ok: false, error: `${flag}: given twice` }
-    values.set(flag, value)
-  }
+  const read = readFlags(argv, VALUE_FLAGS, new Set(['--json']))
+  if (!read.ok) return read
+  const { values } = read.flags
+  const json = read.flags.switches.has('--json')
 
   const from = instant('--from', values.get('--from'))
   if (!from.ok) return from

@@ -1,5 +1,6 @@
 import { DAY_MS } from '@adpulse/clickhouse'
 import { parseRfc3339 } from '@adpulse/events'
+import { readFlags } from './cli-flags.ts'
 
 /** `adpulse rebuild` arguments, validated: whole UTC days. */
 export interface RebuildArgs {
@@ -20,21 +21,9 @@ const DAY_EXAMPLE =
  * Every error names its flag.
  */
 export function parseRebuildArgs(argv: readonly string[]): RebuildArgsResult {
-  const values = new Map<string, string>()
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    const eq = arg.indexOf('=')
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
-    if (flag !== '--from' && flag !== '--to') {
-      return { ok: false, error: `unknown argument ${JSON.stringify(arg)}` }
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
-      return { ok: false, error: `${flag}: expected a value` }
-    }
-    if (values.has(flag)) return { ok: false, error: `${flag}: given twice` }
-    values.set(flag, value)
-  }
+  const read = readFlags(argv, new Set(['--from', '--to']))
+  if (!read.ok) return read
+  const { values } = read.flags
   const from = day('--from', values.get('--from'))
   if (!from.ok) return from
   const to = day('--to', values.get('--to'))
