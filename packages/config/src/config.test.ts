@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     })
     expect(config.clickhouse.url).toBeUndefined()
     expect([...config.ingest.keys]).toEqual([['adpulse-dev-key', 'demo']])
-    expect(config.ingest.allowedLatenessMs).toBe(7 * 86_400_000)
+    expect(config.contract.allowedLatenessMs).toBe(7 * 86_400_000)
     expect(config.alerter).toMatchObject({ cutBelowRoi: 0, scaleAboveRoi: 1, minSpendMicros: 10_000_000n })
   })
 
@@ -107,14 +107,13 @@ describe('loadConfig: scaling out', () => {
 
 describe('loadConfig: ingest front door', () => {
   it('has sensible defaults for limits, rate, signatures, buffering and the producer', () => {
-    const { ingest, kafka, schemaRegistry } = loadConfig({})
+    const { contract, ingest, kafka, schemaRegistry } = loadConfig({})
+    expect(contract).toMatchObject({ maxIdLength: 128, maxActionLength: 64 })
     expect(ingest).toMatchObject({
       keysFile: undefined,
       maxBodyBytes: 5 * 1024 * 1024,
       maxInflatedBytes: 20 * 1024 * 1024,
       maxEventsPerRequest: 10_000,
-      maxIdLength: 128,
-      maxActionLength: 64,
       requestTimeoutMs: 10_000,
       maxBufferedBytes: 64 * 1024 * 1024,
       rateLimitPerSecond: 50_000,

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { DEFAULT_CONTRACT, type EventContract } from '@adpulse/events'
 import { ConfigError, type Env, EnvReader } from './env-reader.ts'
 
 const DAY_MS = 24 * 3600 * 1000
@@ -120,10 +121,6 @@ export interface IngestConfig {
   maxInflatedBytes: number
   /** `ADPULSE_INGEST_MAX_EVENTS`, default 10000: events per request; more get 413. */
   maxEventsPerRequest: number
-  /** `ADPULSE_INGEST_MAX_ID_LENGTH`, default 128: characters of event_id, campaign_id, ad_id, click_id, user_id. */
-  maxIdLength: number
-  /** `ADPULSE_INGEST_MAX_ACTION_LENGTH`, default 64: characters of a conversion's action. */
-  maxActionLength: number
   /**
    * `ADPULSE_INGEST_REQUEST_TIMEOUT`, default 10s: a request not acknowledged by
    * Kafka by then is answered 503 with Retry-After (never 202).
@@ -157,11 +154,17 @@ export interface IngestConfig {
    * timestamp may be from the server clock; a signature is remembered that long to refuse replays.
    */
   signatureToleranceMs: number
-  /** `ADPULSE_ALLOWED_LATENESS`, default 7d: older events are rejected to the dead-letter topic. */
-  allowedLatenessMs: number
-  /** `ADPULSE_MAX_CLOCK_SKEW`, default 5m: events further in the future are rejected. */
-  maxClockSkewMs: number
 }
+
+/**
+ * The limits of the event contract, one set for ingest and the processor
+ * (packages/events, EventContract):
+ * `ADPULSE_INGEST_MAX_ID_LENGTH`, default 128: characters of event_id, campaign_id, ad_id, click_id, user_id;
+ * `ADPULSE_INGEST_MAX_ACTION_LENGTH`, default 64: characters of an action;
+ * `ADPULSE_ALLOWED_LATENESS`, default 7d: older events go to the dead-letter topic;
+ * `ADPULSE_MAX_CLOCK_SKEW`, default 5m: events further in the future go there too.
+ */
+export type ContractConfig = EventContract
 
 export interface ProcessorConfig {
   /** `ADPULSE_PROCESSOR_GROUP`, default `adpulse-processor`: the consumer group of all processor instances. */
@@ -266,6 +269,7 @@ export interface AdpulseConfig {
   kafka: KafkaConfig
   schemaRegistry: SchemaRegistryConfig
   clickhouse: ClickHouseConfig
+  contract: ContractConfig
   ingest: IngestConfig
   processor: ProcessorConfig
   alerter: AlerterConfig
@@ -390,6 +394,15 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
       chdbPath: r.string('ADPULSE_CHDB_PATH', `${REPO_ROOT}.local/chdb`),
       rawRetentionMs: r.durationMs('ADPULSE_RAW_RETENTION', 30 * DAY_MS),
     },
+    contract: {
+      maxIdLength: r.int('ADPULSE_INGEST_MAX_ID_LENGTH', DEFAULT_CONTRACT.maxIdLength, { min: 1, max: 4096 }),
+      maxActionLength: r.int('ADPULSE_INGEST_MAX_ACTION_LENGTH', DEFAULT_CONTRACT.maxActionLength, {
+        min: 1,
+        max: 4096,
+      }),
+      allowedLatenessMs: r.durationMs('ADPULSE_ALLOWED_LATENESS', DEFAULT_CONTRACT.allowedLatenessMs),
+      maxClockSkewMs: r.durationMs('ADPULSE_MAX_CLOCK_SKEW', DEFAULT_CONTRACT.maxClockSkewMs),
+    },
     ingest,
     processor: {
       groupId: r.string('ADPULSE_PROCESSOR_GROUP', 'adpulse-processor'),
@@ -431,10 +444,6 @@ function readIngest(r: EnvReader, keys: Map<string, string>, keysFile: string | 
     maxBodyBytes,
     maxInflatedBytes,
     maxEventsPerRequest,
-    maxIdLength: r.int('ADPULSE_INGEST_MAX_ID_LENGTH', 128, { min: 1, max: 4096 }),
-    maxActionLength: r.int('ADPULSE_INGEST_MAX_ACTION_LENGTH', 64, { min: 1, max: 4096 }),
-    allowedLatenessMs: r.durationMs('ADPULSE_ALLOWED_LATENESS', 7 * 86_400_000),
-    maxClockSkewMs: r.durationMs('ADPULSE_MAX_CLOCK_SKEW', 5 * 60_000),
     requestTimeoutMs,
     maxBufferedBytes: r.int('ADPULSE_INGEST_MAX_BUFFERED_BYTES', 64 * 1024 * 1024, { min: 1024 }),
     rateLimitPerSecond,

@@ -1,5 +1,6 @@
 export * from './codec.ts'
 export * from './compatibility.ts'
+export * from './contract.ts'
 export * from './currencies.ts'
 export * from './event.ts'
 export * from './schemas.ts'

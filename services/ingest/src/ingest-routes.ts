@@ -17,7 +17,7 @@ import { ReplayGuard } from './replay-guard.ts'
 import { SIGNATURE_HEADER, SIGNATURE_MESSAGES, TIMESTAMP_HEADER, verifySignature } from './signature.ts'
 
 export interface IngestDeps {
-  config: Pick<AdpulseConfig, 'ingest' | 'kafka' | 'reportingCurrency'>
+  config: Pick<AdpulseConfig, 'contract' | 'ingest' | 'kafka' | 'reportingCurrency'>
   producer: Producer
   logger: Logger
   registry: Registry
@@ -196,12 +196,9 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
 
       const batch = prepareBatch(parsed.items, {
         now: receivedAt,
-        allowedLatenessMs: limits.allowedLatenessMs,
-        maxClockSkewMs: limits.maxClockSkewMs,
+        ...config.contract,
         reportingCurrency: config.reportingCurrency,
         source: key.source,
-        maxIdLength: limits.maxIdLength,
-        maxActionLength: limits.maxActionLength,
       })
       const accepted: OutgoingMessage[] = batch.accepted.map((event) => ({
         key: event.campaign_id,

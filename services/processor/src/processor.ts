@@ -16,7 +16,7 @@ import { decodeBatch, type PoisonRecord, type PricedRecord, priceBatch } from '.
 import { createProcessorMetrics } from './processor-metrics.ts'
 
 export interface ProcessorDeps {
-  config: Pick<AdpulseConfig, 'kafka' | 'processor' | 'ingest' | 'reportingCurrency'>
+  config: Pick<AdpulseConfig, 'kafka' | 'processor' | 'contract' | 'reportingCurrency'>
   /** Writer schemas by id: the built-in table, or the schema registry's. */
   schemas: Pick<SchemaCatalog, 'events' | 'resolve'>
   kafka: KafkaClient
@@ -171,7 +171,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
 
   /** Decodes, converts to the reporting currency and prices one slice. */
   const priceSlice = async (batch: IncomingBatch, slice: IncomingBatch['messages']) => {
-    const decoded = decodeBatch(slice, codec, config.ingest)
+    const decoded = decodeBatch(slice, codec, config.contract)
     // A rate imported since the last refresh applies at once: one re-read (rate-limited)
     // before an event is declared missing_rate. Waits out a ClickHouse failure, as a write does.
     await retryUntilDone(
