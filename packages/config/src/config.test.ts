@@ -78,9 +78,37 @@ describe('loadConfig', () => {
   })
 
   it('requires real ingest keys in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', KAFKA_BROKERS: 'kafka:9092' })).toEqual([
       expect.stringMatching(/^ADPULSE_INGEST_KEYS: required/),
     ])
+  })
+})
+
+describe('loadConfig: production', () => {
+  const productionKeys = { NODE_ENV: 'production', ADPULSE_INGEST_KEYS: 'ops:key-aaaaaaaa' }
+
+  it('requires KAFKA_BROKERS instead of starting a local broker', () => {
+    expect(problemsOf(productionKeys)).toEqual([
+      'KAFKA_BROKERS: required when NODE_ENV=production (comma-separated host:port); the local broker is for development only',
+    ])
+    expect(problemsOf({ ...productionKeys, KAFKA_BROKERS: ' , ' })).toEqual([
+      expect.stringMatching(/^KAFKA_BROKERS: required when NODE_ENV=production/),
+    ])
+    expect(problemsOf({ NODE_ENV: 'production' }).map((p) => p.split(':')[0])).toEqual([
+      'KAFKA_BROKERS',
+      'ADPULSE_INGEST_KEYS',
+    ])
+  })
+
+  it('starts with brokers and keys, ClickHouse embedded or not', () => {
+    const config = loadConfig({ ...productionKeys, KAFKA_BROKERS: 'k1:9092,k2:9092' })
+    expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9092'])
+    expect(config.clickhouse.url).toBeUndefined()
+  })
+
+  it('leaves KAFKA_BROKERS optional outside production', () => {
+    expect(problemsOf({ NODE_ENV: 'development' })).toEqual([])
+    expect(loadConfig({ NODE_ENV: 'test' }).kafka.brokers).toBeUndefined()
   })
 })
 
@@ -134,7 +162,13 @@ describe('loadConfig: ingest front door', () => {
     const config = loadConfig({ ADPULSE_INGEST_KEYS_FILE: '/etc/adpulse/keys' })
     expect(config.ingest.keysFile).toBe('/etc/adpulse/keys')
     expect(config.ingest.keys.size).toBe(0)
-    expect(problemsOf({ NODE_ENV: 'production', ADPULSE_INGEST_KEYS_FILE: '/etc/adpulse/keys' })).toEqual([])
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        KAFKA_BROKERS: 'kafka:9092',
+        ADPULSE_INGEST_KEYS_FILE: '/etc/adpulse/keys',
+      }),
+    ).toEqual([])
   })
 
   it('names every bad front-door variable', () => {

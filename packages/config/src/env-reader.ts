@@ -16,26 +16,40 @@ export class ConfigError extends Error {
   }
 }
 
+/** How a variable is parsed: the README's default of it is read the same way. */
+export type VariableKind = 'string' | 'int' | 'number' | 'micros' | 'list' | 'duration'
+
+/** A variable as the configuration reads it: its kind and its default (undefined: unset). */
+export interface VariableRead {
+  kind: VariableKind
+  fallback: string | number | bigint | readonly string[] | undefined
+}
+
 export class EnvReader {
   readonly problems: string[] = []
+  /**
+   * Every variable read, with its default: the one list of what the
+   * configuration reads, checked against the README's table (readme-table.test.ts).
+   */
+  readonly variables = new Map<string, VariableRead>()
   constructor(private readonly env: Env) {}
 
   /** The raw value, or undefined when unset or empty. */
   raw(name: string): string | undefined {
-    const value = this.env[name]
-    return value === undefined || value.trim() === '' ? undefined : value.trim()
+    if (!this.variables.has(name)) this.variables.set(name, { kind: 'string', fallback: undefined })
+    return this.value(name)
   }
 
   string(name: string, fallback: string): string {
-    return this.raw(name) ?? fallback
+    return this.read(name, 'string', fallback) ?? fallback
   }
 
   optionalString(name: string): string | undefined {
-    return this.raw(name)
+    return this.read(name, 'string', undefined)
   }
 
   int(name: string, fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
-    const raw = this.raw(name)
+    const raw = this.read(name, 'int', fallback)
     if (raw === undefined) return fallback
     if (!/^-?\d+$/.test(raw)) {
       this.problems.push(`${name}: expected an integer, got ${JSON.stringify(raw)}`)
@@ -50,7 +64,7 @@ export class EnvReader {
   }
 
   number(name: string, fallback: number): number {
-    const raw = this.raw(name)
+    const raw = this.read(name, 'number', fallback)
     if (raw === undefined) return fallback
     const value = Number(raw)
     if (!Number.isFinite(value)) {
@@ -62,7 +76,7 @@ export class EnvReader {
 
   /** Integer micros as a bigint (money never goes through floating point). */
   micros(name: string, fallback: bigint): bigint {
-    const raw = this.raw(name)
+    const raw = this.read(name, 'micros', fallback)
     if (raw === undefined) return fallback
     if (!/^\d+$/.test(raw)) {
       this.problems.push(`${name}: expected non-negative integer micros, got ${JSON.stringify(raw)}`)
@@ -71,17 +85,15 @@ export class EnvReader {
     return BigInt(raw)
   }
 
-  list(name: string): string[] {
-    const raw = this.raw(name)
-    if (raw === undefined) return []
-    return raw
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== '')
+  /** Comma-separated values; unset or only commas: the fallback. */
+  list(name: string, fallback: readonly string[] = []): string[] {
+    const raw = this.read(name, 'list', fallback)
+    const values = raw === undefined ? [] : splitList(raw)
+    return values.length > 0 ? values : [...fallback]
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.raw(name)
+    const raw = this.read(name, 'string', fallback)
     if (raw === undefined) return fallback
     if (!(allowed as readonly string[]).includes(raw)) {
       this.problems.push(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`)
@@ -92,7 +104,7 @@ export class EnvReader {
 
   /** A duration such as `500ms`, `30s`, `15m`, `1h`, `7d`, or plain milliseconds. */
   durationMs(name: string, fallbackMs: number): number {
-    const raw = this.raw(name)
+    const raw = this.read(name, 'duration', fallbackMs)
     if (raw === undefined) return fallbackMs
     const ms = parseDurationMs(raw)
     if (ms === undefined) {
@@ -105,4 +117,22 @@ export class EnvReader {
   fail(problem: string): void {
     this.problems.push(problem)
   }
+
+  private read(name: string, kind: VariableKind, fallback: VariableRead['fallback']): string | undefined {
+    this.variables.set(name, { kind, fallback })
+    return this.value(name)
+  }
+
+  private value(name: string): string | undefined {
+    const value = this.env[name]
+    return value === undefined || value.trim() === '' ? undefined : value.trim()
+  }
+}
+
+/** `a, b,,c` → `['a', 'b', 'c']`. */
+export function splitList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
 }
