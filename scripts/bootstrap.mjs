@@ -36,7 +36,8 @@ function installIfNeeded() {
 
 function requireJavaAndMaven() {
   const missing = [has('java', '-version') ? null : 'Java 17+', has('mvn') ? null : 'Maven'].filter(Boolean)
-  if (missing.length > 0 && !process.env.KAFKA_BROKERS) {
+  // In production the config requires KAFKA_BROKERS and says so itself; no local broker is started there.
+  if (missing.length > 0 && !process.env.KAFKA_BROKERS && process.env.NODE_ENV !== 'production') {
     console.error(`adpulse: the local Kafka broker needs ${missing.join(' and ')} (or set KAFKA_BROKERS)`)
     process.exit(1)
   }
