@@ -4,17 +4,23 @@ import { KafkaAdapterError, type OutgoingMessage, ProduceBatcher, type Producer 
 import type { Logger, Registry } from '@adpulse/observability'
 import { deadLetterCounter } from '@adpulse/observability'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  Admission,
+  type AdmissionTicket,
+  type Refusable,
+  type Refusal,
+  type Refused,
+  refused,
+} from './admission.ts'
 import { bodyOf, headerOf, type Refuse, registerBodyIntake } from './body-intake.ts'
 import { bodyDeadLetter, eventDeadLetter } from './dead-letter.ts'
 import { decodeBody } from './decode-body.ts'
 import { createIngestMetrics } from './ingest-metrics.ts'
 import type { KeyEntry } from './key-file.ts'
 import { KeyStore } from './key-store.ts'
-import { parseEventsBody } from './parse-body.ts'
-import { prepareBatch } from './prepare-batch.ts'
-import { type RateLimit, RateLimiter } from './rate-limiter.ts'
-import { ReplayGuard } from './replay-guard.ts'
-import { SIGNATURE_HEADER, SIGNATURE_MESSAGES, TIMESTAMP_HEADER, verifySignature } from './signature.ts'
+import { type BodyFormat, type BodyItem, parseEventsBody } from './parse-body.ts'
+import { prepareBatch, type Rejection } from './prepare-batch.ts'
+import { SIGNATURE_HEADER, type SignedRequest, TIMESTAMP_HEADER } from './signature.ts'
 
 export interface IngestDeps {
   config: Pick<AdpulseConfig, 'contract' | 'ingest' | 'kafka' | 'reportingCurrency'>
@@ -38,10 +44,36 @@ export interface IngestRoutes {
 /** Retry-After when the produce buffer is full (a burst) and when Kafka fails or is slow (an outage). */
 const RETRY_AFTER_BUSY_SECONDS = 1
 const RETRY_AFTER_UNAVAILABLE_SECONDS = 5
+
+/** 503 with Retry-After: a full produce buffer is a burst (retry soon), any other failure an outage. */
+function unavailable(err: unknown): Refused {
+  const busy = err instanceof KafkaAdapterError && err.code === 'BUFFER_FULL'
+  return refused(
+    503,
+    'unavailable',
+    busy
+      ? 'ingest is at capacity: Kafka does not keep up; retry later'
+      : 'the event log is not accepting writes; retry later',
+    busy ? RETRY_AFTER_BUSY_SECONDS : RETRY_AFTER_UNAVAILABLE_SECONDS,
+  )
+}
+
+interface RawBody {
+  raw: Buffer
+  format: BodyFormat
+}
+
+const signedRequest = (request: FastifyRequest, body: Buffer): SignedRequest => ({
+  timestamp: headerOf(request, TIMESTAMP_HEADER),
+  signature: headerOf(request, SIGNATURE_HEADER),
+  body,
+})
+
 /**
- * POST /v1/events: authenticate (key, rate, signature), read (size, gzip,
- * UTF-8, JSON), validate, encode, produce, answer. Refusals of a whole request
- * happen as early as they can, so a bad or greedy sender costs little.
+ * POST /v1/events: admit (key, rate, signature), read (size, gzip, UTF-8,
+ * JSON), take the rate tokens, validate, encode, produce, answer. Refusals of
+ * a whole request happen as early as they can, so a bad or greedy sender
+ * costs little; what admission held is given back unless the request was taken.
  */
 export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): Promise<IngestRoutes> {
   const { config, producer } = deps
@@ -76,22 +108,16 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
   await keys.load()
   metrics.keys.set(keys.size)
   keys.watch()
-  const limiter = new RateLimiter()
-  const replays = new ReplayGuard(limits.signatureToleranceMs)
-  const keyOf = new WeakMap<FastifyRequest, KeyEntry>()
+  const admission = new Admission({ keys, limits })
+  const ticketOf = new WeakMap<FastifyRequest, AdmissionTicket>()
 
-  const limitOf = (key: KeyEntry): RateLimit =>
-    key.eventsPerSecond === null
-      ? { perSecond: limits.rateLimitPerSecond, burst: limits.rateBurst }
-      : {
-          perSecond: key.eventsPerSecond,
-          burst: Math.max(2 * key.eventsPerSecond, limits.maxEventsPerRequest),
-        }
   const refuse: Refuse = (reply, status, reason, message, retryAfterSeconds) => {
     metrics.refused.inc({ reason })
     if (retryAfterSeconds !== undefined) reply.header('Retry-After', String(retryAfterSeconds))
     return reply.code(status).send({ error: reason, message })
   }
+  const refuseWith = (reply: FastifyReply, refusal: Refusal) =>
+    refuse(reply, refusal.status, refusal.reason, refusal.message, refusal.retryAfterSeconds)
   const remainingMs = (reply: FastifyReply) => Math.max(1, limits.requestTimeoutMs - reply.elapsedTime)
   /** Keeps a refused body on the dead-letter topic, best effort: the sender gets its 400 either way. */
   const keepBody = async (letter: OutgoingMessage, reason: string, reply: FastifyReply) => {
@@ -104,61 +130,25 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
   }
 
   app.register(async (scope) => {
+    // Before the body is read: an unknown key or a sender over its rate costs almost nothing.
     scope.addHook('onRequest', async (request, reply) => {
-      const key = keys.lookup(request.headers.authorization)
-      if (key === null) {
-        return refuse(reply, 401, 'unauthorized', 'send Authorization: Bearer <ingest key>')
-      }
-      // Before the body is read: a sender over its rate costs almost nothing.
-      const decision = limiter.check(key.source, limitOf(key))
-      if (!decision.ok) {
-        return refuse(
-          reply,
-          429,
-          'rate_limited',
-          'over the event rate of this key',
-          decision.retryAfterSeconds,
-        )
-      }
-      keyOf.set(request, key)
+      const opened = admission.open(request.headers.authorization)
+      if (!opened.ok) return refuseWith(reply, opened.refusal)
+      ticketOf.set(request, opened.ticket)
     })
 
     registerBodyIntake(scope, limits.maxBodyBytes, refuse, (err) =>
       log.error({ err }, 'ingest failed unexpectedly'),
     )
 
-    scope.post('/v1/events', async (request, reply) => {
-      const key = keyOf.get(request) as KeyEntry
-      const receivedAt = now()
-      const body = bodyOf(request)
-      if (body === null) {
-        return refuse(
-          reply,
-          415,
-          'unsupported_media_type',
-          'send Content-Type: application/json or application/x-ndjson',
-        )
-      }
-      const { raw, format } = body
-
-      const signature = verifySignature(
-        {
-          key,
-          timestamp: headerOf(request, TIMESTAMP_HEADER),
-          signature: headerOf(request, SIGNATURE_HEADER),
-          body: raw,
-          nowMs: receivedAt,
-        },
-        limits.signatures,
-        limits.signatureToleranceMs,
-        replays,
-      )
-      if (!signature.ok) return refuse(reply, 401, signature.error, SIGNATURE_MESSAGES[signature.error])
-      // A request refused for load (429, 503) was not taken: its signed retry is no replay.
-      const release = () => {
-        if (signature.claimed !== null) replays.release(signature.claimed)
-      }
-
+    /** The items of a body (gunzipped, UTF-8, JSON or NDJSON, not too many), or why it is refused (bad bodies dead-lettered). */
+    const readEvents = async (
+      request: FastifyRequest,
+      { raw, format }: RawBody,
+      key: KeyEntry,
+      receivedAt: number,
+      reply: FastifyReply,
+    ): Promise<Refusable<{ items: BodyItem[] }>> => {
       const decoded = await decodeBody(raw, headerOf(request, 'content-encoding'), limits.maxInflatedBytes)
       if (!decoded.ok) {
         if (decoded.error === 'undecodable_body') {
@@ -168,7 +158,7 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
             reply,
           )
         }
-        return refuse(reply, decoded.status, decoded.error, decoded.message)
+        return refused(decoded.status, decoded.error, decoded.message)
       }
       const parsed = parseEventsBody(decoded.text, format)
       if (!parsed.ok) {
@@ -177,23 +167,25 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
           'unparsable_body',
           reply,
         )
-        return refuse(reply, 400, 'unparsable_body', parsed.error)
+        return refused(400, 'unparsable_body', parsed.error)
       }
       if (parsed.items.length > limits.maxEventsPerRequest) {
-        return refuse(
-          reply,
+        return refused(
           413,
           'too_many_events',
           `at most ${limits.maxEventsPerRequest} events per request, got ${parsed.items.length}`,
         )
       }
-      const limit = limitOf(key)
-      const taken = limiter.take(key.source, parsed.items.length, limit)
-      if (!taken.ok) {
-        release()
-        return refuse(reply, 429, 'rate_limited', 'over the event rate of this key', taken.retryAfterSeconds)
-      }
+      return parsed
+    }
 
+    /** Validates and encodes the items, and hands the events and their dead letters to Kafka (503 when it does not take them). */
+    const produce = async (
+      parsed: { items: BodyItem[] },
+      key: KeyEntry,
+      receivedAt: number,
+      reply: FastifyReply,
+    ): Promise<Refusable<{ accepted: number; rejected: Rejection[] }>> => {
       const batch = prepareBatch(parsed.items, {
         now: receivedAt,
         ...config.contract,
@@ -214,34 +206,59 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
           remainingMs(reply),
         )
       } catch (err) {
-        release()
-        limiter.refund(key.source, parsed.items.length, limit)
-        const busy = err instanceof KafkaAdapterError && err.code === 'BUFFER_FULL'
         log.warn(
           { err, source: key.source, events: accepted.length },
           'not acknowledged by Kafka; answering 503',
         )
-        return refuse(
-          reply,
-          503,
-          'unavailable',
-          busy
-            ? 'ingest is at capacity: Kafka does not keep up; retry later'
-            : 'the event log is not accepting writes; retry later',
-          busy ? RETRY_AFTER_BUSY_SECONDS : RETRY_AFTER_UNAVAILABLE_SECONDS,
-        )
+        return unavailable(err)
       }
-      metrics.events.inc({ outcome: 'accepted' }, accepted.length)
-      metrics.events.inc({ outcome: 'rejected' }, batch.rejected.length)
-      for (const rejection of batch.rejected) {
+      return { ok: true, accepted: accepted.length, rejected: batch.rejected }
+    }
+
+    const answerAccepted = (reply: FastifyReply, accepted: number, rejected: Rejection[]) => {
+      metrics.events.inc({ outcome: 'accepted' }, accepted)
+      metrics.events.inc({ outcome: 'rejected' }, rejected.length)
+      for (const rejection of rejected) {
         metrics.rejected.inc({ reason: rejection.reason })
         deadLettered(rejection.reason)
       }
-
       return reply.code(202).send({
-        accepted: accepted.length,
-        rejected: batch.rejected.map(({ index, event_id, errors }) => ({ index, event_id, errors })),
+        accepted,
+        rejected: rejected.map(({ index, event_id, errors }) => ({ index, event_id, errors })),
       })
+    }
+
+    scope.post('/v1/events', async (request, reply) => {
+      const ticket = ticketOf.get(request) as AdmissionTicket
+      // Whatever ends the request before commit() gives its rate tokens and its signature back.
+      try {
+        const receivedAt = now()
+        const body = bodyOf(request)
+        if (body === null) {
+          return refuse(
+            reply,
+            415,
+            'unsupported_media_type',
+            'send Content-Type: application/json or application/x-ndjson',
+          )
+        }
+        const signature = ticket.verify(signedRequest(request, body.raw), receivedAt)
+        if (!signature.ok) return refuseWith(reply, signature.refusal)
+        const parsed = await readEvents(request, body, ticket.key, receivedAt, reply)
+        if (!parsed.ok) {
+          // Refused for what it holds: a resend would be refused alike, so it stays a replay.
+          ticket.commit()
+          return refuseWith(reply, parsed.refusal)
+        }
+        const taken = ticket.take(parsed.items.length)
+        if (!taken.ok) return refuseWith(reply, taken.refusal)
+        const produced = await produce(parsed, ticket.key, receivedAt, reply)
+        if (!produced.ok) return refuseWith(reply, produced.refusal)
+        ticket.commit()
+        return answerAccepted(reply, produced.accepted, produced.rejected)
+      } finally {
+        ticket.rollback()
+      }
     })
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RateLimiter } from './rate-limiter.ts'
-import { click, startTestIngest } from './test-support.ts'
+import { click, startTestIngest, TEST_KEY } from './test-support.ts'
 
 describe('RateLimiter', () => {
   const limit = { perSecond: 100, burst: 200 }
@@ -55,6 +55,32 @@ describe('per-key rate limit on the route', () => {
       const polite = await post('polite-key-000000', 20)
       expect(polite.statusCode).toBe(202)
       expect(polite.json()).toMatchObject({ accepted: 20 })
+    } finally {
+      await ingest.close()
+    }
+  })
+
+  it('gives back the events of a request Kafka did not take (503), and takes none for a refused body', async () => {
+    const ingest = await startTestIngest({
+      ADPULSE_INGEST_RATE_LIMIT: '10',
+      ADPULSE_INGEST_RATE_BURST: '20',
+      ADPULSE_INGEST_MAX_EVENTS: '20',
+    })
+    try {
+      const post = (payload: string) =>
+        ingest.app.inject({
+          method: 'POST',
+          url: '/v1/events',
+          headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+          payload,
+        })
+      const full = JSON.stringify(Array.from({ length: 20 }, (_, i) => click(`f-${i}`)))
+      ingest.producer.failWith = new Error('broker down')
+      expect((await post(full)).statusCode).toBe(503)
+      ingest.producer.failWith = null
+      expect((await post('[{"event_id": "broken"')).statusCode).toBe(400)
+      expect((await post(full)).statusCode).toBe(202)
+      expect((await post(full)).statusCode).toBe(429)
     } finally {
       await ingest.close()
     }

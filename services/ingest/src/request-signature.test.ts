@@ -77,6 +77,27 @@ describe('HMAC request signatures', () => {
     ingest.producer.failWith = null
     expect(await errorOf(post(body, signed(body)))).toEqual([202, 'accepted'])
   })
+
+  it('lets a request refused at the rate be retried with the same signature: the retry meets the rate again', async () => {
+    ingest = await startTestIngest({
+      ADPULSE_INGEST_RATE_LIMIT: '10',
+      ADPULSE_INGEST_RATE_BURST: '20',
+      ADPULSE_INGEST_MAX_EVENTS: '20',
+    })
+    const drain = JSON.stringify(Array.from({ length: 15 }, (_, i) => click(`d-${i}`)))
+    expect(await errorOf(post(drain, {}))).toEqual([202, 'accepted'])
+    const body = JSON.stringify(Array.from({ length: 10 }, (_, i) => click(`s-6-${i}`)))
+    expect(await errorOf(post(body, signed(body)))).toEqual([429, 'rate_limited'])
+    expect(await errorOf(post(body, signed(body)))).toEqual([429, 'rate_limited'])
+  })
+
+  it('keeps the signature of a request refused for its content: its resend is a replay, dead-lettered once', async () => {
+    ingest = await startTestIngest()
+    const body = '[{"event_id": "s-7",'
+    expect(await errorOf(post(body, signed(body)))).toEqual([400, 'unparsable_body'])
+    expect(await errorOf(post(body, signed(body)))).toEqual([401, 'replayed_request'])
+    expect(ingest.producer.messagesOf(ingest.topics.dlq)).toHaveLength(1)
+  })
 })
 
 describe('ReplayGuard', () => {

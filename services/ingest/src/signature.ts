@@ -39,6 +39,9 @@ export interface VerifyInput {
   nowMs: number
 }
 
+/** The signature headers of a request and the body they sign, as sent. */
+export type SignedRequest = Pick<VerifyInput, 'timestamp' | 'signature' | 'body'>
+
 /** Checks a request's signature as the mode and the key ask; claims it against replays when valid. */
 export function verifySignature(
   input: VerifyInput,
