@@ -68,6 +68,7 @@ async function startOn(
     producer: infra.producer,
     schemas: infra.schemas,
     clickhouse: infra.clickhouse,
+    readiness: infra.readiness,
   }
   const parts: Stoppable[] = []
   for (const attach of options.services) parts.push(await attach(context))

@@ -32,6 +32,8 @@ export interface ServiceContext {
   schemas: SchemaCatalog
   /** Present when the process opened ClickHouse (processor, alerter). */
   clickhouse: ClickHouseStores | undefined
+  /** What /readyz checks (Kafka, ClickHouse); a service adds the checks of its own work. */
+  readiness: ReadinessCheck[]
 }
 
 export interface ClickHouseStores {

@@ -1,7 +1,7 @@
 import type { MinuteBucket } from '@adpulse/kpi'
 import { Registry } from '@adpulse/observability'
 import { describe, expect, it } from 'vitest'
-import { createChannelMetrics } from './channel-metrics.ts'
+import { addChannelSums, type ChannelSums, createChannelMetrics } from './channel-metrics.ts'
 
 const bucket = (
   channel: string,
@@ -59,5 +59,44 @@ describe('createChannelMetrics', () => {
     const impressions = series.filter((s) => s.name === 'adpulse_channel_impressions_total')
     expect(impressions.reduce((n, s) => n + s.value, 0)).toBe(100_000)
     expect(impressions.find((s) => s.labels.channel === 'other')?.value).toBe(150 * 50 * 10)
+  })
+})
+
+describe('addChannelSums', () => {
+  it('adds events to their channel: counts by type, spend of all, revenue of conversions', () => {
+    const event = (
+      channel: string,
+      type: 'impression' | 'click' | 'conversion',
+      cost: bigint,
+      value = 0n,
+    ) => ({
+      type,
+      occurred_at: 0,
+      channel,
+      campaign_id: 'c1',
+      cost_micros: cost,
+      value_micros: value,
+    })
+    const sums = new Map<string, ChannelSums>()
+    addChannelSums(sums, [event('search', 'impression', 10n), event('search', 'click', 500n)])
+    addChannelSums(sums, [event('search', 'conversion', 0n, 7_000n), event('social', 'click', 300n)])
+    expect([...sums.values()]).toEqual([
+      {
+        channel: 'search',
+        impressions: 1,
+        clicks: 1,
+        conversions: 1,
+        spend_micros: 510n,
+        revenue_micros: 7_000n,
+      },
+      {
+        channel: 'social',
+        impressions: 0,
+        clicks: 1,
+        conversions: 0,
+        spend_micros: 300n,
+        revenue_micros: 0n,
+      },
+    ])
   })
 })

@@ -1,19 +1,30 @@
-import { addToBucket, emptyBucket, type MinuteBucket, type PricedEvent } from '@adpulse/kpi'
+import type { PricedEvent } from '@adpulse/kpi'
 import { boundedLabel, Counter, type Registry } from '@adpulse/observability'
 
 /** Per-channel KPI counters for dashboards; exact money is in ClickHouse (/v1/kpis). */
 export interface ChannelMetrics {
-  /** Adds the sums of buckets just written. */
-  record(buckets: readonly MinuteBucket[]): void
+  /** Adds the sums of events just written. */
+  record(sums: readonly ChannelSums[]): void
 }
 
-interface ChannelSums {
+/** What a channel's events add to its counters; money in micros of the reporting currency. */
+export interface ChannelSums {
+  channel: string
   impressions: number
   clicks: number
   conversions: number
-  spend: bigint
-  revenue: bigint
+  spend_micros: bigint
+  revenue_micros: bigint
 }
+
+const noSums = (channel: string): ChannelSums => ({
+  channel,
+  impressions: 0,
+  clicks: 0,
+  conversions: 0,
+  spend_micros: 0n,
+  revenue_micros: 0n,
+})
 
 /**
  * `adpulse_channel_*_total{channel}`: the sums the processor writes, per channel
@@ -39,40 +50,44 @@ export function createChannelMetrics(registry: Registry, maxChannels: number): C
   )
 
   return {
-    record(buckets) {
+    record(written) {
+      // Channels past the cap merge into `other` here, before the counters are touched.
       const sums = new Map<string, ChannelSums>()
-      for (const b of buckets) {
-        const channel = channelOf(b.channel)
-        const s = sums.get(channel) ?? { impressions: 0, clicks: 0, conversions: 0, spend: 0n, revenue: 0n }
-        s.impressions += b.impressions
-        s.clicks += b.clicks
-        s.conversions += b.conversions
-        s.spend += b.spend_micros
-        s.revenue += b.revenue_micros
+      for (const w of written) {
+        const channel = channelOf(w.channel)
+        const s = sums.get(channel) ?? noSums(channel)
+        s.impressions += w.impressions
+        s.clicks += w.clicks
+        s.conversions += w.conversions
+        s.spend_micros += w.spend_micros
+        s.revenue_micros += w.revenue_micros
         sums.set(channel, s)
       }
       for (const [channel, s] of sums) {
         impressions.inc({ channel }, s.impressions)
         clicks.inc({ channel }, s.clicks)
         conversions.inc({ channel }, s.conversions)
-        spend.inc({ channel }, Number(s.spend))
-        revenue.inc({ channel }, Number(s.revenue))
+        spend.inc({ channel }, Number(s.spend_micros))
+        revenue.inc({ channel }, Number(s.revenue_micros))
       }
     },
   }
 }
 
-/**
- * Adds events to per-channel sums, as buckets without minute or campaign: all
- * `record` reads, at a map entry per channel rather than per campaign and minute.
- */
-export function addChannelSums(sums: Map<string, MinuteBucket>, events: readonly PricedEvent[]): void {
+/** Adds events to their channel's sums: a map entry per channel, not per campaign and minute. */
+export function addChannelSums(sums: Map<string, ChannelSums>, events: readonly PricedEvent[]): void {
   for (const event of events) {
-    let bucket = sums.get(event.channel)
-    if (bucket === undefined) {
-      bucket = emptyBucket(0, event.channel, '')
-      sums.set(event.channel, bucket)
+    let s = sums.get(event.channel)
+    if (s === undefined) {
+      s = noSums(event.channel)
+      sums.set(event.channel, s)
     }
-    addToBucket(bucket, event)
+    if (event.type === 'impression') s.impressions += 1
+    else if (event.type === 'click') s.clicks += 1
+    else {
+      s.conversions += 1
+      s.revenue_micros += event.value_micros
+    }
+    s.spend_micros += event.cost_micros
   }
 }

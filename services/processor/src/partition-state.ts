@@ -1,11 +1,22 @@
 import type { RawEventStore } from '@adpulse/clickhouse'
-import { EventIdWindow } from './event-id-window.ts'
+import { PartitionDedup } from './dedup/partition-dedup.ts'
 
 /** What the processor knows of one partition it reads, all rebuilt from events_raw. */
 export interface PartitionState {
   /** Newest offset written to ClickHouse; records at or below it are already counted. */
   written: bigint | null
-  ids: EventIdWindow
+  dedup: PartitionDedup
+}
+
+export interface PartitionStatesOptions {
+  store: Pick<RawEventStore, 'newestOffset' | 'recentIds' | 'lastReceipts' | 'repairBuckets'>
+  horizonMs: number
+  /** Ids in memory for all partitions (ADPULSE_DEDUP_MAX_IDS); unbounded when omitted. */
+  maxIds?: number
+  /** Told how many events' buckets a first load had to repair (usually 0). */
+  onRepaired?: (topic: string, partition: number, events: number) => void
+  /** Told when events_raw was asked about ids the capped window may have forgotten. */
+  onRecall?: () => void
 }
 
 /**
@@ -19,39 +30,34 @@ export class PartitionStates {
   private readonly states = new Map<string, PartitionState>()
   private partitions = 1
 
-  constructor(
-    private readonly store: Pick<RawEventStore, 'newestOffset' | 'recentIds' | 'repairBuckets'>,
-    private readonly horizonMs: number,
-    private readonly maxIds = Number.POSITIVE_INFINITY,
-    /** Told how many events' buckets a first load had to repair (usually 0). */
-    private readonly onRepaired: (topic: string, partition: number, events: number) => void = () => {},
-  ) {}
+  constructor(private readonly options: PartitionStatesOptions) {}
 
   /** Ids each partition's window may hold. */
   get maxIdsPerPartition(): number {
-    return Math.max(1, Math.floor(this.maxIds / this.partitions))
+    return Math.max(1, Math.floor((this.options.maxIds ?? Number.POSITIVE_INFINITY) / this.partitions))
   }
 
   async of(topic: string, partition: number): Promise<PartitionState> {
     const key = `${topic}/${partition}`
     const known = this.states.get(key)
     if (known) return known
+    const { store, horizonMs } = this.options
     // The last insert of a processor killed mid-write may have reached events_raw
     // and not kpi_buckets: summarised now, before this owner writes anything.
-    const repaired = await this.store.repairBuckets(topic, partition)
-    if (repaired > 0) this.onRepaired(topic, partition, repaired)
+    const repaired = await store.repairBuckets(topic, partition)
+    if (repaired > 0) this.options.onRepaired?.(topic, partition, repaired)
     const cap = this.maxIdsPerPartition
     const [written, seen] = await Promise.all([
-      this.store.newestOffset(topic, partition),
-      this.store.recentIds(topic, partition, this.horizonMs, Number.isFinite(cap) ? cap : undefined),
+      store.newestOffset(topic, partition),
+      store.recentIds(topic, partition, horizonMs, Number.isFinite(cap) ? cap : undefined),
     ])
-    const ids = new EventIdWindow(this.horizonMs, cap)
-    for (const id of seen)
-      ids.add(EventIdWindow.keyOf(id.source, id.campaign_id, id.event_id), id.received_at)
-    // Only the newest `cap` (by offset) were loaded: older ones of the horizon may exist,
-    // with receipt times up to about the newest loaded (receipts grow with offsets).
-    if (seen.length >= cap) ids.forgetThrough(seen.reduce((max, id) => Math.max(max, id.received_at), 0))
-    const state = { written, ids }
+    const dedup = new PartitionDedup(horizonMs, cap, async (eventIds, sinceMs) => {
+      const found = await store.lastReceipts(topic, partition, eventIds, sinceMs)
+      this.options.onRecall?.()
+      return found
+    })
+    dedup.load(seen, seen.length < cap)
+    const state = { written, dedup }
     this.states.set(key, state)
     return state
   }

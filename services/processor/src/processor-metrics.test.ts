@@ -34,7 +34,7 @@ describe('createProcessorMetrics', () => {
     metrics.written(b, {
       counted: 0,
       newestEventMs: Number.NEGATIVE_INFINITY,
-      buckets: [],
+      channels: [],
       poison: [],
       duplicates: 0,
     })
@@ -48,14 +48,14 @@ describe('createProcessorMetrics', () => {
     metrics.written(batch(1, [0], 1), {
       counted: 2,
       newestEventMs: t,
-      buckets: [],
+      channels: [],
       poison: [],
       duplicates: 0,
     })
     metrics.written(batch(1, [1], 2), {
       counted: 1,
       newestEventMs: t - 3_600_000,
-      buckets: [],
+      channels: [],
       poison: [],
       duplicates: 0,
     })
@@ -71,7 +71,7 @@ describe('createProcessorMetrics', () => {
       metrics.written(batch(p, [5], 9), {
         counted: 1,
         newestEventMs: 1e12,
-        buckets: [],
+        channels: [],
         poison: [],
         duplicates: 0,
       })
@@ -91,7 +91,7 @@ describe('createProcessorMetrics', () => {
     metrics.written(batch(0, [0, 1, 2], 3), {
       counted: 1,
       newestEventMs: 1e12,
-      buckets: [],
+      channels: [],
       poison: ['poison_record', 'poison_record', 'too_late'],
       duplicates: 0,
     })

@@ -1,7 +1,14 @@
+import type { ClickHouseErrorKind } from '@adpulse/clickhouse'
 import type { IncomingBatch, PartitionAssignment } from '@adpulse/kafka'
-import type { MinuteBucket } from '@adpulse/kpi'
-import { Counter, deadLetterCounter, Gauge, Histogram, type Registry } from '@adpulse/observability'
-import { createChannelMetrics } from './channel-metrics.ts'
+import {
+  boundedLabel,
+  Counter,
+  deadLetterCounter,
+  Gauge,
+  Histogram,
+  type Registry,
+} from '@adpulse/observability'
+import { type ChannelSums, createChannelMetrics } from './channel-metrics.ts'
 
 /** What the processor tells Prometheus, at the three moments of a batch. */
 export interface ProcessorMetrics {
@@ -14,6 +21,8 @@ export interface ProcessorMetrics {
   flushTimer(): () => void
   /** A ClickHouse write failed or timed out and is retried with the same rows and token. */
   writeRetried(): void
+  /** A ClickHouse write failed: retriable (retried with backoff) or permanent (refused until an operator acts). */
+  clickHouseError(kind: ClickHouseErrorKind, code: string): void
   /** The capped dedup window asked events_raw about ids it may have forgotten (one query). */
   dedupLookup(): void
 }
@@ -23,8 +32,8 @@ export interface WrittenBatch {
   counted: number
   /** The newest event time (occurred_at, ms) among them; -Infinity when none. */
   newestEventMs: number
-  /** Their sums, per channel at least (channel-metrics reads the channel of each). */
-  buckets: readonly MinuteBucket[]
+  /** Their sums per channel. */
+  channels: readonly ChannelSums[]
   /** The dead-letter reason of each record not counted (poison, invalid, too late, too far in the future, missing rate). */
   poison: readonly string[]
   /** Repeats of an event_id within the dedup horizon, dropped. */
@@ -32,6 +41,9 @@ export interface WrittenBatch {
 }
 
 /** Reasons the processor sends a record to the dead-letter topic (as in the record's `reason`). */
+/** Distinct `code` labels of adpulse_processor_clickhouse_errors_total before `other`. */
+const MAX_ERROR_CODES = 20
+
 const DEAD_LETTER_REASONS = [
   'poison_record',
   'invalid_event',
@@ -76,6 +88,14 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
     help: 'ClickHouse writes of events_raw that failed or timed out and were retried with the same rows and token.',
     registers: [registry],
   })
+  const errors = new Counter({
+    name: 'adpulse_processor_clickhouse_errors_total',
+    help: 'ClickHouse writes of events_raw that failed, by kind (retriable, permanent) and code (ClickHouse error name or network code).',
+    labelNames: ['kind', 'code'],
+    registers: [registry],
+  })
+  // ClickHouse has a few hundred error names; a process meets a handful.
+  const codeLabel = boundedLabel(MAX_ERROR_CODES)
   const lookups = new Counter({
     name: 'adpulse_processor_dedup_lookups_total',
     help: 'Queries to events_raw for event ids the capped dedup window (ADPULSE_DEDUP_MAX_IDS) may have forgotten.',
@@ -101,7 +121,7 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
       if (first) lag.set(labelsOf(batch.topic, batch.partition), lagAfter(batch, first.offset))
     },
 
-    written(batch, { counted, newestEventMs, buckets, poison, duplicates }) {
+    written(batch, { counted, newestEventMs, channels: sums, poison, duplicates }) {
       const last = batch.messages[batch.messages.length - 1]
       if (!last) return
       const labels = labelsOf(batch.topic, batch.partition)
@@ -116,7 +136,7 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
       duplicatesDropped.inc(duplicates)
       processed.inc({ outcome: 'poison' }, poison.length)
       for (const reason of poison) deadLetters(reason)
-      channels.record(buckets)
+      channels.record(sums)
     },
 
     assigned(assignment) {
@@ -132,6 +152,10 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
 
     writeRetried() {
       retries.inc()
+    },
+
+    clickHouseError(kind, code) {
+      errors.inc({ kind, code: codeLabel(code) })
     },
 
     dedupLookup() {

@@ -13,6 +13,7 @@ import { builtInCatalog } from '@adpulse/schema-registry'
 import { pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type RunningProcessor, startProcessor } from './processor.ts'
+import type { RetryPolicy } from './write/insert-retry.ts'
 
 /**
  * The processor on the run's real broker and ClickHouse: repeats of an event_id
@@ -86,7 +87,7 @@ function pipeline(prefix: string, partitions = 2, env: Record<string, string> = 
     async start(
       registry: Registry,
       store: RawEventStore,
-      retry = { attemptTimeoutMs: 2000, initialDelayMs: 10, maxDelayMs: 50 },
+      retry: RetryPolicy = { attemptTimeoutMs: 2000, initialDelayMs: 10, maxDelayMs: 50 },
     ) {
       const running = await startProcessor({
         config,
@@ -259,6 +260,77 @@ describe('processor: ClickHouse write retries', () => {
     expect(new Set(tokens.slice(0, 4)).size).toBe(1)
     // Two failures and a timeout: three retries, counted where they are logged.
     expect(await counterOf(registry, 'adpulse_processor_clickhouse_retries_total')).toBeGreaterThanOrEqual(3)
+  })
+})
+
+describe('processor: a write ClickHouse refuses for good', () => {
+  const p = pipeline('refused', 1)
+  beforeAll(() => p.open())
+  afterAll(() => p.close())
+
+  it('waits without committing, fails readiness with the code, counts it, and resumes once fixed', async () => {
+    const database = p.config.clickhouse.database
+    let broken = true
+    let refused = 0
+    // The real client, whose inserts go to a table that does not exist while `broken`: chDB's own UNKNOWN_TABLE.
+    const faulty = new Proxy(p.client, {
+      get(target, prop, receiver) {
+        if (prop !== 'insert') {
+          const value: unknown = Reflect.get(target, prop, receiver)
+          return typeof value === 'function' ? value.bind(target) : value
+        }
+        return async (params: Parameters<ClickHouseClient['insert']>[0]) => {
+          if (!broken) return target.insert(params)
+          refused++
+          return target.insert({ ...params, table: `${database}.events_raw_gone` })
+        }
+      },
+    })
+    const store = new RawEventStore(faulty, database)
+    await p.send(Array.from({ length: 10 }, (_, i) => event(`f${i}`, 'c1')))
+    const registry = createRegistry('processor')
+    const running = await p.start(registry, store, {
+      attemptTimeoutMs: 2000,
+      initialDelayMs: 10,
+      maxDelayMs: 50,
+      permanentDelayMs: 100,
+    })
+    const readiness = () =>
+      running.readiness.check().then(
+        () => 'ok',
+        (err: Error) => err.message,
+      )
+    expect(await pollUntil(readiness, (m) => m !== 'ok', { what: 'readiness failing' })).toMatch(
+      /UNKNOWN_TABLE/,
+    )
+    await pollUntil(
+      async () => refused,
+      (n) => n >= 3,
+      { what: 'three refused attempts' },
+    )
+    // Retried slowly, never skipped: nothing written, nothing committed.
+    expect(await p.rows()).toEqual({ rows: 0, offsets: 0, ids: 0 })
+    const kafka = createKafkaClient({ brokers: inject('kafkaBrokers').split(','), clientId: 'probe', logger })
+    const progress = await kafka.groupProgress(p.config.processor.groupId, p.config.kafka.topics.events)
+    expect(progress.map((e) => e.committedOffset)).toEqual([-1n])
+    const errors = await registry.getSingleMetric('adpulse_processor_clickhouse_errors_total')?.get()
+    const permanent = errors?.values.find(
+      (v) => v.labels.kind === 'permanent' && v.labels.code === 'UNKNOWN_TABLE',
+    )
+    expect(permanent?.value).toBeGreaterThanOrEqual(3)
+    expect(await counterOf(registry, 'adpulse_processor_clickhouse_retries_total')).toBe(0)
+
+    // The operator fixes it: the same rows land once, readiness recovers, the offsets are committed.
+    broken = false
+    await p.counted(10)
+    expect(await pollUntil(readiness, (m) => m === 'ok', { what: 'readiness again' })).toBe('ok')
+    expect(await p.rows()).toEqual({ rows: 10, offsets: 10, ids: 10 })
+    await pollUntil(
+      () => kafka.groupProgress(p.config.processor.groupId, p.config.kafka.topics.events),
+      (ends) => ends.every((e) => e.committedOffset === 10n),
+      { what: 'the batch committed' },
+    )
+    await kafka.close()
   })
 })
 

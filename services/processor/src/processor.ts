@@ -1,19 +1,24 @@
-import type { RawEventRow, RawEventStore } from '@adpulse/clickhouse'
+import type { RawEventStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
-import { createEventCodec, schemaIdOf } from '@adpulse/events'
+import { createEventCodec } from '@adpulse/events'
+import type { ReadinessCheck } from '@adpulse/http'
 import type { Consumer, IncomingBatch, KafkaClient, Producer } from '@adpulse/kafka'
-import type { MinuteBucket } from '@adpulse/kpi'
 import type { Logger, Registry } from '@adpulse/observability'
 import type { PricingTable } from '@adpulse/pricing'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
-import { addChannelSums } from './channel-metrics.ts'
-import { countOnce } from './count-once.ts'
+import { BatchTally } from './batch-tally.ts'
 import { NO_RATES, type RateSource } from './currency-rates.ts'
-import { EventIdWindow } from './event-id-window.ts'
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryUntilDone } from './insert-retry.ts'
-import { type PartitionState, PartitionStates } from './partition-state.ts'
-import { decodeBatch, type PoisonRecord, type PricedRecord, priceBatch } from './price-batch.ts'
+import { PartitionStates } from './partition-state.ts'
 import { createProcessorMetrics } from './processor-metrics.ts'
+import { sendDeadLetters } from './steps/dead-letters.ts'
+import { decodeBatch, learnWriterSchemas } from './steps/decode.ts'
+import type { PricedRecord } from './steps/price.ts'
+import { createSlicePricer } from './steps/price-slice.ts'
+import { skipWritten } from './steps/skip-written.ts'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './write/insert-retry.ts'
+import { createSliceInserter } from './write/insert-slice.ts'
+import { OrderedSliceWriter, slicesOf } from './write/ordered-slices.ts'
+import { WriteHealth } from './write/write-health.ts'
 
 export interface ProcessorDeps {
   config: Pick<AdpulseConfig, 'kafka' | 'processor' | 'contract' | 'reportingCurrency'>
@@ -48,6 +53,8 @@ const PARTITIONS_CONCURRENTLY = 1
 const FETCH_BYTES_PER_PARTITION = 256 * 1024
 
 export interface RunningProcessor {
+  /** For /readyz: fails while ClickHouse refuses the processor's writes for good (a full disk, a missing column). */
+  readiness: ReadinessCheck
   stop(): Promise<void>
 }
 
@@ -59,192 +66,65 @@ export interface RunningProcessor {
  * it, so a replay after a crash writes nothing twice whatever its boundaries.
  */
 export async function startProcessor(deps: ProcessorDeps): Promise<RunningProcessor> {
-  const { config, store, pricing } = deps
-  const rates = deps.rates ?? NO_RATES
+  const { config, store } = deps
   const log = deps.logger.child({ component: 'processor' })
   const codec = createEventCodec(deps.schemas.events)
   const metrics = createProcessorMetrics(deps.registry, config.processor.metricsMaxChannels)
-  const horizonMs = config.processor.dedupHorizonMs
-  const states = new PartitionStates(
+  const states = new PartitionStates({
     store,
-    horizonMs,
-    config.processor.dedupMaxIds,
-    (topic, partition, events) =>
+    horizonMs: config.processor.dedupHorizonMs,
+    maxIds: config.processor.dedupMaxIds,
+    onRepaired: (topic, partition, events) =>
       log.warn(
         { topic, partition, events },
         'events written to events_raw without their minute buckets (a process stopped between the two) re-summarised',
       ),
-  )
+    onRecall: () => metrics.dedupLookup(),
+  })
   const retry = deps.retry ?? DEFAULT_RETRY_POLICY
   const shutdown = new AbortController()
+  const health = new WriteHealth()
+  const price = createSlicePricer({
+    pricing: deps.pricing,
+    rates: deps.rates ?? NO_RATES,
+    reportingCurrency: config.reportingCurrency,
+    retry,
+    signal: shutdown.signal,
+    log,
+  })
+  const insertSlice = createSliceInserter({ store, retry, signal: shutdown.signal, metrics, health, log })
 
+  /**
+   * One fetched batch of a partition: decode → convert and price → drop repeats →
+   * write, slice by slice (the next slice priced while one is written); then the
+   * dead letters. When this returns the whole batch is in ClickHouse and its
+   * offsets may be committed.
+   */
   const handleBatch = async (batch: IncomingBatch) => {
     metrics.fetched(batch)
     const last = batch.messages[batch.messages.length - 1]
     if (!last) return
     const state = await states.of(batch.topic, batch.partition)
-    const written = state.written
-    // Already in ClickHouse (a replay after a crash or a lost commit): skipped, never written twice.
-    const fresh = written === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) > written)
-    if (fresh.length < batch.messages.length) {
-      log.info(
-        {
-          partition: batch.partition,
-          skipped: batch.messages.length - fresh.length,
-          written: String(written),
-        },
-        'records already in ClickHouse skipped',
-      )
-    }
-    // Learn writer schemas this process has not seen (registry mode) before decoding;
-    // an unknown id then decodes as poison, a registry that does not answer fails the batch.
-    const writerIds = new Set(fresh.map((m) => (m.value ? schemaIdOf(m.value) : null)))
-    writerIds.delete(null)
-    await Promise.all([...writerIds].map((id) => deps.schemas.resolve(id as number)))
-
-    // The batch is written in slices, each one insert (one part) in offset order, each
-    // started only once the one before is acknowledged: after a crash the newest
-    // offset written still marks everything below it as written (docs/exactly-once.md).
-    // While a slice is being written, the next one is decoded and priced.
-    const pending = new EventIdWindow(horizonMs)
-    const seen = {
-      isRepeat: (key: string, at: number) => state.ids.isRepeat(key, at) || pending.isRepeat(key, at),
-    }
-    const poison: PoisonRecord[] = []
-    const channels = new Map<string, MinuteBucket>()
-    let counted = 0
-    let duplicates = 0
-    let newestEventMs = Number.NEGATIVE_INFINITY
-    let writing: Promise<void> = Promise.resolve()
+    const fresh = skipWritten(batch, state.written, log)
+    await learnWriterSchemas(fresh, deps.schemas)
+    state.dedup.beginBatch()
+    const tally = new BatchTally()
+    const writer = new OrderedSliceWriter((rows: readonly PricedRecord[]) => insertSlice(batch, state, rows))
     try {
-      for (let start = 0; start < fresh.length; start += SLICE_RECORDS) {
-        const slice =
-          start === 0 && fresh.length <= SLICE_RECORDS ? fresh : fresh.slice(start, start + SLICE_RECORDS)
-        const priced = await priceSlice(batch, slice)
-        for (const p of priced.poison) poison.push(p)
-        const forgotten = await recallForgotten(batch, state.ids, priced.priced, seen)
-        const { rows, duplicates: repeats } = countOnce(
-          priced.priced,
-          forgotten === null
-            ? seen
-            : { isRepeat: (k, at) => seen.isRepeat(k, at) || forgotten.isRepeat(k, at) },
-          horizonMs,
-          batch,
-        )
-        duplicates += repeats
-        const keys = rows.map((row) => EventIdWindow.keyOf(row.source, row.campaign_id, row.event_id))
-        for (let i = 0; i < rows.length; i++)
-          pending.add(keys[i] as string, (rows[i] as RawEventRow).received_at)
-        for (const row of rows) if (row.occurred_at > newestEventMs) newestEventMs = row.occurred_at
-        counted += rows.length
-        addChannelSums(channels, rows)
-        await writing
-        writing = write(batch, state, rows, keys)
-        // Awaited at the next slice or below; a failure of the next slice's own work must not leave it unhandled.
-        writing.catch(() => undefined)
+      for (const slice of slicesOf(fresh, SLICE_RECORDS)) {
+        const priced = await price(batch, decodeBatch(slice, codec, config.contract))
+        const { rows, duplicates } = await state.dedup.filterRepeats(priced.priced)
+        tally.add(priced.poison, rows, duplicates)
+        await writer.start(rows)
       }
     } finally {
-      // Never leave a write running behind a failed batch: the partition's writes stay in order.
-      await writing.catch(() => undefined)
+      await writer.drain()
     }
-    await writing
+    await writer.finish()
     state.written = BigInt(last.offset)
-    state.ids.prune()
-    if (poison.length > 0) {
-      await deps.producer.send(
-        config.kafka.topics.dlq,
-        poison.map((p) => poisonLetter(p, batch)),
-      )
-      log.warn(
-        { partition: batch.partition, poison: poison.length },
-        'poison records sent to the dead-letter topic',
-      )
-    }
-    metrics.written(batch, {
-      counted,
-      newestEventMs,
-      buckets: [...channels.values()],
-      poison: poison.map((p) => p.reason),
-      duplicates,
-    })
-  }
-
-  /** Decodes, converts to the reporting currency and prices one slice. */
-  const priceSlice = async (batch: IncomingBatch, slice: IncomingBatch['messages']) => {
-    const decoded = decodeBatch(slice, codec, config.contract)
-    // A rate imported since the last refresh applies at once: one re-read (rate-limited)
-    // before an event is declared missing_rate. Waits out a ClickHouse failure, as a write does.
-    await retryUntilDone(
-      () => rates.ensure(decoded.decoded.map((d) => d.event)),
-      retry,
-      shutdown.signal,
-      (err, attempts, delayMs) =>
-        log.warn({ err, partition: batch.partition, attempts, delayMs }, 'exchange rates not read; retrying'),
-    )
-    return priceBatch(decoded, pricing, {
-      reportingCurrency: config.reportingCurrency,
-      rates: rates.current(),
-    })
-  }
-
-  /** One slice as one insert, retried with the same token until it lands; then its ids join the window. */
-  const write = async (
-    batch: IncomingBatch,
-    state: PartitionState,
-    rows: readonly RawEventRow[],
-    keys: readonly string[],
-  ) => {
-    const first = rows[0]
-    const newest = rows[rows.length - 1]
-    if (!first || !newest) return
-    const token = `${batch.topic}/${batch.partition}/${first.offset}-${newest.offset}`
-    const flushed = metrics.flushTimer()
-    await retryUntilDone(
-      () => store.insert(rows, token),
-      retry,
-      shutdown.signal,
-      (err, attempts, delayMs) => {
-        metrics.writeRetried()
-        log.warn(
-          { err, partition: batch.partition, attempts, delayMs, token },
-          'ClickHouse write failed; retrying the same rows with the same token',
-        )
-      },
-    )
-    flushed()
-    state.written = BigInt(newest.offset)
-    for (let i = 0; i < rows.length; i++)
-      state.ids.add(keys[i] as string, (rows[i] as RawEventRow).received_at)
-    state.ids.prune()
-  }
-
-  /**
-   * When the capped window may have forgotten some keys of these events, asks
-   * events_raw once about the ones memory does not know; null when it need not.
-   */
-  const recallForgotten = async (
-    batch: IncomingBatch,
-    window: EventIdWindow,
-    priced: readonly PricedRecord[],
-    seen: Pick<EventIdWindow, 'isRepeat'>,
-  ): Promise<EventIdWindow | null> => {
-    const unknown = priced.filter(
-      (e) =>
-        window.mayHaveForgotten(e.received_at) &&
-        !seen.isRepeat(EventIdWindow.keyOf(e.source, e.campaign_id, e.event_id), e.received_at),
-    )
-    if (unknown.length === 0) return null
-    const found = await store.lastReceipts(
-      batch.topic,
-      batch.partition,
-      [...new Set(unknown.map((e) => e.event_id))],
-      window.forgottenSince,
-    )
-    metrics.dedupLookup()
-    const recalled = new EventIdWindow(horizonMs)
-    for (const id of found)
-      recalled.add(EventIdWindow.keyOf(id.source, id.campaign_id, id.event_id), id.received_at)
-    return recalled
+    state.dedup.prune()
+    await sendDeadLetters(deps.producer, config.kafka.topics.dlq, batch, tally.poison, log)
+    metrics.written(batch, tally.summary())
   }
 
   const consumer: Consumer = await deps.kafka.consume({
@@ -262,28 +142,10 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
   })
   log.info({ topic: config.kafka.topics.events, group: config.processor.groupId }, 'processor consuming')
   return {
+    readiness: health.readiness,
     async stop() {
       shutdown.abort()
       await consumer.stop()
     },
-  }
-}
-
-function poisonLetter(record: PoisonRecord, batch: IncomingBatch) {
-  const message = batch.messages.find((m) => m.offset === record.offset)
-  return {
-    key: `${batch.topic}/${batch.partition}`,
-    value: Buffer.from(
-      JSON.stringify({
-        reason: record.reason,
-        stage: 'processor',
-        detail: record.detail,
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: record.offset,
-        value_base64: message?.value?.toString('base64') ?? null,
-      }),
-    ),
-    headers: { 'content-type': 'application/json' },
   }
 }

@@ -1,11 +1,11 @@
 import { CurrencyRateStore } from '@adpulse/clickhouse'
 import type { ServiceAttach } from '@adpulse/runtime'
 import { CurrencyRates } from './currency-rates.ts'
-import { registerFreshnessRoutes } from './freshness-routes.ts'
-import { registerKpiRoutes } from './kpi-routes.ts'
 import { loadPricingFile } from './pricing-file.ts'
 import { startProcessor } from './processor.ts'
 import { startProgressReporter } from './progress-reporter.ts'
+import { registerFreshnessRoutes } from './query/freshness-routes.ts'
+import { registerKpiRoutes } from './query/kpi-routes.ts'
 
 /**
  * processor: the events topic → minute buckets in ClickHouse; GET /v1/kpis over
@@ -26,6 +26,7 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
   registerKpiRoutes(ctx.app, ctx.clickhouse.kpis)
   registerFreshnessRoutes(ctx.app, ctx.clickhouse.progress, config.kafka.topics.events)
   const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.rawEvents, pricing, rates })
+  ctx.readiness.push(processor.readiness)
   const progress = await startProgressReporter({
     kafka: ctx.kafka,
     store: ctx.clickhouse.progress,

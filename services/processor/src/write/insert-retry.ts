@@ -5,12 +5,21 @@ export interface RetryPolicy {
   /** First wait between attempts; doubles up to maxDelayMs. */
   initialDelayMs: number
   maxDelayMs: number
+  /**
+   * Wait between attempts refused for good (a full disk, a missing column): no
+   * use hammering, but the cause may be fixed any time, and then the write
+   * resumes. DEFAULT_PERMANENT_DELAY_MS when omitted.
+   */
+  permanentDelayMs?: number
 }
+
+export const DEFAULT_PERMANENT_DELAY_MS = 30_000
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   attemptTimeoutMs: 30_000,
   initialDelayMs: 100,
   maxDelayMs: 10_000,
+  permanentDelayMs: DEFAULT_PERMANENT_DELAY_MS,
 }
 
 /** An attempt that did not answer within attemptTimeoutMs. */
@@ -34,24 +43,30 @@ export class RetryAbortedError extends Error {
  * (shutdown). Holding the batch here is the pause: the consumer fetches nothing
  * more for the partition until onBatch returns, so memory stays one batch.
  * `attempt` must be idempotent (the same rows with the same insert token).
+ * A failure `isRetriable` denies (permanent: only an operator can fix it) is
+ * tried again only every permanentDelayMs, never given up: nothing is skipped.
  */
 export async function retryUntilDone(
   attempt: () => Promise<void>,
   policy: RetryPolicy,
   signal: AbortSignal,
-  onFailure: (err: unknown, attempts: number, delayMs: number) => void,
+  onFailure: (err: unknown, attempts: number, delayMs: number, retriable: boolean) => void,
+  isRetriable: (err: unknown) => boolean = () => true,
 ): Promise<void> {
   let delay = policy.initialDelayMs
   for (let attempts = 1; ; attempts++) {
     if (signal.aborted) throw new RetryAbortedError('shutting down before the write succeeded')
+    let wait: number
     try {
       await withTimeout(attempt(), policy.attemptTimeoutMs)
       return
     } catch (err) {
-      onFailure(err, attempts, delay)
+      const retriable = isRetriable(err)
+      wait = retriable ? delay : (policy.permanentDelayMs ?? DEFAULT_PERMANENT_DELAY_MS)
+      onFailure(err, attempts, wait, retriable)
+      if (retriable) delay = Math.min(delay * 2, policy.maxDelayMs)
     }
-    await abortableDelay(delay, signal)
-    delay = Math.min(delay * 2, policy.maxDelayMs)
+    await abortableDelay(wait, signal)
   }
 }
 

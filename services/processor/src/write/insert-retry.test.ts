@@ -51,3 +51,28 @@ describe('retryUntilDone', () => {
     await expect(running).rejects.toBeInstanceOf(RetryAbortedError)
   })
 })
+
+describe('retryUntilDone: permanent failures', () => {
+  it('waits the slow delay after a permanent failure, keeps the backoff for retriable ones, and never gives up', async () => {
+    const seen: [number, boolean][] = []
+    let calls = 0
+    await retryUntilDone(
+      async () => {
+        calls++
+        if (calls <= 2) throw Object.assign(new Error('full'), { permanent: true })
+        if (calls <= 4) throw new Error('refused')
+      },
+      { ...FAST, permanentDelayMs: 20 },
+      new AbortController().signal,
+      (_err, _n, delay, retriable) => seen.push([delay, retriable]),
+      (err) => !(err as { permanent?: boolean }).permanent,
+    )
+    expect(calls).toBe(5)
+    expect(seen).toEqual([
+      [20, false],
+      [20, false],
+      [1, true],
+      [2, true],
+    ])
+  })
+})

@@ -1,7 +1,6 @@
-import { type AdEvent, type FramedCodec, isCurrencyCode } from '@adpulse/events'
+import { type AdEvent, type FramedCodec, isCurrencyCode, schemaIdOf } from '@adpulse/events'
 import type { IncomingMessage } from '@adpulse/kafka'
-import type { PricedEvent } from '@adpulse/kpi'
-import { convertEvent, costOf, type PricingTable, type RatesTable } from '@adpulse/pricing'
+import type { SchemaCatalog } from '@adpulse/schema-registry'
 
 /** Why a record of the events topic is not counted (the `reason` of its dead letter). */
 export type DeadLetterReason =
@@ -24,34 +23,6 @@ export interface TimeLimits {
   maxClockSkewMs: number
 }
 
-/** The reporting currency and the exchange rates to it (docs/currencies.md). */
-export interface CurrencyContext {
-  reportingCurrency: string
-  rates: RatesTable
-}
-
-/**
- * A priced event with what events_raw keeps of it, and the offset it came from.
- * cost_micros and value_micros are in `currency`, the reporting currency.
- */
-export interface PricedRecord extends PricedEvent {
-  offset: string
-  event_id: string
-  source: string
-  action: string | null
-  currency: string
-  /** The currency and amounts as sent (events_raw's original_* columns). */
-  original_currency: string
-  original_cost_micros: bigint | null
-  original_value_micros: bigint
-  received_at: number
-}
-
-export interface PricedBatch {
-  priced: PricedRecord[]
-  poison: PoisonRecord[]
-}
-
 /** A record decoded and checked against the contract, not yet converted nor priced. */
 export interface DecodedRecord {
   offset: string
@@ -61,22 +32,6 @@ export interface DecodedRecord {
 export interface DecodedBatch {
   decoded: DecodedRecord[]
   poison: PoisonRecord[]
-}
-
-/**
- * Converts and prices a decoded batch (priceDecoded); the dead letters of both
- * steps in offset order. Bad records are returned, never thrown.
- */
-export function priceBatch(
-  { decoded, poison }: DecodedBatch,
-  pricing: PricingTable,
-  currency: CurrencyContext,
-): PricedBatch {
-  const priced = priceDecoded(decoded, pricing, currency)
-  return {
-    priced: priced.priced,
-    poison: [...poison, ...priced.poison].sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1)),
-  }
 }
 
 /**
@@ -112,48 +67,17 @@ export function decodeBatch(
 }
 
 /**
- * Converts each event's money to the reporting currency at the rate of its event
- * day, then prices it (the pricing file's rates are in the reporting currency).
- * An event whose rate is missing is a `missing_rate` dead letter, never counted
- * at a guessed rate: replayed once the rate is imported, it counts then.
+ * Learns the writer schemas of these records that this process has not seen
+ * (registry mode) before they are decoded: an unknown id then decodes as poison,
+ * a registry that does not answer fails the batch.
  */
-export function priceDecoded(
-  decoded: readonly DecodedRecord[],
-  pricing: PricingTable,
-  { reportingCurrency, rates }: CurrencyContext,
-): PricedBatch {
-  const priced: PricedRecord[] = []
-  const poison: PoisonRecord[] = []
-  for (const { offset, event: sent } of decoded) {
-    const conversion = convertEvent(sent, reportingCurrency, rates)
-    if (!conversion.ok) {
-      poison.push({
-        offset,
-        reason: 'missing_rate',
-        detail: `no ${conversion.currency} rate for ${conversion.day} (the UTC day of occurred_at) in currency_rates`,
-      })
-      continue
-    }
-    const { event, original } = conversion
-    priced.push({
-      offset,
-      event_id: event.event_id,
-      source: event.source,
-      action: event.action,
-      currency: event.currency,
-      original_currency: original.currency,
-      original_cost_micros: original.cost_micros,
-      original_value_micros: original.value_micros ?? 0n,
-      received_at: event.received_at,
-      type: event.type,
-      occurred_at: event.occurred_at,
-      channel: event.channel,
-      campaign_id: event.campaign_id,
-      cost_micros: costOf(event, pricing),
-      value_micros: event.type === 'conversion' ? (event.value_micros ?? 0n) : 0n,
-    })
-  }
-  return { priced, poison }
+export async function learnWriterSchemas(
+  messages: readonly IncomingMessage[],
+  schemas: Pick<SchemaCatalog, 'resolve'>,
+): Promise<void> {
+  const writerIds = new Set(messages.map((m) => (m.value ? schemaIdOf(m.value) : null)))
+  writerIds.delete(null)
+  await Promise.all([...writerIds].map((id) => schemas.resolve(id as number)))
 }
 
 const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/

@@ -1,6 +1,6 @@
 /**
  * The event ids one partition counted within the dedup horizon, for dropping
- * repeats. A repeat is the same (source, campaign_id, event_id): events are keyed
+ * repeats, as opaque keys (PartitionDedup makes them). A repeat is the same (source, campaign_id, event_id): events are keyed
  * by campaign_id, so a resend lands on the same partition, and a repeat with
  * another campaign_id is another event. Times are ingest receipt times; the
  * horizon is anchored at the newest one seen, not the clock, so a backlog
@@ -22,11 +22,6 @@ export class EventIdWindow {
     private readonly horizonMs: number,
     private readonly maxIds = Number.POSITIVE_INFINITY,
   ) {}
-
-  static keyOf(source: string, campaignId: string, eventId: string): string {
-    // \u0000 cannot appear in a validated source, campaign id or event id: keys cannot collide.
-    return `${source}\u0000${campaignId}\u0000${eventId}`
-  }
 
   /** True when the key was counted within the horizon before `receivedAt` (as far as memory knows). */
   isRepeat(key: string, receivedAt: number): boolean {

@@ -1,0 +1,120 @@
+import { type CountedBatch, countOnce } from './count-once.ts'
+import { EventIdWindow } from './event-id-window.ts'
+
+/** What makes two events the same for dedup, and when the event was received. */
+export interface EventReceipt {
+  source: string
+  campaign_id: string
+  event_id: string
+  /** Ingest receipt time, ms: the horizon counts from it. */
+  received_at: number
+}
+
+/**
+ * Asks durable storage (events_raw) which of these event ids the partition
+ * counted with a receipt at or after `sinceMs`, and when.
+ */
+export type RecallReceipts = (eventIds: readonly string[], sinceMs: number) => Promise<EventReceipt[]>
+
+/**
+ * Everything one partition knows about the events it counted, to count each
+ * once (docs/exactly-once.md, Repeated event ids):
+ * - `counted`: the ids ClickHouse acknowledged within the horizon (capped);
+ * - `pending`: the ids of this batch's slices kept but not yet acknowledged,
+ *   so a repeat in a later slice of the same batch is dropped too;
+ * - the recall from events_raw of ids the capped window may have forgotten.
+ * Ids join `counted` only once their insert is acknowledged (markWritten).
+ */
+export class PartitionDedup {
+  private readonly counted: EventIdWindow
+  private pending: EventIdWindow
+
+  constructor(
+    private readonly horizonMs: number,
+    maxIds: number,
+    private readonly recallReceipts: RecallReceipts,
+  ) {
+    this.counted = new EventIdWindow(horizonMs, maxIds)
+    this.pending = new EventIdWindow(horizonMs)
+  }
+
+  /**
+   * Loads the ids counted before (a partition's first batch, from events_raw).
+   * `complete` false: only the newest `maxIds` were loaded, so older ones of
+   * the horizon may exist, with receipt times up to about the newest loaded
+   * (receipts grow with offsets), and are recalled from events_raw when needed.
+   */
+  load(receipts: readonly EventReceipt[], complete: boolean): void {
+    for (const id of receipts) this.counted.add(keyOf(id), id.received_at)
+    if (!complete) this.counted.forgetThrough(receipts.reduce((max, id) => Math.max(max, id.received_at), 0))
+  }
+
+  /** A new batch: ids a failed batch left pending were never acknowledged, so they are forgotten. */
+  beginBatch(): void {
+    this.pending = new EventIdWindow(this.horizonMs)
+  }
+
+  /**
+   * Drops repeats of events counted before, pending in this batch, or earlier
+   * in these events; the kept ones become pending until markWritten.
+   */
+  async filterRepeats<T extends EventReceipt>(events: readonly T[]): Promise<CountedBatch<T>> {
+    const seen = {
+      isRepeat: (key: string, at: number) => this.counted.isRepeat(key, at) || this.pending.isRepeat(key, at),
+    }
+    const forgotten = await this.recall(events, seen)
+    const kept = countOnce(
+      events,
+      keyOf,
+      forgotten === null ? seen : { isRepeat: (k, at) => seen.isRepeat(k, at) || forgotten.isRepeat(k, at) },
+      this.horizonMs,
+    )
+    for (const row of kept.rows) this.pending.add(keyOf(row), row.received_at)
+    return kept
+  }
+
+  /** ClickHouse acknowledged these rows: their ids are counted from now on. */
+  markWritten(rows: readonly EventReceipt[]): void {
+    for (const row of rows) this.counted.add(keyOf(row), row.received_at)
+    this.counted.prune()
+  }
+
+  /** Forgets ids older than the horizon, and the oldest beyond the cap. */
+  prune(): void {
+    this.counted.prune()
+  }
+
+  /** Ids held in memory as counted. */
+  get size(): number {
+    return this.counted.size
+  }
+
+  /**
+   * When the capped window may have forgotten some keys of these events, asks
+   * events_raw once about the ones memory does not know; null when it need not.
+   */
+  private async recall(
+    events: readonly EventReceipt[],
+    seen: Pick<EventIdWindow, 'isRepeat'>,
+  ): Promise<EventIdWindow | null> {
+    const unknown = events.filter(
+      (e) => this.counted.mayHaveForgotten(e.received_at) && !seen.isRepeat(keyOf(e), e.received_at),
+    )
+    if (unknown.length === 0) return null
+    const found = await this.recallReceipts(
+      [...new Set(unknown.map((e) => e.event_id))],
+      this.counted.forgottenSince,
+    )
+    const recalled = new EventIdWindow(this.horizonMs)
+    for (const id of found) recalled.add(keyOf(id), id.received_at)
+    return recalled
+  }
+}
+
+/**
+ * The one dedup key: a repeat is the same source, campaign_id and event_id.
+ * \u0000 cannot appear in a validated source, campaign id or event id: keys cannot collide.
+ */
+function keyOf(id: EventReceipt): string {
+  return `${id.source}\u0000${id.campaign_id}\u0000${id.event_id}`
+}

@@ -1,0 +1,138 @@
+import type { RawEventRow } from '@adpulse/clickhouse'
+import type { IncomingBatch } from '@adpulse/kafka'
+import { Registry } from '@adpulse/observability'
+import { pino } from 'pino'
+import { describe, expect, it } from 'vitest'
+import { PartitionDedup } from '../dedup/partition-dedup.ts'
+import type { PartitionState } from '../partition-state.ts'
+import { createProcessorMetrics } from '../processor-metrics.ts'
+import type { PricedRecord } from '../steps/price.ts'
+import { createSliceInserter } from './insert-slice.ts'
+import { WriteHealth } from './write-health.ts'
+
+const HOUR = 3_600_000
+const POLICY = { attemptTimeoutMs: 1000, initialDelayMs: 1, maxDelayMs: 4, permanentDelayMs: 5 }
+const BATCH = { topic: 'events', partition: 3, highWatermark: '10', messages: [] } as unknown as IncomingBatch
+
+/** As @clickhouse/client (or chDB through it) throws a refusal: `code` the number, `type` the name. */
+const clickHouseError = (code: string, type: string, message: string) =>
+  Object.assign(new Error(message), { code, type })
+const diskFull = () =>
+  clickHouseError('243', 'NOT_ENOUGH_SPACE', 'Cannot reserve 1.00 MiB, not enough space. ')
+const connectionReset = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })
+
+const priced = (offset: number, event_id: string): PricedRecord => ({
+  offset: String(offset),
+  event_id,
+  source: 's',
+  action: null,
+  currency: 'USD',
+  original_currency: 'USD',
+  original_cost_micros: 1000n,
+  original_value_micros: 0n,
+  received_at: 1000 + offset,
+  type: 'click',
+  occurred_at: 900 + offset,
+  channel: 'search',
+  campaign_id: 'c1',
+  cost_micros: 1000n,
+  value_micros: 0n,
+})
+
+/** A store whose insert fails with `failure()` while `failing` says so, and records what landed. */
+function faultyStore(failure: () => Error) {
+  const store = {
+    failing: true,
+    calls: 0,
+    landed: [] as { rows: readonly RawEventRow[]; token: string }[],
+    async insert(rows: readonly RawEventRow[], token: string) {
+      store.calls++
+      if (store.failing) throw failure()
+      store.landed.push({ rows, token })
+    },
+  }
+  return store
+}
+
+function setUp(failure: () => Error) {
+  const store = faultyStore(failure)
+  const lines: Record<string, unknown>[] = []
+  const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) })
+  const registry = new Registry()
+  const health = new WriteHealth()
+  const insert = createSliceInserter({
+    store,
+    retry: POLICY,
+    signal: new AbortController().signal,
+    metrics: createProcessorMetrics(registry, 10),
+    health,
+    log,
+  })
+  const state: PartitionState = {
+    written: null,
+    dedup: new PartitionDedup(HOUR, Number.POSITIVE_INFINITY, async () => []),
+  }
+  const counter = async (name: string, labels: Record<string, string> = {}) =>
+    (await registry.getSingleMetric(name)?.get())?.values.find((v) =>
+      Object.entries(labels).every(([k, value]) => v.labels[k] === value),
+    )?.value ?? 0
+  const logged = (level: number) => lines.filter((l) => l.level === level)
+  return { store, health, insert, state, counter, logged }
+}
+
+const until = async (done: () => boolean) => {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 2))
+  expect(done()).toBe(true)
+}
+
+describe('createSliceInserter', () => {
+  it('on a permanent refusal: logs once, counts it, fails readiness, advances nothing, and resumes when fixed', async () => {
+    const { store, health, insert, state, counter, logged } = setUp(diskFull)
+    let settled = false
+    const writing = insert(BATCH, state, [priced(4, 'e4'), priced(5, 'e5')]).finally(() => {
+      settled = true
+    })
+    await until(() => store.calls >= 4)
+
+    expect(settled).toBe(false)
+    expect(state.written).toBeNull()
+    expect(logged(50)).toHaveLength(1)
+    expect(logged(50)[0]).toMatchObject({ code: 'NOT_ENOUGH_SPACE', partition: 3, token: 'events/3/4-5' })
+    expect(
+      await counter('adpulse_processor_clickhouse_errors_total', {
+        kind: 'permanent',
+        code: 'NOT_ENOUGH_SPACE',
+      }),
+    ).toBeGreaterThanOrEqual(4)
+    expect(await counter('adpulse_processor_clickhouse_retries_total')).toBe(0)
+    await expect(health.readiness.check()).rejects.toThrow(/NOT_ENOUGH_SPACE \(events\/3\)/)
+
+    // An operator frees the disk: the same rows land with the same token, and the partition moves on.
+    store.failing = false
+    await writing
+    expect(store.landed).toHaveLength(1)
+    expect(store.landed[0]?.token).toBe('events/3/4-5')
+    expect(state.written).toBe(5n)
+    expect(state.dedup.size).toBe(2)
+    await expect(health.readiness.check()).resolves.toBeUndefined()
+    expect(logged(50)).toHaveLength(1)
+    expect(logged(30).map((l) => l.msg)).toContain('ClickHouse accepts the writes again')
+  })
+
+  it('retries a transient failure with backoff until it lands, without touching readiness', async () => {
+    const { store, health, insert, state, counter, logged } = setUp(connectionReset)
+    const writing = insert(BATCH, state, [priced(7, 'e7')])
+    await until(() => store.calls >= 2)
+    await expect(health.readiness.check()).resolves.toBeUndefined()
+    store.failing = false
+    await writing
+    expect(state.written).toBe(7n)
+    const failures = store.calls - 1
+    expect(await counter('adpulse_processor_clickhouse_retries_total')).toBe(failures)
+    expect(
+      await counter('adpulse_processor_clickhouse_errors_total', { kind: 'retriable', code: 'ECONNRESET' }),
+    ).toBe(failures)
+    expect(logged(40)).toHaveLength(failures)
+    expect(logged(50)).toHaveLength(0)
+  })
+})

@@ -1,0 +1,25 @@
+import type { RawEventRow } from '@adpulse/clickhouse'
+import type { PricedRecord } from '../steps/price.ts'
+
+/** A counted event as events_raw keeps it, with the partition it came from. */
+export function toRawEventRow(event: PricedRecord, where: { topic: string; partition: number }): RawEventRow {
+  return {
+    event_id: event.event_id,
+    source: event.source,
+    type: event.type,
+    occurred_at: event.occurred_at,
+    channel: event.channel,
+    campaign_id: event.campaign_id,
+    action: event.action ?? '',
+    cost_micros: event.cost_micros,
+    value_micros: event.value_micros,
+    currency: event.currency,
+    original_currency: event.original_currency,
+    original_cost_micros: event.original_cost_micros,
+    original_value_micros: event.original_value_micros,
+    received_at: event.received_at,
+    topic: where.topic,
+    partition: where.partition,
+    offset: event.offset,
+  }
+}
