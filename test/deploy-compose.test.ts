@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import Ajv2019 from 'ajv/dist/2019.js'
@@ -11,16 +11,27 @@ import { REPO_ROOT } from './support/dashboards.ts'
  * docker-compose.yml and its Dockerfile, checked without a Docker engine: the
  * Compose specification's JSON schema, then what the schema cannot see
  * (dependencies, healthchecks, volumes, files it mounts). `docker compose config`
- * runs too where the compose client exists.
+ * runs too where the compose client exists. Every service the docs scale
+ * (`docker compose up --scale name=N`) is checked to be scalable: no fixed host
+ * port, no container name, every replica found by Prometheus.
  */
 interface Service {
   image?: string
+  container_name?: string
+  ports?: Array<string | number | LongPort>
+  expose?: Array<string | number>
   build?: { context: string; dockerfile: string }
   command?: string[]
   environment?: Record<string, string | number>
   depends_on?: Record<string, { condition: string }>
   healthcheck?: { test: string | string[] }
   volumes?: string[]
+}
+/** A `ports` entry in the long syntax; `published` omitted lets the engine pick a free host port. */
+interface LongPort {
+  target: number
+  published?: number | string
+  host_ip?: string
 }
 const text = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')
 const compose = parse(text, { merge: true }) as {
@@ -29,6 +40,55 @@ const compose = parse(text, { merge: true }) as {
 }
 const services = Object.entries(compose.services)
 const dockerfile = readFileSync(join(REPO_ROOT, 'deploy/docker/Dockerfile'), 'utf8')
+const prometheus = parse(readFileSync(join(REPO_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+  scrape_configs: Array<{
+    job_name: string
+    dns_sd_configs?: Array<{ names: string[]; type?: string; port?: number }>
+    static_configs?: Array<{ targets: string[] }>
+  }>
+}
+
+/** One `ports` entry: the container port, and the host port(s) it binds, '' when the engine picks one. */
+interface PortBinding {
+  container: string
+  host: string
+}
+
+/**
+ * Reads a `ports` entry in either syntax. Short: `[HOST_IP:][HOST_PORT[-END]:]CONTAINER_PORT[/PROTOCOL]`,
+ * an IPv6 host address in brackets; long: `{ target, published?, host_ip? }`.
+ */
+function portBinding(entry: string | number | LongPort): PortBinding {
+  if (typeof entry === 'object')
+    return { container: String(entry.target), host: String(entry.published ?? '') }
+  const withoutProtocol = String(entry).split('/')[0] ?? ''
+  const withoutIp = withoutProtocol.replace(/^\[[^\]]*\]:/, '')
+  const parts = withoutIp.split(':')
+  const container = parts.at(-1) ?? ''
+  if (parts.length === 1) return { container, host: '' }
+  return { container, host: parts.at(-2) ?? '' }
+}
+
+/** The docs that tell an operator to scale a Compose service, with every `--scale name=N` they name. */
+function scaledInDocs(): Map<string, string[]> {
+  const docs = [
+    'README.md',
+    ...readdirSync(join(REPO_ROOT, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `docs/${name}`),
+    'docker-compose.yml',
+    'deploy/prometheus/prometheus.yml',
+  ]
+  const scaled = new Map<string, string[]>()
+  for (const doc of docs) {
+    for (const match of readFileSync(join(REPO_ROOT, doc), 'utf8').matchAll(/--scale[= ]([\w.-]+)=\d+/g)) {
+      const name = match[1] ?? ''
+      const naming = scaled.get(name) ?? []
+      if (!naming.includes(doc)) scaled.set(name, [...naming, doc])
+    }
+  }
+  return scaled
+}
 
 const composeSchema = withoutLegacyIds(
   JSON.parse(
@@ -123,11 +183,79 @@ describe('docker-compose.yml', () => {
   })
 
   it('lets Prometheus scrape every adpulse service', () => {
-    const config = parse(readFileSync(join(REPO_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
-      scrape_configs: Array<{ dns_sd_configs?: Array<{ names: string[] }> }>
-    }
-    const scraped = config.scrape_configs.flatMap((s) => (s.dns_sd_configs ?? []).flatMap((d) => d.names))
+    const scraped = prometheus.scrape_configs.flatMap((s) => (s.dns_sd_configs ?? []).flatMap((d) => d.names))
     expect(scraped.sort()).toEqual(['alerter', 'ingest', 'processor'])
+  })
+})
+
+describe('docker compose up --scale, for every service the docs scale', () => {
+  const scaled = scaledInDocs()
+
+  it('reads the ports syntax: a fixed host port, a range, or one the engine picks', () => {
+    expect(portBinding('8082:8080')).toEqual({ container: '8080', host: '8082' })
+    expect(portBinding('127.0.0.1:8082:8080/tcp')).toEqual({ container: '8080', host: '8082' })
+    expect(portBinding('[::1]:8082-8089:8080')).toEqual({ container: '8080', host: '8082-8089' })
+    expect(portBinding('127.0.0.1::8080')).toEqual({ container: '8080', host: '' })
+    expect(portBinding('8080')).toEqual({ container: '8080', host: '' })
+    expect(portBinding(8080)).toEqual({ container: '8080', host: '' })
+    expect(portBinding({ target: 8080, host_ip: '127.0.0.1' })).toEqual({ container: '8080', host: '' })
+    expect(portBinding({ target: 8080, published: 8082 })).toEqual({ container: '8080', host: '8082' })
+  })
+
+  it('finds the services the docs scale, and each is in the compose file', () => {
+    // The processor is the one the README scales (a consumer group shares the partitions).
+    expect([...scaled.keys()]).toContain('processor')
+    for (const [name, docs] of scaled)
+      expect(compose.services[name], `${name}, scaled in ${docs}`).toBeDefined()
+  })
+
+  it('publishes no fixed host port and names no container for a scaled service', () => {
+    for (const [name, docs] of scaled) {
+      const service = compose.services[name]
+      // Replicas cannot share a host port; a host port range is unreliable with
+      // --scale in Compose v2 (docker/compose#8530, #10246): the engine picks one per replica.
+      for (const entry of service?.ports ?? [])
+        expect(
+          portBinding(entry).host,
+          `${name} (scaled in ${docs}) publishes ${JSON.stringify(entry)}`,
+        ).toBe('')
+      expect(service?.container_name, `${name}: a container name is one container`).toBeUndefined()
+    }
+  })
+
+  it('lets Prometheus discover every replica of a scaled service by DNS', () => {
+    for (const [name] of scaled) {
+      const service = compose.services[name]
+      const listens = [
+        ...(service?.ports ?? []).map((entry) => portBinding(entry).container),
+        ...(service?.expose ?? []).map(String),
+      ]
+      const discovery = prometheus.scrape_configs.flatMap((job) =>
+        (job.dns_sd_configs ?? []).filter((sd) => sd.names.includes(name)),
+      )
+      // An A lookup of a Compose service name answers every replica's address.
+      expect(discovery, `${name}: a dns_sd_configs entry`).toHaveLength(1)
+      expect(discovery[0]?.type ?? 'SRV', name).toBe('A')
+      expect(listens, `${name}: Prometheus scrapes port ${discovery[0]?.port}`).toContain(
+        String(discovery[0]?.port),
+      )
+      const pinned = prometheus.scrape_configs
+        .flatMap((job) => job.static_configs ?? [])
+        .flatMap((c) => c.targets)
+      expect(pinned.filter((target) => target.split(':')[0] === name)).toEqual([])
+    }
+  })
+
+  it('names in the README only host ports the compose file publishes', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## Full stack with Docker Compose'))
+    const stack = section.slice(0, section.indexOf('\n## ', 1))
+    const named = [...stack.matchAll(/localhost:(\d+)/g)].map((match) => match[1])
+    const published = Object.values(compose.services).flatMap((service) =>
+      (service.ports ?? []).map((entry) => portBinding(entry).host),
+    )
+    expect(named.length).toBeGreaterThan(0)
+    for (const port of named) expect(published, `README names localhost:${port}`).toContain(port)
   })
 })
 
