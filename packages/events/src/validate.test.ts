@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { MAX_EVENT_MICROS } from './contract.ts'
 import type { AdEvent, FieldError } from './event.ts'
-import {
-  describe as describeValue,
-  MAX_EVENT_MICROS,
-  type ValidationContext,
-  validateEvent,
-} from './validate.ts'
+import { describe as describeValue, type ValidationContext, validateEvent } from './validate.ts'
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0, 0) // 2026-11-22T12:00:00.000Z
 const LATENESS = 86_400_000

@@ -56,6 +56,7 @@ describe('prepareBatch', () => {
         event_id: 'c',
         errors: [{ field: 'type', expected: 'one of impression, click, conversion', got: '"view"' }],
         reason: 'invalid_field',
+        deadLetterReason: 'invalid_event',
         input: badType,
       },
       {
@@ -69,6 +70,7 @@ describe('prepareBatch', () => {
           },
         ],
         reason: 'unparsable_line',
+        deadLetterReason: 'unparsable_line',
         input: '{"a":',
       },
       {
@@ -76,6 +78,7 @@ describe('prepareBatch', () => {
         event_id: null,
         errors: [{ field: '', expected: 'an event object', got: '"not an event"' }],
         reason: 'not_an_object',
+        deadLetterReason: 'invalid_event',
         input: 'not an event',
       },
       {
@@ -86,6 +89,7 @@ describe('prepareBatch', () => {
           expect.objectContaining({ field: 'cost_micros' }),
         ],
         reason: 'invalid_field',
+        deadLetterReason: 'invalid_event',
         input: { ...click('d'), channel: 'Search', cost_micros: -1 },
       },
     ])

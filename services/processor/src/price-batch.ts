@@ -1,15 +1,18 @@
-import { type AdEvent, type FramedCodec, isCurrencyCode } from '@adpulse/events'
+import {
+  type AdEvent,
+  checkEvent,
+  type DeadLetterReason,
+  deadLetterReasonOf,
+  describeFieldError,
+  type EventContract,
+  type FramedCodec,
+} from '@adpulse/events'
 import type { IncomingMessage } from '@adpulse/kafka'
 import type { PricedEvent } from '@adpulse/kpi'
 import { convertEvent, costOf, type PricingTable, type RatesTable } from '@adpulse/pricing'
 
-/** Why a record of the events topic is not counted (the `reason` of its dead letter). */
-export type DeadLetterReason =
-  | 'poison_record'
-  | 'invalid_event'
-  | 'too_late'
-  | 'too_far_in_future'
-  | 'missing_rate'
+/** Why a record of the events topic is not counted (the `reason` of its dead letter): the one list, in packages/events. */
+export type { DeadLetterReason } from '@adpulse/events'
 
 /** A record of the events topic that cannot be counted, kept on the dead-letter topic. */
 export interface PoisonRecord {
@@ -18,11 +21,8 @@ export interface PoisonRecord {
   detail: string
 }
 
-/** How far an event time may lie before or after its receipt (ingest enforces the same). */
-export interface TimeLimits {
-  allowedLatenessMs: number
-  maxClockSkewMs: number
-}
+/** The contract a decoded event is checked against: the one ingest validated it with (config.contract). */
+export type TimeLimits = EventContract
 
 /** The reporting currency and the exchange rates to it (docs/currencies.md). */
 export interface CurrencyContext {
@@ -156,35 +156,15 @@ export function priceDecoded(
   return { priced, poison }
 }
 
-const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/
-
-/** The contract's rules that Avro's types cannot carry (DESIGN.md, Events). */
+/** The contract's rules that Avro's types cannot carry (DESIGN.md, Events): checkEvent, as ingest applies them. */
 export function checkDecoded(
   event: AdEvent,
   limits: TimeLimits,
 ): { reason: DeadLetterReason; detail: string } | null {
-  const invalid = (detail: string) => ({ reason: 'invalid_event' as const, detail })
-  if (event.event_id.length === 0 || event.event_id.length > 128) return invalid('event_id: 1-128 characters')
-  if (!CHANNEL.test(event.channel))
-    return invalid(`channel: not a lowercase slug: ${JSON.stringify(event.channel)}`)
-  if (event.campaign_id.length === 0 || event.campaign_id.length > 128)
-    return invalid('campaign_id: 1-128 characters')
-  if ((event.cost_micros ?? 0n) < 0n) return invalid('cost_micros: negative')
-  if ((event.value_micros ?? 0n) < 0n) return invalid('value_micros: negative')
-  if (event.type === 'conversion' && !event.action) return invalid('action: missing on a conversion')
-  if (!isCurrencyCode(event.currency))
-    return invalid(`currency: not an ISO 4217 code in circulation: ${JSON.stringify(event.currency)}`)
-  if (event.occurred_at < event.received_at - limits.allowedLatenessMs) {
-    return {
-      reason: 'too_late',
-      detail: `occurred_at more than ${limits.allowedLatenessMs} ms before its receipt`,
-    }
+  const checked = checkEvent(event, limits, event.received_at)
+  if (checked.ok) return null
+  return {
+    reason: deadLetterReasonOf(checked.reason),
+    detail: checked.errors.map(describeFieldError).join('; '),
   }
-  if (event.occurred_at > event.received_at + limits.maxClockSkewMs) {
-    return {
-      reason: 'too_far_in_future',
-      detail: `occurred_at more than ${limits.maxClockSkewMs} ms after its receipt`,
-    }
-  }
-  return null
 }

@@ -1,3 +1,4 @@
+import type { DeadLetterReason } from '@adpulse/events'
 import type { IncomingBatch, PartitionAssignment } from '@adpulse/kafka'
 import type { MinuteBucket } from '@adpulse/kpi'
 import { Counter, deadLetterCounter, Gauge, Histogram, type Registry } from '@adpulse/observability'
@@ -26,13 +27,13 @@ export interface WrittenBatch {
   /** Their sums, per channel at least (channel-metrics reads the channel of each). */
   buckets: readonly MinuteBucket[]
   /** The dead-letter reason of each record not counted (poison, invalid, too late, too far in the future, missing rate). */
-  poison: readonly string[]
+  poison: readonly DeadLetterReason[]
   /** Repeats of an event_id within the dedup horizon, dropped. */
   duplicates: number
 }
 
 /** Reasons the processor sends a record to the dead-letter topic (as in the record's `reason`). */
-const DEAD_LETTER_REASONS = [
+const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'poison_record',
   'invalid_event',
   'too_late',

@@ -1,6 +1,6 @@
 import type { RawEventRow, RawEventStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
-import { createEventCodec, schemaIdOf } from '@adpulse/events'
+import { createEventCodec, deadLetterRecord, schemaIdOf } from '@adpulse/events'
 import type { Consumer, IncomingBatch, KafkaClient, Producer } from '@adpulse/kafka'
 import type { MinuteBucket } from '@adpulse/kpi'
 import type { Logger, Registry } from '@adpulse/observability'
@@ -274,15 +274,17 @@ function poisonLetter(record: PoisonRecord, batch: IncomingBatch) {
   return {
     key: `${batch.topic}/${batch.partition}`,
     value: Buffer.from(
-      JSON.stringify({
-        reason: record.reason,
-        stage: 'processor',
-        detail: record.detail,
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: record.offset,
-        value_base64: message?.value?.toString('base64') ?? null,
-      }),
+      JSON.stringify(
+        deadLetterRecord({
+          reason: record.reason,
+          stage: 'processor',
+          detail: record.detail,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: record.offset,
+          value_base64: message?.value?.toString('base64') ?? null,
+        }),
+      ),
     ),
     headers: { 'content-type': 'application/json' },
   }
