@@ -362,6 +362,21 @@ describe('validateEvent: reasons and limits', () => {
     expect(reasonOf({ ...impression, occurred_at: NOW + SKEW + 1 })).toBe('too_far_in_future')
   })
 
+  it('refuses a control character in any id it reads, with a field error', () => {
+    const expected = 'no control characters (U+0000-U+001F, U+007F-U+009F)'
+    for (const field of ['event_id', 'campaign_id', 'ad_id', 'click_id', 'user_id']) {
+      const result = validateEvent({ ...click, [field]: 'a\u0000b' }, ctx)
+      expect(result, field).toEqual({
+        ok: false,
+        errors: [{ field, expected, got: '"a\\u0000b"' }],
+        reason: 'invalid_field',
+      })
+    }
+    expect(reject({ ...click, event_id: 'line\nbreak' })).toEqual([
+      { field: 'event_id', expected, got: '"line\\nbreak"' },
+    ])
+  })
+
   it('takes the string limits from the context', () => {
     const strict: ValidationContext = { ...ctx, maxIdLength: 8, maxActionLength: 4 }
     expect(reasonOf({ ...impression, event_id: 'e'.repeat(8) }, strict)).toBe('accepted')

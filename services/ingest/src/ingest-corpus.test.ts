@@ -390,7 +390,9 @@ describe('ingest corpus: events refused one by one', () => {
     expect(metrics).toMatch(/adpulse_dead_letters_total\{stage="ingest",reason="too_late"\} [1-9]/)
     expect(metrics).toMatch(/adpulse_dead_letters_total\{stage="ingest",reason="invalid_event"\} [1-9]/)
     expect(metrics).toMatch(/adpulse_dead_letters_total\{stage="ingest",reason="unparsable_line"\} [1-9]/)
-    expect(metrics).not.toMatch(/adpulse_dead_letters_total\{stage="ingest",reason="seconds_not_milliseconds"\}/)
+    expect(metrics).not.toMatch(
+      /adpulse_dead_letters_total\{stage="ingest",reason="seconds_not_milliseconds"\}/,
+    )
     expect(metrics).toMatch(/adpulse_ingest_requests_refused_total\{reason="[a-z_]+"\}|adpulse_ingest_events/)
   })
 })

@@ -123,6 +123,22 @@ describe('prepareBatch', () => {
       ['future', 'too_far_in_future'],
       ['bad', 'invalid_field'],
     ])
+    // The record and adpulse_dead_letters_total say the same: too_late, not invalid_event.
+    expect(batch.rejected.map((r) => r.deadLetterReason)).toEqual([
+      'too_late',
+      'too_far_in_future',
+      'invalid_event',
+    ])
+  })
+
+  it('judges ids by the contract it is given, control characters included', () => {
+    const long = { ...click('x'), event_id: 'e'.repeat(150) }
+    expect(prepareBatch([{ ok: true, value: long }], ctx).rejected).toHaveLength(1)
+    expect(prepareBatch([{ ok: true, value: long }], { ...ctx, maxIdLength: 200 }).accepted).toHaveLength(1)
+    const nul = { ...click('x'), campaign_id: 'camp\u00001' }
+    expect(prepareBatch([{ ok: true, value: nul }], ctx).rejected[0]?.errors.map((e) => e.field)).toEqual([
+      'campaign_id',
+    ])
   })
 
   it('gives an empty batch for no items', () => {
