@@ -1,3 +1,5 @@
+import { isCurrencyCode } from './currencies.ts'
+
 /**
  * The limits of the public write contract that a deployment may set (the
  * `contract` section of the config). Ingest validates with them and the
@@ -21,4 +23,91 @@ export const DEFAULT_CONTRACT: EventContract = {
   maxActionLength: 64,
   allowedLatenessMs: 7 * 86_400_000,
   maxClockSkewMs: 5 * 60_000,
+}
+
+// The field rules below are the contract's, written once: validateEvent applies
+// them to raw JSON at ingest, checkEvent to a decoded event in the processor.
+// Each returns what was expected when the value breaks it, else null.
+
+/** Largest money amount one event may carry: it travels as an Avro long. */
+export const MAX_EVENT_MICROS = 2n ** 63n - 1n
+
+const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/
+const CURRENCY = /^[A-Z]{3}$/
+
+/**
+ * An id (event_id, campaign_id, ad_id, click_id, user_id, source): 1 to
+ * `maxLength` characters, no control character. The processor joins ids with
+ * U+0000 into its dedup keys (event-id-window.ts), so a control character in
+ * an id could make two different events one key.
+ */
+export function idRule(value: string, maxLength: number): string | null {
+  if (value.length === 0 || value.length > maxLength) return `a string of 1-${maxLength} characters`
+  if (hasControlCharacter(value)) return 'no control characters (U+0000-U+001F, U+007F-U+009F)'
+  return null
+}
+
+/** A string field that is not an id (action): 1 to `maxLength` characters. */
+export function lengthRule(value: string, maxLength: number): string | null {
+  return value.length === 0 || value.length > maxLength ? `a string of 1-${maxLength} characters` : null
+}
+
+/** A channel: a lowercase slug, the label of channel metrics and the key of the pricing file. */
+export function channelRule(value: string): string | null {
+  return CHANNEL.test(value) ? null : 'a lowercase slug of 1-64 characters (a-z, 0-9, _ or -)'
+}
+
+export const MONEY_EXPECTED =
+  'integer micros >= 0 (a JSON integer, or a string of digits above 2^53 - 1), at most 2^63 - 1'
+
+/** An amount of money in micros: 0 to 2^63 - 1, an Avro long. */
+export function moneyRule(micros: bigint): string | null {
+  return micros < 0n || micros > MAX_EVENT_MICROS ? MONEY_EXPECTED : null
+}
+
+/** A currency: an ISO 4217 code of a currency in circulation (docs/currencies.md). */
+export function currencyRule(code: string): string | null {
+  if (!CURRENCY.test(code)) return 'an ISO 4217 code such as USD'
+  if (!isCurrencyCode(code)) return 'an ISO 4217 code of a currency in circulation, such as USD or EUR'
+  return null
+}
+
+/** Why an event time lies outside the contract's window around its receipt. */
+export interface EventTimeProblem {
+  reason: 'too_late' | 'too_far_in_future'
+  expected: string
+}
+
+/**
+ * An event time within the allowed lateness before, and the clock skew after,
+ * its receipt. Ingest judges against now (the receipt), the processor against
+ * the event's received_at, so a replay decides as ingest did.
+ */
+export function eventTimeRule(
+  occurredAt: number,
+  receivedAt: number,
+  contract: Pick<EventContract, 'allowedLatenessMs' | 'maxClockSkewMs'>,
+): EventTimeProblem | null {
+  if (occurredAt < receivedAt - contract.allowedLatenessMs) {
+    return {
+      reason: 'too_late',
+      expected: `an event time within the allowed lateness of ${contract.allowedLatenessMs} ms`,
+    }
+  }
+  if (occurredAt > receivedAt + contract.maxClockSkewMs) {
+    return {
+      reason: 'too_far_in_future',
+      expected: `an event time at most ${contract.maxClockSkewMs} ms in the future`,
+    }
+  }
+  return null
+}
+
+/** C0 controls, DEL and C1 controls (Unicode category Cc). */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f)) return true
+  }
+  return false
 }

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { MAX_EVENT_MICROS } from './contract.ts'
 import type { AdEvent, FieldError } from './event.ts'
-import {
-  describe as describeValue,
-  MAX_EVENT_MICROS,
-  type ValidationContext,
-  validateEvent,
-} from './validate.ts'
+import { describe as describeValue, type ValidationContext, validateEvent } from './validate.ts'
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0, 0) // 2026-11-22T12:00:00.000Z
 const LATENESS = 86_400_000
@@ -364,6 +360,21 @@ describe('validateEvent: reasons and limits', () => {
     expect(reasonOf({ ...impression, occurred_at: Math.floor(NOW / 1000) })).toBe('seconds_not_milliseconds')
     expect(reasonOf({ ...impression, occurred_at: NOW - LATENESS - 1 })).toBe('too_late')
     expect(reasonOf({ ...impression, occurred_at: NOW + SKEW + 1 })).toBe('too_far_in_future')
+  })
+
+  it('refuses a control character in any id it reads, with a field error', () => {
+    const expected = 'no control characters (U+0000-U+001F, U+007F-U+009F)'
+    for (const field of ['event_id', 'campaign_id', 'ad_id', 'click_id', 'user_id']) {
+      const result = validateEvent({ ...click, [field]: 'a\u0000b' }, ctx)
+      expect(result, field).toEqual({
+        ok: false,
+        errors: [{ field, expected, got: '"a\\u0000b"' }],
+        reason: 'invalid_field',
+      })
+    }
+    expect(reject({ ...click, event_id: 'line\nbreak' })).toEqual([
+      { field: 'event_id', expected, got: '"line\\nbreak"' },
+    ])
   })
 
   it('takes the string limits from the context', () => {

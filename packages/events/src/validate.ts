@@ -1,19 +1,29 @@
-import { isCurrencyCode } from './currencies.ts'
+import {
+  channelRule,
+  currencyRule,
+  DEFAULT_CONTRACT,
+  type EventContract,
+  eventTimeRule,
+  idRule,
+  lengthRule,
+  MONEY_EXPECTED,
+  moneyRule,
+} from './contract.ts'
 import { type AdEvent, EVENT_TYPES, type EventType, type FieldError } from './event.ts'
 
-export interface ValidationContext {
+/**
+ * What validateEvent judges an event by: the contract (the string limits
+ * default to DEFAULT_CONTRACT's), the receipt time and who sent it.
+ */
+export interface ValidationContext
+  extends Pick<EventContract, 'allowedLatenessMs' | 'maxClockSkewMs'>,
+    Partial<Pick<EventContract, 'maxIdLength' | 'maxActionLength'>> {
   /** Receipt time, epoch ms. */
   now: number
-  allowedLatenessMs: number
-  maxClockSkewMs: number
   /** The currency an event without `currency` is in. */
   reportingCurrency: string
   /** The source name of the sender's key, stamped on the event. */
   source: string
-  /** Most characters of event_id, campaign_id, ad_id, click_id and user_id; default 128. */
-  maxIdLength?: number
-  /** Most characters of a conversion's action; default 64. */
-  maxActionLength?: number
 }
 
 /**
@@ -32,13 +42,9 @@ export type ValidationResult =
   | { ok: true; event: AdEvent }
   | { ok: false; errors: FieldError[]; reason: RejectReason }
 
-/** Largest money amount one event may carry: it travels as an Avro long. */
-export const MAX_EVENT_MICROS = 2n ** 63n - 1n
 /** Epoch milliseconds below this (1973-03-03) are almost surely seconds sent by mistake. */
 const MIN_PLAUSIBLE_EPOCH_MS = 100_000_000_000
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/
-const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/
-const CURRENCY = /^[A-Z]{3}$/
 
 /**
  * Checks one raw event against the public write contract (DESIGN.md, Events)
@@ -59,46 +65,45 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
     reason ??= kind ?? (got === undefined ? 'missing_field' : 'invalid_field')
     errors.push({ field, expected, got: describe(got) })
   }
-  const idMax = ctx.maxIdLength ?? 128
+  const idMax = ctx.maxIdLength ?? DEFAULT_CONTRACT.maxIdLength
+  const id = (value: string) => idRule(value, idMax)
 
-  const eventId = requiredString(raw, 'event_id', idMax, fail)
+  const eventId = requiredString(raw, 'event_id', id, fail)
   const type = raw.type
   if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
     fail('type', `one of ${EVENT_TYPES.join(', ')}`)
   }
   const occurredAt = parseEventTime(raw.occurred_at, ctx, fail)
   const channel = raw.channel
-  if (typeof channel !== 'string' || !CHANNEL.test(channel)) {
-    fail('channel', 'a lowercase slug of 1-64 characters (a-z, 0-9, _ or -)')
+  if (typeof channel !== 'string') fail('channel', channelRule('') as string)
+  else {
+    const broken = channelRule(channel)
+    if (broken) fail('channel', broken)
   }
-  const campaignId = requiredString(raw, 'campaign_id', idMax, fail)
-  const adId = optionalString(raw, 'ad_id', idMax, fail)
-  const clickId = optionalString(raw, 'click_id', idMax, fail)
-  const userId = optionalString(raw, 'user_id', idMax, fail)
+  const campaignId = requiredString(raw, 'campaign_id', id, fail)
+  const adId = optionalString(raw, 'ad_id', id, fail)
+  const clickId = optionalString(raw, 'click_id', id, fail)
+  const userId = optionalString(raw, 'user_id', id, fail)
   const cost = parseMoney(raw, 'cost_micros', fail)
 
   const isConversion = type === 'conversion'
   const value = parseMoney(raw, 'value_micros', fail)
   let action: string | null = null
   if (isConversion) {
-    action = requiredString(raw, 'action', ctx.maxActionLength ?? 64, fail)
+    const actionMax = ctx.maxActionLength ?? DEFAULT_CONTRACT.maxActionLength
+    action = requiredString(raw, 'action', (v) => lengthRule(v, actionMax), fail)
   } else {
-    if (raw.action !== undefined && raw.action !== null) fail('action', 'no action on an impression or click')
-    if (value !== null)
-      fail('value_micros', 'no value on an impression or click (only conversions carry revenue)')
+    if (raw.action !== undefined && raw.action !== null) fail('action', NO_ACTION)
+    if (value !== null) fail('value_micros', NO_VALUE)
   }
 
   // Any currency in circulation: the processor converts it at the rate of the
   // event's day, so a rate imported later still applies when a dead letter is replayed.
   let currency = ctx.reportingCurrency
   if (raw.currency !== undefined && raw.currency !== null) {
-    if (typeof raw.currency !== 'string' || !CURRENCY.test(raw.currency)) {
-      fail('currency', 'an ISO 4217 code such as USD')
-    } else if (!isCurrencyCode(raw.currency)) {
-      fail('currency', 'an ISO 4217 code of a currency in circulation, such as USD or EUR')
-    } else {
-      currency = raw.currency
-    }
+    const broken = typeof raw.currency === 'string' ? currencyRule(raw.currency) : currencyRule('')
+    if (broken) fail('currency', broken)
+    else currency = raw.currency as string
   }
 
   if (errors.length > 0) return { ok: false, errors, reason: reason ?? 'invalid_field' }
@@ -123,20 +128,26 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
   }
 }
 
-type Fail = (field: string, expected: string, got?: unknown, reason?: RejectReason) => void
+/** What an impression or a click must not carry (only conversions have an action and revenue). */
+export const NO_ACTION = 'no action on an impression or click'
+export const NO_VALUE = 'no value on an impression or click (only conversions carry revenue)'
 
-function requiredString(raw: Record<string, unknown>, field: string, max: number, fail: Fail): string | null {
+type Fail = (field: string, expected: string, got?: unknown, reason?: RejectReason) => void
+type Rule = (value: string) => string | null
+
+function requiredString(raw: Record<string, unknown>, field: string, rule: Rule, fail: Fail): string | null {
   const value = raw[field]
-  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
-    fail(field, `a string of 1-${max} characters`)
+  const broken = typeof value === 'string' ? rule(value) : rule('')
+  if (typeof value !== 'string' || broken) {
+    fail(field, broken as string)
     return null
   }
   return value
 }
 
-function optionalString(raw: Record<string, unknown>, field: string, max: number, fail: Fail): string | null {
+function optionalString(raw: Record<string, unknown>, field: string, rule: Rule, fail: Fail): string | null {
   if (raw[field] === undefined || raw[field] === null) return null
-  return requiredString(raw, field, max, fail)
+  return requiredString(raw, field, rule, fail)
 }
 
 /** A JSON integer, or a string of digits when larger than 2^53 - 1 (DESIGN.md, Events). */
@@ -144,13 +155,10 @@ function parseMoney(raw: Record<string, unknown>, field: string, fail: Fail): bi
   const value = raw[field]
   if (value === undefined || value === null) return null
   let micros: bigint | null = null
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) micros = BigInt(value)
+  if (typeof value === 'number' && Number.isSafeInteger(value)) micros = BigInt(value)
   else if (typeof value === 'string' && /^\d{1,19}$/.test(value)) micros = BigInt(value)
-  if (micros === null || micros > MAX_EVENT_MICROS) {
-    fail(
-      field,
-      'integer micros >= 0 (a JSON integer, or a string of digits above 2^53 - 1), at most 2^63 - 1',
-    )
+  if (micros === null || moneyRule(micros) !== null) {
+    fail(field, MONEY_EXPECTED)
     return null
   }
   return micros
@@ -174,22 +182,9 @@ function parseEventTime(value: unknown, ctx: ValidationContext, fail: Fail): num
     fail('occurred_at', 'an RFC 3339 string such as 2026-11-22T10:00:00Z, or epoch milliseconds')
     return null
   }
-  if (ms < ctx.now - ctx.allowedLatenessMs) {
-    fail(
-      'occurred_at',
-      `an event time within the allowed lateness of ${ctx.allowedLatenessMs} ms`,
-      value,
-      'too_late',
-    )
-    return null
-  }
-  if (ms > ctx.now + ctx.maxClockSkewMs) {
-    fail(
-      'occurred_at',
-      `an event time at most ${ctx.maxClockSkewMs} ms in the future`,
-      value,
-      'too_far_in_future',
-    )
+  const outside = eventTimeRule(ms, ctx.now, ctx)
+  if (outside) {
+    fail('occurred_at', outside.expected, value, outside.reason)
     return null
   }
   return ms
@@ -209,6 +204,7 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
+  if (typeof value === 'bigint') return String(value)
   const text = JSON.stringify(value) ?? String(value)
   return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }

@@ -15,11 +15,11 @@ describe('deadLetterCounter', () => {
     const ingest = deadLetterCounter(registry, 'ingest', ['too_late'])
     const processor = deadLetterCounter(registry, 'processor', ['poison_record'])
     ingest('too_late', 3)
-    ingest('invalid_field')
+    ingest('invalid_event')
     processor('poison_record', 0)
     expect(await valuesOf(registry)).toEqual({
       'ingest/too_late': 3,
-      'ingest/invalid_field': 1,
+      'ingest/invalid_event': 1,
       'processor/poison_record': 0,
     })
   })

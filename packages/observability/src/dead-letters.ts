@@ -1,24 +1,25 @@
+import type { DeadLetterReason, DeadLetterStage } from '@adpulse/events'
 import { Counter, type Registry } from 'prom-client'
 
-/** Where a record was sent to the dead-letter topic. */
-export type DeadLetterStage = 'ingest' | 'processor'
+export type { DeadLetterStage } from '@adpulse/events'
 
 /** Counts records sent to the dead-letter topic; call once a send is acknowledged. */
-export type DeadLetterCount = (reason: string, records?: number) => void
+export type DeadLetterCount = (reason: DeadLetterReason, records?: number) => void
 
 const NAME = 'adpulse_dead_letters_total'
 
 /**
  * `adpulse_dead_letters_total{stage, reason}`: one counter for every stage, so
  * "DLQ rate" is one sum. Several stages share one registry in the all-in-one
- * process, hence get-or-create. `reason` must come from a closed list (the
- * caller's); `initialReasons` are exported at 0 from the start, so a rate over
- * them exists before the first dead letter.
+ * process, hence get-or-create. `reason` is the record's own, from the closed
+ * DeadLetterReason list (packages/events), so the label and the record always
+ * agree; `initialReasons` are exported at 0 from the start, so a rate over them
+ * exists before the first dead letter.
  */
 export function deadLetterCounter(
   registry: Registry,
   stage: DeadLetterStage,
-  initialReasons: readonly string[] = [],
+  initialReasons: readonly DeadLetterReason[] = [],
 ): DeadLetterCount {
   const existing = registry.getSingleMetric(NAME)
   const counter =
@@ -26,7 +27,7 @@ export function deadLetterCounter(
       ? (existing as Counter<'stage' | 'reason'>)
       : new Counter({
           name: NAME,
-          help: 'Records sent to the dead-letter topic, by stage and reason (a closed list per stage).',
+          help: 'Records sent to the dead-letter topic, by stage and reason (the reason of the record, a closed list: docs/dead-letters.md).',
           labelNames: ['stage', 'reason'],
           registers: [registry],
         })

@@ -1,3 +1,4 @@
+import { type DeadLetterFacts, deadLetterRecord } from '@adpulse/events'
 import type { OutgoingMessage } from '@adpulse/kafka'
 import type { Rejection } from './prepare-batch.ts'
 
@@ -6,16 +7,16 @@ export const MAX_KEPT_BODY_BYTES = 64 * 1024
 
 /**
  * A rejected event as kept on the dead-letter topic: what came, why, from
- * whom, when. JSON, keyed by source (README, Topics).
+ * whom, when. JSON (deadLetterRecord, docs/dead-letters.md), keyed by source.
  */
 export function eventDeadLetter(rejection: Rejection, source: string, receivedAt: number): OutgoingMessage {
-  return letter(source, {
-    reason: 'invalid_event',
+  return letter({
+    reason: rejection.deadLetterReason,
     stage: 'ingest',
     source,
-    received_at: new Date(receivedAt).toISOString(),
+    receivedAt,
     index: rejection.index,
-    event_id: rejection.event_id,
+    eventId: rejection.event_id,
     errors: rejection.errors,
     input: rejection.input,
   })
@@ -40,22 +41,20 @@ export function bodyDeadLetter(
           input_base64: body.bytes.subarray(0, MAX_KEPT_BODY_BYTES).toString('base64'),
           input_bytes: body.bytes.length,
         }
-  return letter(source, {
+  return letter({
     reason,
     stage: 'ingest',
     source,
-    received_at: new Date(receivedAt).toISOString(),
-    index: null,
-    event_id: null,
+    receivedAt,
     errors: [{ field: '', expected: 'a JSON array of events, or NDJSON', got: detail }],
     ...kept,
   })
 }
 
-function letter(source: string, record: Record<string, unknown>): OutgoingMessage {
+function letter(facts: DeadLetterFacts & { source: string }): OutgoingMessage {
   return {
-    key: source,
-    value: Buffer.from(JSON.stringify(record)),
+    key: facts.source,
+    value: Buffer.from(JSON.stringify(deadLetterRecord(facts))),
     headers: { 'content-type': 'application/json' },
   }
 }

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib'
+import { type DeadLetterReason, describeFieldError } from '@adpulse/events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from './test-support.ts'
 
@@ -137,6 +138,8 @@ interface EventCase {
   field: string
   expected: RegExp
   got: string
+  /** The reason of its dead letter, when not invalid_event. */
+  deadLetter?: DeadLetterReason
 }
 
 const EVENT_CASES: EventCase[] = [
@@ -209,6 +212,7 @@ const EVENT_CASES: EventCase[] = [
     field: 'occurred_at',
     expected: /allowed lateness/,
     got: String(NOW - 7 * 86_400_000 - 1),
+    deadLetter: 'too_late',
   },
   {
     name: 'an event beyond the clock skew',
@@ -216,6 +220,7 @@ const EVENT_CASES: EventCase[] = [
     field: 'occurred_at',
     expected: /in the future/,
     got: `"${new Date(NOW + 5 * 60_000 + 1).toISOString()}"`,
+    deadLetter: 'too_far_in_future',
   },
   {
     name: 'a timestamp that is neither RFC 3339 nor epoch ms',
@@ -337,14 +342,19 @@ describe('ingest corpus: events refused one by one', () => {
       const letter = JSON.parse(
         ingest.producer.messagesOf(ingest.topics.dlq).at(-1)?.value.toString() ?? '{}',
       )
+      const errors = body.rejected[0]?.errors ?? []
       expect(letter).toEqual({
-        reason: 'invalid_event',
+        reason: c.deadLetter ?? 'invalid_event',
         stage: 'ingest',
         source: 'partner-a',
         received_at: new Date(NOW).toISOString(),
         index: 1,
         event_id: expect.toBeOneOf([null, expect.any(String)]),
-        errors: body.rejected[0]?.errors,
+        errors,
+        detail: errors.map(describeFieldError).join('; '),
+        topic: null,
+        partition: null,
+        offset: null,
         input: c.event,
       })
     })
@@ -364,13 +374,25 @@ describe('ingest corpus: events refused one by one', () => {
     expect(body.accepted).toBe(2)
     expect(body.rejected.map((r) => r.index)).toEqual([1])
     const letter = JSON.parse(ingest.producer.messagesOf(ingest.topics.dlq).at(-1)?.value.toString() ?? '{}')
-    expect(letter).toMatchObject({ index: 1, event_id: null, input: '{"event_id": "l2", NaN}' })
+    expect(letter).toMatchObject({
+      reason: 'unparsable_line',
+      index: 1,
+      event_id: null,
+      input: '{"event_id": "l2", NaN}',
+    })
   })
 
   it('counts rejected events by reason', async () => {
     const metrics = await ingest.registry.metrics()
     expect(metrics).toMatch(/adpulse_ingest_events_rejected_total\{reason="too_late"\} [1-9]/)
     expect(metrics).toMatch(/adpulse_ingest_events_rejected_total\{reason="seconds_not_milliseconds"\} [1-9]/)
+    // Dead letters by the reason their record carries: a late event is too_late in both.
+    expect(metrics).toMatch(/adpulse_dead_letters_total\{stage="ingest",reason="too_late"\} [1-9]/)
+    expect(metrics).toMatch(/adpulse_dead_letters_total\{stage="ingest",reason="invalid_event"\} [1-9]/)
+    expect(metrics).toMatch(/adpulse_dead_letters_total\{stage="ingest",reason="unparsable_line"\} [1-9]/)
+    expect(metrics).not.toMatch(
+      /adpulse_dead_letters_total\{stage="ingest",reason="seconds_not_milliseconds"\}/,
+    )
     expect(metrics).toMatch(/adpulse_ingest_requests_refused_total\{reason="[a-z_]+"\}|adpulse_ingest_events/)
   })
 })

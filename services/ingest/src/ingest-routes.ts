@@ -1,5 +1,5 @@
 import type { AdpulseConfig } from '@adpulse/config'
-import { type CodecSchemas, createEventCodec } from '@adpulse/events'
+import { type CodecSchemas, createEventCodec, type DeadLetterReason } from '@adpulse/events'
 import { KafkaAdapterError, type OutgoingMessage, ProduceBatcher, type Producer } from '@adpulse/kafka'
 import type { Logger, Registry } from '@adpulse/observability'
 import { deadLetterCounter } from '@adpulse/observability'
@@ -120,7 +120,7 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
     refuse(reply, refusal.status, refusal.reason, refusal.message, refusal.retryAfterSeconds)
   const remainingMs = (reply: FastifyReply) => Math.max(1, limits.requestTimeoutMs - reply.elapsedTime)
   /** Keeps a refused body on the dead-letter topic, best effort: the sender gets its 400 either way. */
-  const keepBody = async (letter: OutgoingMessage, reason: string, reply: FastifyReply) => {
+  const keepBody = async (letter: OutgoingMessage, reason: DeadLetterReason, reply: FastifyReply) => {
     try {
       await batcher.submit([{ topic: topics.dlq, messages: [letter] }], remainingMs(reply))
       deadLettered(reason)
@@ -220,7 +220,7 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
       metrics.events.inc({ outcome: 'rejected' }, rejected.length)
       for (const rejection of rejected) {
         metrics.rejected.inc({ reason: rejection.reason })
-        deadLettered(rejection.reason)
+        deadLettered(rejection.deadLetterReason)
       }
       return reply.code(202).send({
         accepted,

@@ -56,6 +56,7 @@ describe('prepareBatch', () => {
         event_id: 'c',
         errors: [{ field: 'type', expected: 'one of impression, click, conversion', got: '"view"' }],
         reason: 'invalid_field',
+        deadLetterReason: 'invalid_event',
         input: badType,
       },
       {
@@ -69,6 +70,7 @@ describe('prepareBatch', () => {
           },
         ],
         reason: 'unparsable_line',
+        deadLetterReason: 'unparsable_line',
         input: '{"a":',
       },
       {
@@ -76,6 +78,7 @@ describe('prepareBatch', () => {
         event_id: null,
         errors: [{ field: '', expected: 'an event object', got: '"not an event"' }],
         reason: 'not_an_object',
+        deadLetterReason: 'invalid_event',
         input: 'not an event',
       },
       {
@@ -86,6 +89,7 @@ describe('prepareBatch', () => {
           expect.objectContaining({ field: 'cost_micros' }),
         ],
         reason: 'invalid_field',
+        deadLetterReason: 'invalid_event',
         input: { ...click('d'), channel: 'Search', cost_micros: -1 },
       },
     ])
@@ -118,6 +122,22 @@ describe('prepareBatch', () => {
       ['late', 'too_late'],
       ['future', 'too_far_in_future'],
       ['bad', 'invalid_field'],
+    ])
+    // The record and adpulse_dead_letters_total say the same: too_late, not invalid_event.
+    expect(batch.rejected.map((r) => r.deadLetterReason)).toEqual([
+      'too_late',
+      'too_far_in_future',
+      'invalid_event',
+    ])
+  })
+
+  it('judges ids by the contract it is given, control characters included', () => {
+    const long = { ...click('x'), event_id: 'e'.repeat(150) }
+    expect(prepareBatch([{ ok: true, value: long }], ctx).rejected).toHaveLength(1)
+    expect(prepareBatch([{ ok: true, value: long }], { ...ctx, maxIdLength: 200 }).accepted).toHaveLength(1)
+    const nul = { ...click('x'), campaign_id: 'camp\u00001' }
+    expect(prepareBatch([{ ok: true, value: nul }], ctx).rejected[0]?.errors.map((e) => e.field)).toEqual([
+      'campaign_id',
     ])
   })
 

@@ -1,5 +1,8 @@
 import {
   type AdEvent,
+  DEFAULT_CONTRACT,
+  type DeadLetterReason,
+  deadLetterReasonOf,
   type FieldError,
   type RejectReason,
   type ValidationContext,
@@ -12,10 +15,13 @@ export interface Rejection {
   event_id: string | null
   errors: FieldError[]
   /**
-   * The kind of the first error: a closed list, for the dead-letter metric's
-   * `reason` label; `unparsable_line` for an NDJSON line that is not JSON.
+   * The kind of the first error: a closed list, the `reason` label of
+   * adpulse_ingest_events_rejected_total; `unparsable_line` for an NDJSON line
+   * that is not JSON.
    */
   reason: RejectReason | 'unparsable_line'
+  /** The reason of its dead letter, in the record and in adpulse_dead_letters_total alike. */
+  deadLetterReason: DeadLetterReason
   /** The input as it came (an unparsable line as its text), kept on the dead-letter topic. */
   input: unknown
 }
@@ -36,6 +42,7 @@ export function prepareBatch(items: BodyItem[], ctx: ValidationContext): Prepare
         event_id: null,
         errors: [{ field: '', expected: 'a JSON object', got: item.error }],
         reason: 'unparsable_line',
+        deadLetterReason: 'unparsable_line',
         input: item.line ?? null,
       })
       return
@@ -45,9 +52,10 @@ export function prepareBatch(items: BodyItem[], ctx: ValidationContext): Prepare
     else
       rejected.push({
         index,
-        event_id: eventIdOf(item.value, ctx.maxIdLength ?? 128),
+        event_id: eventIdOf(item.value, ctx.maxIdLength ?? DEFAULT_CONTRACT.maxIdLength),
         errors: result.errors,
         reason: result.reason,
+        deadLetterReason: deadLetterReasonOf(result.reason),
         input: item.value,
       })
   })

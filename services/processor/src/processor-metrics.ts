@@ -1,4 +1,5 @@
 import type { ClickHouseErrorKind } from '@adpulse/clickhouse'
+import type { DeadLetterReason } from '@adpulse/events'
 import type { IncomingBatch, PartitionAssignment } from '@adpulse/kafka'
 import {
   boundedLabel,
@@ -35,7 +36,7 @@ export interface WrittenBatch {
   /** Their sums per channel. */
   channels: readonly ChannelSums[]
   /** The dead-letter reason of each record not counted (poison, invalid, too late, too far in the future, missing rate). */
-  poison: readonly string[]
+  poison: readonly DeadLetterReason[]
   /** Repeats of an event_id within the dedup horizon, dropped. */
   duplicates: number
 }
@@ -44,7 +45,7 @@ export interface WrittenBatch {
 /** Distinct `code` labels of adpulse_processor_clickhouse_errors_total before `other`. */
 const MAX_ERROR_CODES = 20
 
-const DEAD_LETTER_REASONS = [
+const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'poison_record',
   'invalid_event',
   'too_late',

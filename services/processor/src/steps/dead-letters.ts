@@ -1,3 +1,4 @@
+import { deadLetterRecord } from '@adpulse/events'
 import type { IncomingBatch, Producer } from '@adpulse/kafka'
 import type { Logger } from '@adpulse/observability'
 import type { PoisonRecord } from './decode.ts'
@@ -30,15 +31,21 @@ function poisonLetter(record: PoisonRecord, batch: IncomingBatch) {
   return {
     key: `${batch.topic}/${batch.partition}`,
     value: Buffer.from(
-      JSON.stringify({
-        reason: record.reason,
-        stage: 'processor',
-        detail: record.detail,
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: record.offset,
-        value_base64: message?.value?.toString('base64') ?? null,
-      }),
+      JSON.stringify(
+        deadLetterRecord({
+          reason: record.reason,
+          stage: 'processor',
+          source: record.event?.source ?? null,
+          receivedAt: record.event?.received_at ?? null,
+          eventId: record.event?.event_id ?? null,
+          errors: record.errors ?? [],
+          detail: record.detail,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: record.offset,
+          value_base64: message?.value?.toString('base64') ?? null,
+        }),
+      ),
     ),
     headers: { 'content-type': 'application/json' },
   }

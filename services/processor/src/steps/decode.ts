@@ -1,27 +1,33 @@
-import { type AdEvent, type FramedCodec, isCurrencyCode, schemaIdOf } from '@adpulse/events'
+import {
+  type AdEvent,
+  checkEvent,
+  type DeadLetterReason,
+  deadLetterReasonOf,
+  describeFieldError,
+  type EventContract,
+  type FieldError,
+  type FramedCodec,
+  schemaIdOf,
+} from '@adpulse/events'
 import type { IncomingMessage } from '@adpulse/kafka'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
 
-/** Why a record of the events topic is not counted (the `reason` of its dead letter). */
-export type DeadLetterReason =
-  | 'poison_record'
-  | 'invalid_event'
-  | 'too_late'
-  | 'too_far_in_future'
-  | 'missing_rate'
+/** Why a record of the events topic is not counted (the `reason` of its dead letter): the one list, in packages/events. */
+export type { DeadLetterReason } from '@adpulse/events'
 
 /** A record of the events topic that cannot be counted, kept on the dead-letter topic. */
 export interface PoisonRecord {
   offset: string
   reason: DeadLetterReason
   detail: string
+  /** The fields the contract refuses, when the record decoded. */
+  errors?: FieldError[]
+  /** The event, when the record decoded (its source, id and receipt go in the dead letter). */
+  event?: Pick<AdEvent, 'source' | 'event_id' | 'received_at'>
 }
 
-/** How far an event time may lie before or after its receipt (ingest enforces the same). */
-export interface TimeLimits {
-  allowedLatenessMs: number
-  maxClockSkewMs: number
-}
+/** The contract a decoded event is checked against: the one ingest validated it with (config.contract). */
+export type TimeLimits = EventContract
 
 /** A record decoded and checked against the contract, not yet converted nor priced. */
 export interface DecodedRecord {
@@ -60,7 +66,7 @@ export function decodeBatch(
       continue
     }
     const problem = checkDecoded(event, limits)
-    if (problem) poison.push({ offset: message.offset, ...problem })
+    if (problem) poison.push({ offset: message.offset, ...problem, event })
     else decoded.push({ offset: message.offset, event })
   }
   return { decoded, poison }
@@ -80,35 +86,16 @@ export async function learnWriterSchemas(
   await Promise.all([...writerIds].map((id) => schemas.resolve(id as number)))
 }
 
-const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/
-
-/** The contract's rules that Avro's types cannot carry (DESIGN.md, Events). */
+/** The contract's rules that Avro's types cannot carry (DESIGN.md, Events): checkEvent, as ingest applies them. */
 export function checkDecoded(
   event: AdEvent,
   limits: TimeLimits,
-): { reason: DeadLetterReason; detail: string } | null {
-  const invalid = (detail: string) => ({ reason: 'invalid_event' as const, detail })
-  if (event.event_id.length === 0 || event.event_id.length > 128) return invalid('event_id: 1-128 characters')
-  if (!CHANNEL.test(event.channel))
-    return invalid(`channel: not a lowercase slug: ${JSON.stringify(event.channel)}`)
-  if (event.campaign_id.length === 0 || event.campaign_id.length > 128)
-    return invalid('campaign_id: 1-128 characters')
-  if ((event.cost_micros ?? 0n) < 0n) return invalid('cost_micros: negative')
-  if ((event.value_micros ?? 0n) < 0n) return invalid('value_micros: negative')
-  if (event.type === 'conversion' && !event.action) return invalid('action: missing on a conversion')
-  if (!isCurrencyCode(event.currency))
-    return invalid(`currency: not an ISO 4217 code in circulation: ${JSON.stringify(event.currency)}`)
-  if (event.occurred_at < event.received_at - limits.allowedLatenessMs) {
-    return {
-      reason: 'too_late',
-      detail: `occurred_at more than ${limits.allowedLatenessMs} ms before its receipt`,
-    }
+): { reason: DeadLetterReason; detail: string; errors: FieldError[] } | null {
+  const checked = checkEvent(event, limits, event.received_at)
+  if (checked.ok) return null
+  return {
+    reason: deadLetterReasonOf(checked.reason),
+    detail: checked.errors.map(describeFieldError).join('; '),
+    errors: checked.errors,
   }
-  if (event.occurred_at > event.received_at + limits.maxClockSkewMs) {
-    return {
-      reason: 'too_far_in_future',
-      detail: `occurred_at more than ${limits.maxClockSkewMs} ms after its receipt`,
-    }
-  }
-  return null
 }

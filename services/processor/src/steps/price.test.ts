@@ -1,11 +1,11 @@
-import { type AdEvent, createEventCodec } from '@adpulse/events'
+import { type AdEvent, createEventCodec, DEFAULT_CONTRACT } from '@adpulse/events'
 import type { IncomingMessage } from '@adpulse/kafka'
 import { describe, expect, it } from 'vitest'
 import { decodeBatch } from './decode.ts'
 import { priceBatch } from './price.ts'
 
 const T = Date.UTC(2026, 10, 22, 12, 0)
-const LIMITS = { allowedLatenessMs: 7 * 86_400_000, maxClockSkewMs: 300_000 }
+const LIMITS = { ...DEFAULT_CONTRACT, allowedLatenessMs: 7 * 86_400_000, maxClockSkewMs: 300_000 }
 const codec = createEventCodec()
 const PRICING = { channels: new Map(), campaigns: new Map() }
 
@@ -132,16 +132,19 @@ describe('priceBatch: currencies', () => {
       // priced by CPC in the reporting currency: no conversion, no original cost
       ['3', 'USD', 1_200_000n, 0n, 'EUR', null, 0n],
     ])
+    // The event rides along, so its dead letter names its source, id and receipt.
     expect(batch.poison).toEqual([
       {
         offset: '1',
         reason: 'missing_rate',
         detail: 'no GBP rate for 2026-11-22 (the UTC day of occurred_at) in currency_rates',
+        event: expect.objectContaining({ event_id: 'e2', source: 's' }),
       },
       {
         offset: '4',
         reason: 'missing_rate',
         detail: 'no EUR rate for 2026-11-23 (the UTC day of occurred_at) in currency_rates',
+        event: expect.objectContaining({ event_id: 'e5', source: 's' }),
       },
     ])
   })

@@ -66,6 +66,7 @@ export function priceDecoded(
         offset,
         reason: 'missing_rate',
         detail: `no ${conversion.currency} rate for ${conversion.day} (the UTC day of occurred_at) in currency_rates`,
+        event: sent,
       })
       continue
     }

@@ -1,0 +1,60 @@
+import {
+  channelRule,
+  currencyRule,
+  type EventContract,
+  eventTimeRule,
+  idRule,
+  lengthRule,
+  moneyRule,
+} from './contract.ts'
+import { type AdEvent, EVENT_TYPES, type FieldError } from './event.ts'
+import { describe, NO_ACTION, NO_VALUE, type ValidationResult } from './validate.ts'
+
+/** Every id field of a decoded event, with whether it may be absent. */
+const ID_FIELDS = [
+  ['event_id', false],
+  ['campaign_id', false],
+  ['source', false],
+  ['ad_id', true],
+  ['click_id', true],
+  ['user_id', true],
+] as const
+
+/**
+ * Checks an event already normalised (decoded from the events topic) against
+ * the same contract rules validateEvent applies to raw JSON: the rules Avro's
+ * types cannot carry. Its time is judged against `receivedAt` (the processor
+ * passes the event's received_at, so a replay decides as ingest did).
+ * Every problem is reported; `reason` is the kind of the first.
+ */
+export function checkEvent(event: AdEvent, contract: EventContract, receivedAt: number): ValidationResult {
+  const errors: FieldError[] = []
+  const check = (field: string, value: unknown, broken: string | null) => {
+    if (broken) errors.push({ field, expected: broken, got: describe(value) })
+  }
+  for (const [field, optional] of ID_FIELDS) {
+    const value = event[field]
+    if (value === null && optional) continue
+    check(field, value, idRule(value ?? '', contract.maxIdLength))
+  }
+  if (!(EVENT_TYPES as readonly string[]).includes(event.type)) {
+    check('type', event.type, `one of ${EVENT_TYPES.join(', ')}`)
+  }
+  check('channel', event.channel, channelRule(event.channel))
+  if (event.cost_micros !== null) check('cost_micros', event.cost_micros, moneyRule(event.cost_micros))
+  if (event.type === 'conversion') {
+    check('action', event.action, lengthRule(event.action ?? '', contract.maxActionLength))
+    if (event.value_micros !== null) check('value_micros', event.value_micros, moneyRule(event.value_micros))
+  } else {
+    if (event.action !== null) check('action', event.action, NO_ACTION)
+    if (event.value_micros !== null) check('value_micros', event.value_micros, NO_VALUE)
+  }
+  check('currency', event.currency, currencyRule(event.currency))
+  // A time outside the window names the reason only of an event otherwise valid,
+  // as the processor always did: invalid values first.
+  const invalid = errors.length > 0
+  const outside = eventTimeRule(event.occurred_at, receivedAt, contract)
+  if (outside) check('occurred_at', event.occurred_at, outside.expected)
+  if (errors.length === 0) return { ok: true, event }
+  return { ok: false, errors, reason: !invalid && outside ? outside.reason : 'invalid_field' }
+}
