@@ -1,15 +1,9 @@
+import type { DayRate } from '@adpulse/pricing'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { dateTime64 } from './client.ts'
 
-/** One rate of currency_rates: 1 unit of `currency` is `rate` units of the reporting currency on `day`. */
-export interface StoredRate {
-  /** ISO 4217 code. */
-  currency: string
-  /** UTC day, `YYYY-MM-DD`. */
-  day: string
-  /** The rate as a decimal string, exactly as stored (Decimal(38, 18)). */
-  rate: string
-}
+/** One rate of currency_rates: the rate of a rates file (DayRate), as stored in Decimal(38, 18). */
+export type StoredRate = DayRate
 
 /** currency_rates: written by `adpulse rates import`, read by every processor. */
 export class CurrencyRateStore {

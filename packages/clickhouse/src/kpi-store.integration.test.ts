@@ -9,7 +9,8 @@ import { type RawEventRow, RawEventStore } from './raw-event-store.ts'
 /**
  * KpiStore and RawEventStore against the test run's real ClickHouse (server or
  * embedded chDB): sums are read from the buckets the materialized view makes of
- * raw events, plus directly imported minute buckets.
+ * raw events, plus directly imported minute buckets. (kpi_minute folded into
+ * kpi_buckets: kpi-minute-fold.integration.test.ts.)
  */
 describe('KpiStore', () => {
   const database = uniqueName('adpulse_store')
@@ -19,7 +20,7 @@ describe('KpiStore', () => {
 
   beforeAll(async () => {
     client = await createClickHouse(testClickHouse())
-    expect(await migrate(client, database)).toBe(12)
+    expect(await migrate(client, database)).toBe(13)
     store = new KpiStore(client, database)
     raw = new RawEventStore(client, database)
   })
@@ -107,6 +108,13 @@ describe('KpiStore', () => {
       format: 'TabSeparated',
     })
     expect(await explained.text()).toMatch(/ReadFromMergeTree \(newest_offsets\)/)
+    // As newestOffset asks it: grouped, so a partition without buckets is no row.
+    const grouped = await client.query({
+      query: `EXPLAIN SELECT max(last_offset) FROM ${database}.kpi_buckets
+        WHERE topic = 't' AND partition = 0 GROUP BY topic, partition`,
+      format: 'TabSeparated',
+    })
+    expect(await grouped.text()).toMatch(/ReadFromMergeTree \(newest_offsets\)/)
   })
 
   it('rebuilds the recent event ids of a partition, anchored at its newest receipt', async () => {
@@ -125,7 +133,7 @@ describe('KpiStore', () => {
     ])
   })
 
-  it('adds directly imported minute buckets (kpi_minute) to the raw events', async () => {
+  it('adds directly imported minute buckets (kpi_buckets, as kpi_minute was) to the raw events', async () => {
     await store.insertBuckets([bucket({ channel: 'imported' })], {
       topic: 'history',
       partition: 0,

@@ -28,10 +28,10 @@ export interface Bucketing {
 }
 
 /**
- * KPI sums over the minute buckets: kpi_buckets, which a materialized view
- * fills from events_raw as the processor writes it (RawEventStore), and
- * kpi_minute, the buckets imported directly (history imports, backtests) or
- * written by versions before events_raw. insertBuckets writes kpi_minute.
+ * KPI sums over the minute buckets of kpi_buckets, which a materialized view
+ * fills from events_raw as the processor writes it (RawEventStore), and which
+ * also holds buckets imported directly (insertBuckets: history for backtests and
+ * tests) and those of versions before events_raw (folded in by migration 13).
  */
 export class KpiStore {
   constructor(
@@ -40,27 +40,30 @@ export class KpiStore {
   ) {}
 
   /**
-   * Inserts the buckets of one offset range. The deduplication token is derived
-   * from the range, so inserting the same range again changes nothing.
+   * Imports the buckets of one offset range into kpi_buckets, next to those of
+   * the raw events: their topic, partition and last offset count for where that
+   * partition resumes (RawEventStore.newestOffset). The deduplication token is
+   * derived from the range, so inserting the same range again changes nothing.
+   * `adpulse rebuild` recomputes a day from events_raw alone: it drops imported
+   * buckets of the days it rebuilds.
    */
   async insertBuckets(buckets: MinuteBucket[], source: BucketSource): Promise<void> {
     if (buckets.length === 0) return
     await this.client.insert({
-      table: `${this.database}.kpi_minute`,
+      table: `${this.database}.kpi_buckets`,
       format: 'JSONEachRow',
       values: buckets.map((b) => ({
         minute: Math.floor(b.minute / 1000),
         channel: b.channel,
         campaign_id: b.campaign_id,
+        topic: source.topic,
+        partition: source.partition,
         impressions: b.impressions,
         clicks: b.clicks,
         conversions: b.conversions,
         spend_micros: b.spend_micros.toString(),
         revenue_micros: b.revenue_micros.toString(),
         revenue_squares: b.revenue_squares,
-        source_topic: source.topic,
-        source_partition: source.partition,
-        first_offset: source.firstOffset,
         last_offset: source.lastOffset,
       })),
       clickhouse_settings: {
@@ -73,7 +76,7 @@ export class KpiStore {
    * Sums over [from, to) grouped by channel, or by channel and campaign; with
    * `bucketing`, also by hour or day in a time zone. Minute buckets of UTC add up
    * exactly into the days of any zone with whole-minute offsets (Asia/Tehran +03:30).
-   * Reads kpi_buckets and kpi_minute (sumsQuery).
+   * Reads kpi_buckets (sumsQuery).
    */
   async sums(range: TimeRange, by: KpiGrouping, bucketing?: Bucketing): Promise<KpiSumsRow[]> {
     const result = await this.client.query({
@@ -101,8 +104,8 @@ export class KpiStore {
 }
 
 /**
- * The KPI query: the sums of both bucket tables over whole minutes of event
- * time, grouped by channel (and campaign) and, with `bucketing`, by hour or day.
+ * The KPI query: the sums of kpi_buckets over whole minutes of event time,
+ * grouped by channel (and campaign) and, with `bucketing`, by hour or day.
  */
 export function sumsQuery(database: string, by: KpiGrouping, bucketing?: Bucketing): string {
   const keys = by === 'campaign' ? 'channel, campaign_id' : 'channel'
@@ -111,21 +114,17 @@ export function sumsQuery(database: string, by: KpiGrouping, bucketing?: Bucketi
     bucketing === undefined
       ? ''
       : `toUnixTimestamp(toStartOf${bucketing.unit === 'day' ? 'Day' : 'Hour'}(minute, {tz:String})) AS bucket_start,`
-  const sumsOf = (table: string) =>
-    `SELECT ${bucketStart} ${keys},
+  // Inner aliases differ from the columns: an alias named spend_micros would be
+  // substituted into its own sum.
+  return `SELECT ${groups}, impressions, clicks, conversions,
+      toString(spend) AS spend_micros, toString(revenue) AS revenue_micros, squares AS revenue_squares
+    FROM (
+      SELECT ${bucketStart} ${keys},
         sum(impressions) AS impressions, sum(clicks) AS clicks, sum(conversions) AS conversions,
         sum(spend_micros) AS spend, sum(revenue_micros) AS revenue, sum(revenue_squares) AS squares
-      FROM ${database}.${table}
+      FROM ${database}.kpi_buckets
       WHERE minute >= toDateTime({from:UInt32}, 'UTC') AND minute < toDateTime({to:UInt32}, 'UTC')
-      GROUP BY ${groups}`
-  return `SELECT ${groups},
-      sum(impressions) AS impressions,
-      sum(clicks) AS clicks,
-      sum(conversions) AS conversions,
-      toString(sum(spend)) AS spend_micros,
-      toString(sum(revenue)) AS revenue_micros,
-      sum(squares) AS revenue_squares
-    FROM (${sumsOf('kpi_buckets')} UNION ALL ${sumsOf('kpi_minute')})
-    GROUP BY ${groups}
+      GROUP BY ${groups}
+    )
     ORDER BY ${groups}`
 }

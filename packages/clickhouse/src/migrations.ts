@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { BucketRepair, bucketsFromRaw } from './bucket-repair.ts'
+import { foldKpiMinute } from './kpi-minute-fold.ts'
+import { applyRawRetention } from './raw-retention.ts'
 
 /** Where the schema lives: one server (the default, and chDB), or every replica of a cluster. */
 export interface MigrationTarget {
@@ -52,6 +54,7 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
   //    the Kafka offsets it came from, and a deterministic insert_deduplication_token
   //    (non_replicated_deduplication_window, or replicated_ on a cluster) makes a
   //    replayed insert a no-op. Money is Int128 micros: sums stay exact far past 2^63.
+  //    Superseded by kpi_buckets (8): step 13 folds its rows in and drops it.
   (db, ddl) => `CREATE TABLE IF NOT EXISTS ${db}.kpi_minute${ddl.onCluster} (
     minute DateTime('UTC'),
     channel LowCardinality(String),
@@ -206,10 +209,16 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
     ADD COLUMN IF NOT EXISTS original_currency LowCardinality(String) DEFAULT currency AFTER currency,
     ADD COLUMN IF NOT EXISTS original_cost_micros Nullable(Int128) DEFAULT cost_micros AFTER original_currency,
     ADD COLUMN IF NOT EXISTS original_value_micros Int128 DEFAULT value_micros AFTER original_cost_micros`,
+  // 13. kpi_minute (step 1) is gone: migrate() folds its rows into kpi_buckets
+  //     (foldKpiMinute) right before this step, which finishes a fold's drop on
+  //     every server of a cluster. The KPIs and the resume offsets read kpi_buckets alone.
+  (db, ddl) => `DROP TABLE IF EXISTS ${db}.kpi_minute${ddl.onCluster}`,
 ]
 
 /** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */
 const BUCKETS_VERSION = 8
+/** The version that drops kpi_minute: its rows are folded into kpi_buckets first. */
+const FOLD_VERSION = 13
 
 /** The database and the table of applied versions, created before any step. */
 function setupStatements(db: string, ddl: Ddl): string[] {
@@ -245,6 +254,11 @@ export async function migrate(
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
     const step = MIGRATIONS[version - 1]
     if (!step) break
+    if (version === FOLD_VERSION) {
+      // Backfilled before the fold: a backfill rebuilds whole days from events_raw alone.
+      if (current < BUCKETS_VERSION) await backfillBuckets(client, database)
+      await foldKpiMinute(client, database, ddl.onCluster)
+    }
     await client.command({ query: step(database, ddl) })
     await client.insert({
       table: `${database}.schema_migrations`,
@@ -253,34 +267,17 @@ export async function migrate(
     })
     applied++
   }
-  if (current < BUCKETS_VERSION && current + applied >= BUCKETS_VERSION) {
-    // Events written before the buckets table existed: their buckets, day by day.
-    const repair = new BucketRepair(client, database)
-    for (const day of await repair.daysWithRawEvents()) await repair.rebuildDay(day)
-  }
-  await applyRawRetention(client, database, ddl, target.rawRetentionSeconds ?? DEFAULT_RAW_RETENTION_SECONDS)
+  await applyRawRetention(
+    client,
+    database,
+    ddl.onCluster,
+    target.rawRetentionSeconds ?? DEFAULT_RAW_RETENTION_SECONDS,
+  )
   return applied
 }
 
-/**
- * Sets the TTL of events_raw to the configured retention, only when it differs:
- * MODIFY TTL rewrites parts, so an unchanged retention must not trigger it at every start.
- */
-async function applyRawRetention(
-  client: ClickHouseClient,
-  database: string,
-  ddl: Ddl,
-  seconds: number,
-): Promise<void> {
-  const result = await client.query({
-    query: 'SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = {table:String}',
-    query_params: { db: database, table: 'events_raw' },
-    format: 'JSONEachRow',
-  })
-  const [row] = await result.json<{ engine_full: string }>()
-  if (row === undefined || row.engine_full.includes(`toIntervalSecond(${seconds})`)) return
-  await client.command({
-    query: `ALTER TABLE ${database}.events_raw${ddl.onCluster}
-      MODIFY TTL toDateTime(received_at) + toIntervalSecond(${seconds})`,
-  })
+/** Events written before the buckets table existed: their buckets, day by day. */
+async function backfillBuckets(client: ClickHouseClient, database: string): Promise<void> {
+  const repair = new BucketRepair(client, database)
+  for (const day of await repair.daysWithRawEvents()) await repair.rebuildDay(day)
 }

@@ -84,21 +84,23 @@ export class RawEventStore {
 
   /**
    * The newest offset of a partition written to ClickHouse, or null when none is:
-   * a restarted processor drops every record at or below it. Buckets written by
-   * versions before events_raw (kpi_minute's last_offset) count too, so an upgrade
-   * does not write a range twice.
+   * a restarted processor drops every record at or below it. The buckets count
+   * too (kpi_buckets' newest_offsets): those of versions before events_raw,
+   * folded in from kpi_minute, so an upgrade does not write a range twice, and
+   * those that outlive raw rows past their retention.
    */
   async newestOffset(topic: string, partition: number): Promise<bigint | null> {
     const result = await this.client.query({
-      // ORDER BY … DESC LIMIT 1 on the sorting key reads only the last granule.
+      // ORDER BY … DESC LIMIT 1 on the sorting key reads only the last granule; the
+      // buckets' max is answered from their newest_offsets projection (no row: none).
       query: `SELECT toString(max(o)) AS offset, count() AS n FROM (
           (SELECT offset AS o FROM ${this.database}.events_raw
             WHERE topic = {topic:String} AND partition = {partition:UInt32}
             ORDER BY topic, partition, offset DESC LIMIT 1)
           UNION ALL
-          (SELECT max(last_offset) AS o FROM ${this.database}.kpi_minute
-            WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32}
-            HAVING count() > 0)
+          (SELECT max(last_offset) AS o FROM ${this.database}.kpi_buckets
+            WHERE topic = {topic:String} AND partition = {partition:UInt32}
+            GROUP BY topic, partition)
         )`,
       query_params: { topic, partition },
       format: 'JSONEachRow',

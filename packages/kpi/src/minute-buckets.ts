@@ -24,10 +24,6 @@ export interface PricedEvent {
   value_micros: bigint
 }
 
-const MINUTE_MS = 60_000
-
-export const minuteOf = (epochMs: number): number => Math.floor(epochMs / MINUTE_MS) * MINUTE_MS
-
 /** A bucket with nothing in it yet. */
 export const emptyBucket = (minute: number, channel: string, campaign_id: string): MinuteBucket => ({
   minute,
@@ -51,24 +47,4 @@ export function addToBucket(bucket: MinuteBucket, event: PricedEvent): void {
     bucket.revenue_squares += Number(event.value_micros) ** 2
   }
   bucket.spend_micros += event.cost_micros
-}
-
-/**
- * Sums priced events into minute buckets by event time. Buckets are additive,
- * so any window (and any time zone with whole-minute offsets) is a sum of them.
- */
-export function aggregateMinuteBuckets(events: Iterable<PricedEvent>): MinuteBucket[] {
-  const buckets = new Map<string, MinuteBucket>()
-  for (const event of events) {
-    const minute = minuteOf(event.occurred_at)
-    // \u0000 cannot appear in a validated channel slug, so keys cannot collide.
-    const key = `${minute}\u0000${event.channel}\u0000${event.campaign_id}`
-    let bucket = buckets.get(key)
-    if (!bucket) {
-      bucket = emptyBucket(minute, event.channel, event.campaign_id)
-      buckets.set(key, bucket)
-    }
-    addToBucket(bucket, event)
-  }
-  return [...buckets.values()]
 }

@@ -1,5 +1,6 @@
 export * from './dedicated-broker.ts'
 export * from './fake-schema-registry.ts'
+export * from './minute-bucket-oracle.ts'
 export * from './poll.ts'
 export * from './ports.ts'
 export * from './test-env.ts'

@@ -1,9 +1,8 @@
 import { constants } from 'node:fs'
-import { access, stat } from 'node:fs/promises'
-import { loadRules } from '@adpulse/alerter'
+import { access, readFile, stat } from 'node:fs/promises'
 import { KpiStore } from '@adpulse/clickhouse'
 import type { Env } from '@adpulse/config'
-import type { Rule } from '@adpulse/rules'
+import { type Rule, rulesInForce } from '@adpulse/rules'
 import { runBacktest } from './backtest.ts'
 import { parseBacktestArgs } from './backtest-args.ts'
 import { formatJsonLines, formatTable } from './backtest-report.ts'
@@ -45,8 +44,11 @@ export async function backtestCommand(argv: readonly string[], io: CommandIo): P
   }
   let rules: Rule[]
   try {
-    // The alerter's own loading and validation, so a file that passes here runs there.
-    rules = await loadRules({ ...config.alerter, rulesFile: args.rulesFile ?? config.alerter.rulesFile })
+    // The alerter's own loading and validation (rulesInForce), so a file that passes here runs there.
+    rules = await rulesInForce(
+      { ...config.alerter, rulesFile: args.rulesFile ?? config.alerter.rulesFile },
+      (path) => readFile(path, 'utf8'),
+    )
   } catch (err) {
     const flag = args.rulesFile === undefined ? 'rules in force' : '--rules'
     return fail(`${flag}: ${(err as Error).message}`, args.rulesFile === undefined ? 1 : 2)

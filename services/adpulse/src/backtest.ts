@@ -1,7 +1,6 @@
-import { entityKey, evaluateRules, type WindowSums } from '@adpulse/alerter'
 import type { KpiGrouping, KpiStore } from '@adpulse/clickhouse'
 import type { Signal } from '@adpulse/events'
-import type { Rule, RuleState } from '@adpulse/rules'
+import { entityKey, evaluateRules, type Rule, type RuleState, type WindowSums } from '@adpulse/rules'
 import { DEFAULT_STEP_MS, evaluationTimes, windowEndingAt } from './backtest-window.ts'
 import { percentOfMicros } from './money.ts'
 
@@ -46,7 +45,7 @@ export interface BacktestResult {
 /**
  * Replays stored minute buckets through the rules: an evaluation clock steps
  * from `from` to `to`, and at each step every rule judges the window that ended
- * then (`windowEndingAt`), through the alerter's own `evaluateRules`, with the
+ * then (`windowEndingAt`), through the alerter's own `evaluateRules` (packages/rules), with the
  * rule states (hysteresis, cooldown, cap) carried from step to step, starting
  * from none. The history is taken as complete: no step is skipped as stale.
  *

@@ -1,5 +1,10 @@
-import { CurrencyRateStore, migrate } from '@adpulse/clickhouse'
-import { importRatesFile, RatesFileError, readRatesFile } from '@adpulse/processor'
+import {
+  CurrencyRateStore,
+  importRatesFile,
+  migrate,
+  RatesFileError,
+  readRatesFile,
+} from '@adpulse/clickhouse'
 import type { CommandIo } from './backtest-command.ts'
 import { openClickHouse, where } from './clickhouse-access.ts'
 import { commandConfig } from './command-config.ts'

@@ -4,11 +4,17 @@ import { createSignalCodec, type Signal, signalJsonReplacer } from '@adpulse/eve
 import type { Producer } from '@adpulse/kafka'
 import { rollingRange } from '@adpulse/kpi'
 import type { Logger, Registry } from '@adpulse/observability'
-import type { Rule, RuleState } from '@adpulse/rules'
+import {
+  entityKey,
+  evaluateRules,
+  type Rule,
+  type RuleState,
+  stateKey,
+  type WindowSums,
+} from '@adpulse/rules'
 import { repeatEvery } from '@adpulse/runtime'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
 import { createAlerterMetrics } from './alerter-metrics.ts'
-import { entityKey, evaluateRules, stateKey, type WindowSums } from './evaluate.ts'
 import { deliverWebhook } from './webhook.ts'
 
 export interface AlerterDeps {

@@ -1,5 +1,4 @@
 export * from './alerter.ts'
-export * from './evaluate.ts'
 export * from './rules-file.ts'
 export * from './service.ts'
 export * from './signal-routes.ts'

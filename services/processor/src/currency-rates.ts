@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises'
-import type { CurrencyRateStore, StoredRate } from '@adpulse/clickhouse'
+import { type CurrencyRateStore, importRatesFile, RatesFileError, type StoredRate } from '@adpulse/clickhouse'
 import type { AdEvent } from '@adpulse/events'
 import { Counter, Gauge, type Logger, type Registry } from '@adpulse/observability'
 import { type ExactRate, missingRate, parseDecimalRate, type RatesTable } from '@adpulse/pricing'
 import { type Repeating, repeatEvery } from '@adpulse/runtime'
-import { importRatesFile, RatesFileError } from './rates-file.ts'
 
 /** What an event's conversion needs to know about it. */
 export type RateNeed = Pick<AdEvent, 'currency' | 'occurred_at' | 'cost_micros' | 'value_micros'>

@@ -5,6 +5,7 @@ import {
   type ClickHouseClient,
   CurrencyRateStore,
   createClickHouse,
+  importRatesFile,
   KpiStore,
   migrate,
   RawEventStore,
@@ -18,7 +19,6 @@ import { pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { CurrencyRates } from './currency-rates.ts'
 import { type RunningProcessor, startProcessor } from './processor.ts'
-import { importRatesFile } from './rates-file.ts'
 
 /**
  * Money in other currencies through the real processor, broker and ClickHouse:

@@ -1,5 +1,6 @@
+import type { MinuteBucket, PricedEvent } from '@adpulse/kpi'
 import { describe, expect, it } from 'vitest'
-import { aggregateMinuteBuckets, type MinuteBucket, minuteOf, type PricedEvent } from './minute-buckets.ts'
+import { aggregateMinuteBuckets, minuteOf } from './minute-bucket-oracle.ts'
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0, 0) // 2026-11-22T10:00:00.000Z
 

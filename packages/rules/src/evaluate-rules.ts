@@ -1,29 +1,33 @@
-import { createHash } from 'node:crypto'
-import type { KpiSumsRow } from '@adpulse/clickhouse'
-import type { Signal, SignalAction } from '@adpulse/events'
+import type { Signal } from '@adpulse/events'
 import type { TimeRange } from '@adpulse/kpi'
+import type { Condition } from './conditions.ts'
+import { entityKey, signalId, stateKey } from './entity-keys.ts'
+import type { Rule } from './rule-config.ts'
 import {
-  type Condition,
+  type EntitySums,
   evaluateRule,
   INITIAL_RULE_STATE,
-  type Rule,
   type RuleOutcome,
   type RuleState,
-  valuePrior,
-} from '@adpulse/rules'
+} from './rule-engine.ts'
+import { valuePrior } from './value-prior.ts'
 
-/** Key of an entity, as on the signals topic: `channel` or `channel/campaign_id`. */
-export const entityKey = (channel: string, campaignId: string | null): string =>
-  campaignId === null ? channel : `${channel}/${campaignId}`
-
-/** Key of what a rule remembers of an entity. */
-export const stateKey = (rule: string, entity: string): string => `${rule}\u0000${entity}`
+/**
+ * The sums of one entity over a window, as the rules read them: a channel, or a
+ * campaign of a channel. The alerter and the backtest fill it from the KPI
+ * store's rows; the rules know nothing of where the sums are kept.
+ */
+export interface EntityWindowSums extends EntitySums {
+  channel: string
+  /** Absent on a channel's sums. */
+  campaign_id?: string | undefined
+}
 
 /** The sums of one window, by channel and by campaign. */
 export interface WindowSums {
   range: TimeRange
-  channels: KpiSumsRow[]
-  campaigns: KpiSumsRow[]
+  channels: readonly EntityWindowSums[]
+  campaigns: readonly EntityWindowSums[]
 }
 
 export interface Evaluation {
@@ -69,7 +73,7 @@ export function evaluateRules(
   return { signals, changed, judged }
 }
 
-function applies(rule: Rule, row: KpiSumsRow): boolean {
+function applies(rule: Rule, row: EntityWindowSums): boolean {
   if (rule.channels.length > 0 && !rule.channels.includes(row.channel)) return false
   if (
     rule.campaigns.length > 0 &&
@@ -85,7 +89,7 @@ const sameState = (a: RuleState, b: RuleState): boolean =>
 
 function toSignal(
   rule: Rule,
-  row: KpiSumsRow,
+  row: EntityWindowSums,
   entity: string,
   range: TimeRange,
   outcome: Extract<RuleOutcome, { fired: true }>,
@@ -132,12 +136,4 @@ export function roiThreshold(condition: Condition): number {
   if (right.kind === 'name' && right.name === 'roi' && left.kind === 'number')
     return left.value / right.factor
   return Number.NaN
-}
-
-/** Deterministic: the same decision of a rule on the same entity and window has the same id. */
-export function signalId(rule: string, entity: string, action: SignalAction, range: TimeRange): string {
-  return createHash('sha256')
-    .update(`${rule}\u0000${entity}\u0000${action}\u0000${range.from}\u0000${range.to}`)
-    .digest('hex')
-    .slice(0, 32)
 }

@@ -1,7 +1,8 @@
-import type { KpiSumsRow } from '@adpulse/clickhouse'
-import { parseRules, type Rule, type RuleState } from '@adpulse/rules'
 import { describe, expect, it } from 'vitest'
-import { entityKey, evaluateRules, roiThreshold, signalId, stateKey, type WindowSums } from './evaluate.ts'
+import { entityKey, signalId, stateKey } from './entity-keys.ts'
+import { type EntityWindowSums, evaluateRules, roiThreshold, type WindowSums } from './evaluate-rules.ts'
+import { parseRules, type Rule } from './rule-config.ts'
+import type { RuleState } from './rule-engine.ts'
 
 const HOUR = 3_600_000
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 30)
@@ -17,7 +18,13 @@ const cut = { name: 'cut', action: 'CUT', when: 'roi < 0', exit: 'roi > 0.2', mi
 const scale = { name: 'scale', action: 'SCALE', when: 'roi > 1', exit: 'roi < 0.8', budget_change_pct: 25 }
 
 /** n conversions of `value` units against `spend` units. */
-const row = (channel: string, spend: number, n: number, value: number, campaign?: string): KpiSumsRow => ({
+const row = (
+  channel: string,
+  spend: number,
+  n: number,
+  value: number,
+  campaign?: string,
+): EntityWindowSums => ({
   channel,
   ...(campaign === undefined ? {} : { campaign_id: campaign }),
   impressions: 10_000,
@@ -30,8 +37,10 @@ const row = (channel: string, spend: number, n: number, value: number, campaign?
 const loser = row('display', 1000, 100, 5) // ROI −0.5, tight interval
 const winner = row('search', 1000, 100, 30) // ROI 2, tight interval
 const noisy = row('social', 100, 2, 40) // ROI −0.2 on 2 conversions: nothing certain
-const windowOf = (channels: KpiSumsRow[], campaigns: KpiSumsRow[] = []): Map<number, WindowSums> =>
-  new Map([[HOUR, { range: RANGE, channels, campaigns }]])
+const windowOf = (
+  channels: EntityWindowSums[],
+  campaigns: EntityWindowSums[] = [],
+): Map<number, WindowSums> => new Map([[HOUR, { range: RANGE, channels, campaigns }]])
 
 describe('evaluateRules', () => {
   it('cuts the clear loser, scales the clear winner, leaves the noisy one alone', () => {

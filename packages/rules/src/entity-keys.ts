@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto'
+import type { SignalAction } from '@adpulse/events'
+import type { TimeRange } from '@adpulse/kpi'
+
+/** Key of an entity, as on the signals topic: `channel` or `channel/campaign_id`. */
+export const entityKey = (channel: string, campaignId: string | null): string =>
+  campaignId === null ? channel : `${channel}/${campaignId}`
+
+/** Key of what a rule remembers of an entity. */
+export const stateKey = (rule: string, entity: string): string => `${rule}\u0000${entity}`
+
+/** Deterministic: the same decision of a rule on the same entity and window has the same id. */
+export function signalId(rule: string, entity: string, action: SignalAction, range: TimeRange): string {
+  return createHash('sha256')
+    .update(`${rule}\u0000${entity}\u0000${action}\u0000${range.from}\u0000${range.to}`)
+    .digest('hex')
+    .slice(0, 32)
+}
