@@ -298,7 +298,10 @@ describe('pipeline end to end', () => {
   it('is ready once Kafka and ClickHouse answer', async () => {
     const response = await fetch(`${base}/readyz`)
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ status: 'ready', checks: { kafka: 'ok', clickhouse: 'ok' } })
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      checks: { kafka: 'ok', clickhouse: 'ok', 'clickhouse-writes': 'ok' },
+    })
   })
 
   it('refuses a request without a valid key', async () => {

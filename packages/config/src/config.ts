@@ -43,16 +43,27 @@ export function loadConfig(env: Env = process.env): AdpulseConfig {
 /** Every section read through one reader, which collects the problems of all of them. */
 export function readConfig(r: EnvReader): AdpulseConfig {
   const production = readProduction(r)
+  // Read in the order the problems are listed in (operators and tests see a stable list).
+  const kafka = readKafka(r, production)
+  const clickhouse = readClickHouse(r)
+  const contract = readContract(r)
+  const ingest = readIngest(r, production)
+  const schemaRegistry = readSchemaRegistry(r)
+  const reportingCurrency = readReportingCurrency(r)
+  const alerter = readAlerter(r)
+  const server = readServer(r)
+  const processor = readProcessor(r)
+  const logLevel = readLogLevel(r)
   return {
-    server: readServer(r),
-    kafka: readKafka(r, production),
-    schemaRegistry: readSchemaRegistry(r),
-    clickhouse: readClickHouse(r),
-    contract: readContract(r),
-    ingest: readIngest(r, production),
-    processor: readProcessor(r),
-    alerter: readAlerter(r),
-    reportingCurrency: readReportingCurrency(r),
-    logLevel: readLogLevel(r),
+    server,
+    kafka,
+    schemaRegistry,
+    clickhouse,
+    contract,
+    ingest,
+    processor,
+    alerter,
+    reportingCurrency,
+    logLevel,
   }
 }

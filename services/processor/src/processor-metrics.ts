@@ -1,14 +1,7 @@
 import type { ClickHouseErrorKind } from '@adpulse/clickhouse'
 import type { DeadLetterReason } from '@adpulse/events'
 import type { IncomingBatch, PartitionAssignment } from '@adpulse/kafka'
-import {
-  boundedLabel,
-  Counter,
-  deadLetterCounter,
-  Gauge,
-  Histogram,
-  type Registry,
-} from '@adpulse/observability'
+import { Counter, deadLetterCounter, Gauge, Histogram, type Registry } from '@adpulse/observability'
 import { type ChannelSums, createChannelMetrics } from './channel-metrics.ts'
 
 /** What the processor tells Prometheus, at the three moments of a batch. */
@@ -23,7 +16,7 @@ export interface ProcessorMetrics {
   /** A ClickHouse write failed or timed out and is retried with the same rows and token. */
   writeRetried(): void
   /** A ClickHouse write failed: retriable (retried with backoff) or permanent (refused until an operator acts). */
-  clickHouseError(kind: ClickHouseErrorKind, code: string): void
+  clickHouseError(kind: ClickHouseErrorKind): void
   /** The capped dedup window asked events_raw about ids it may have forgotten (one query). */
   dedupLookup(): void
 }
@@ -42,9 +35,6 @@ export interface WrittenBatch {
 }
 
 /** Reasons the processor sends a record to the dead-letter topic (as in the record's `reason`). */
-/** Distinct `code` labels of adpulse_processor_clickhouse_errors_total before `other`. */
-const MAX_ERROR_CODES = 20
-
 const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'poison_record',
   'invalid_event',
@@ -91,12 +81,12 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
   })
   const errors = new Counter({
     name: 'adpulse_processor_clickhouse_errors_total',
-    help: 'ClickHouse writes of events_raw that failed, by kind (retriable, permanent) and code (ClickHouse error name or network code).',
-    labelNames: ['kind', 'code'],
+    help: 'ClickHouse writes of events_raw that failed, by kind (retriable, permanent); the code is in the log and /readyz.',
+    labelNames: ['kind'],
     registers: [registry],
   })
-  // ClickHouse has a few hundred error names; a process meets a handful.
-  const codeLabel = boundedLabel(MAX_ERROR_CODES)
+  // Both kinds exported from the start, so "any permanent error" is a plain rate over an existing series.
+  for (const kind of ['retriable', 'permanent'] as const) errors.inc({ kind }, 0)
   const lookups = new Counter({
     name: 'adpulse_processor_dedup_lookups_total',
     help: 'Queries to events_raw for event ids the capped dedup window (ADPULSE_DEDUP_MAX_IDS) may have forgotten.',
@@ -155,8 +145,8 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
       retries.inc()
     },
 
-    clickHouseError(kind, code) {
-      errors.inc({ kind, code: codeLabel(code) })
+    clickHouseError(kind) {
+      errors.inc({ kind })
     },
 
     dedupLookup() {

@@ -55,7 +55,7 @@ export function createSliceInserter({
       signal,
       (err, attempts, delayMs) => {
         const { kind, code } = classifyClickHouseError(err)
-        metrics.clickHouseError(kind, code)
+        metrics.clickHouseError(kind)
         if (kind === 'retriable') {
           metrics.writeRetried()
           log.warn(
