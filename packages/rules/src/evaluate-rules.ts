@@ -23,9 +23,10 @@ export interface EntityWindowSums extends EntitySums {
   campaign_id?: string | undefined
 }
 
-/** The sums of one window, by channel and by campaign. */
+/** The sums of one window, by channel and by campaign (readWindowSums reads what the rules need). */
 export interface WindowSums {
   range: TimeRange
+  /** Always filled, campaign rules or not: the value prior is estimated over the channels. */
   channels: readonly EntityWindowSums[]
   campaigns: readonly EntityWindowSums[]
 }

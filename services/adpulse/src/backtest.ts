@@ -1,6 +1,6 @@
 import type { KpiGrouping, KpiStore } from '@adpulse/clickhouse'
 import type { Signal } from '@adpulse/events'
-import { entityKey, evaluateRules, type Rule, type RuleState, type WindowSums } from '@adpulse/rules'
+import { entityKey, evaluateRules, type Rule, type RuleState, readWindowSums } from '@adpulse/rules'
 import { DEFAULT_STEP_MS, evaluationTimes, windowEndingAt } from './backtest-window.ts'
 import { percentOfMicros } from './money.ts'
 
@@ -67,24 +67,16 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   if (rules.some((r) => from - r.windowMs < 0)) {
     throw new RangeError('runBacktest: a rule window would start before the epoch')
   }
-  // As the alerter does: one query per grouping and window, shared by every rule on that window.
-  const windowsMs = [...new Set(rules.map((r) => r.windowMs))]
-  const needsChannels = rules.some((r) => r.scope !== 'campaign')
-  const needsCampaigns = rules.some((r) => r.scope !== 'channel')
-
   const times = evaluationTimes(from, to, stepMs)
   const states = new Map<string, RuleState>()
   const fired: Signal[] = []
   for (const [index, t] of times.entries()) {
-    const windows = new Map<number, WindowSums>()
-    for (const windowMs of windowsMs) {
-      const range = windowEndingAt(windowMs, t)
-      windows.set(windowMs, {
-        range,
-        channels: needsChannels ? await kpis.sums(range, 'channel') : [],
-        campaigns: needsCampaigns ? await kpis.sums(range, 'campaign') : [],
-      })
-    }
+    // The alerter's own reads (readWindowSums): one query per grouping and window, shared by the rules on it.
+    const windows = await readWindowSums(
+      rules,
+      (windowMs) => windowEndingAt(windowMs, t),
+      (range, by) => kpis.sums(range, by),
+    )
     const result = evaluateRules(rules, windows, states, t)
     for (const [key, state] of result.changed) states.set(key, state)
     fired.push(...result.signals)

@@ -4,14 +4,7 @@ import { createSignalCodec, type Signal, signalJsonReplacer } from '@adpulse/eve
 import type { Producer } from '@adpulse/kafka'
 import { rollingRange } from '@adpulse/kpi'
 import type { Logger, Registry } from '@adpulse/observability'
-import {
-  entityKey,
-  evaluateRules,
-  type Rule,
-  type RuleState,
-  stateKey,
-  type WindowSums,
-} from '@adpulse/rules'
+import { entityKey, evaluateRules, type Rule, type RuleState, readWindowSums, stateKey } from '@adpulse/rules'
 import { repeatEvery } from '@adpulse/runtime'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
 import { createAlerterMetrics } from './alerter-metrics.ts'
@@ -65,9 +58,6 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
   const log = deps.logger.child({ component: 'alerter' })
   const codec = createSignalCodec(deps.schemas.signals)
   const metrics = createAlerterMetrics(deps.registry)
-  const windowsMs = [...new Set(rules.map((r) => r.windowMs))]
-  const needsChannels = rules.some((r) => r.scope !== 'campaign')
-  const needsCampaigns = rules.some((r) => r.scope !== 'channel')
   const webhooks = new Set<Promise<unknown>>()
 
   let states: Map<string, RuleState> | undefined
@@ -113,16 +103,12 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
       return []
     }
 
-    const windows = new Map<number, WindowSums>()
-    for (const windowMs of windowsMs) {
-      // The window ends with the minute through which the data is complete.
-      const range = rollingRange(windowMs, complete)
-      windows.set(windowMs, {
-        range,
-        channels: needsChannels ? await deps.kpis.sums(range, 'channel') : [],
-        campaigns: needsCampaigns ? await deps.kpis.sums(range, 'campaign') : [],
-      })
-    }
+    // Each window ends with the minute through which the data is complete.
+    const windows = await readWindowSums(
+      rules,
+      (windowMs) => rollingRange(windowMs, complete),
+      (range, by) => deps.kpis.sums(range, by),
+    )
     const result = evaluateRules(rules, windows, states, at)
     if (config.alerter.dryRun) {
       for (const s of result.signals) log.info({ signal: printable(s) }, 'dry run: would publish')
