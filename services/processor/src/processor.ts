@@ -41,7 +41,7 @@ export interface ProcessorDeps {
  * objects young (cheap to collect) and let the next slice be decoded while one is
  * written; larger ones make fewer parts. Measured in docs/benchmarks.md.
  */
-const SLICE_RECORDS = 10_000
+export const SLICE_RECORDS = 10_000
 
 /**
  * Partitions whose batches are handled at once. More did not write faster (chDB
@@ -96,9 +96,11 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
 
   /**
    * One fetched batch of a partition: decode → convert and price → drop repeats →
-   * write, slice by slice (the next slice priced while one is written); then the
-   * dead letters. When this returns the whole batch is in ClickHouse and its
-   * offsets may be committed.
+   * dead letters → write, slice by slice (the next slice priced while one is
+   * written). A slice's dead letters are acknowledged by Kafka before its insert
+   * starts, so no written offset passes a dead letter not yet on the topic. When
+   * this returns the whole batch is in ClickHouse and on the dead-letter topic,
+   * and its offsets may be committed.
    */
   const handleBatch = async (batch: IncomingBatch) => {
     metrics.fetched(batch)
@@ -115,6 +117,9 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
         const priced = await price(batch, decodeBatch(slice, codec, config.contract))
         const { rows, duplicates } = await state.dedup.filterRepeats(priced.priced)
         tally.add(priced.poison, rows, duplicates)
+        // Acknowledged before this slice's insert starts (sent while the slice before is written):
+        // the insert carries offsets past them, and a new owner skips all at or below its newest.
+        await sendDeadLetters(deps.producer, config.kafka.topics.dlq, batch, priced.poison, log)
         await writer.start(rows)
       }
     } finally {
@@ -123,7 +128,6 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     await writer.finish()
     state.written = BigInt(last.offset)
     state.dedup.prune()
-    await sendDeadLetters(deps.producer, config.kafka.topics.dlq, batch, tally.poison, log)
     metrics.written(batch, tally.summary())
   }
 

@@ -4,9 +4,13 @@ import type { Logger } from '@adpulse/observability'
 import type { PoisonRecord } from './decode.ts'
 
 /**
- * Sends a batch's records that cannot be counted to the dead-letter topic, in
- * offset order, once the batch is in ClickHouse and before its offsets are
- * committed: at least once (docs/exactly-once.md, Where it stops).
+ * Sends a slice's records that cannot be counted to the dead-letter topic, in
+ * offset order, and resolves once Kafka acknowledged them all (acks from all
+ * in-sync replicas). The caller awaits it before the slice's insert: a written
+ * offset makes a restarted owner skip every record at or below it, dead letters
+ * included. A replay of offsets not yet behind a written one sends them again:
+ * at least once, each with a deterministic id (deadLetterId) so readers can drop
+ * repeats (docs/exactly-once.md, Where it stops).
  */
 export async function sendDeadLetters(
   producer: Pick<Producer, 'send'>,
@@ -47,6 +51,17 @@ function poisonLetter(record: PoisonRecord, batch: IncomingBatch) {
         }),
       ),
     ),
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      [DEAD_LETTER_ID_HEADER]: deadLetterId(batch, record.offset),
+    },
   }
+}
+
+/** The header naming a processor dead letter's id: the same on every replay of its record. */
+export const DEAD_LETTER_ID_HEADER = 'dead-letter-id'
+
+/** `topic/partition/offset` of the record: what a replay sends again under the same id. */
+export function deadLetterId(batch: Pick<IncomingBatch, 'topic' | 'partition'>, offset: string): string {
+  return `${batch.topic}/${batch.partition}/${offset}`
 }
