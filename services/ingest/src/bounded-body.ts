@@ -58,6 +58,8 @@ export function readBoundedBody(stream: Readable, bounds: BodyBounds): Promise<B
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       received += bytes.length
       if (received > drainLimit) {
+        // Read no further: the answer goes out and the connection closes.
+        stream.pause()
         settle(() => reject(new BodyTooLarge(false)))
         return
       }
