@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -72,6 +72,8 @@ export async function curlPost({ url, headers, body, chunked }: Post): Promise<A
     return { status: Number(stdout.slice(at + 1)), body: stdout.slice(0, at) }
   } catch (err) {
     return { failed: String((err as { stderr?: string }).stderr ?? err).trim() }
+  } finally {
+    await rm(file, { force: true })
   }
 }
 
