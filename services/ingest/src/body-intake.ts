@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { BodyTooLarge, contentLengthOf, DRAIN_FACTOR, readBoundedBody } from './bounded-body.ts'
 import type { RefusalReason } from './ingest-metrics.ts'
 import type { BodyFormat } from './parse-body.ts'
 
@@ -20,8 +21,10 @@ class UnsupportedMediaType extends Error {}
 
 /**
  * Bodies arrive as raw bytes (limited to maxBodyBytes as sent) and are decoded
- * by the route, so every bad body gets our answer, not a framework's: the
- * framework's own refusals (size, Content-Length mismatch) are mapped here.
+ * by the route, so every bad body gets our answer, not a framework's. A body
+ * refused whole (too large, wrong Content-Type) is read to its end first, up
+ * to DRAIN_FACTOR times the limit, so the answer reaches a sender that reads
+ * only once it has sent everything, instead of a connection reset.
  */
 export function registerBodyIntake(
   scope: FastifyInstance,
@@ -29,18 +32,25 @@ export function registerBodyIntake(
   refuse: Refuse,
   onUnexpected: (err: unknown) => void,
 ): void {
+  const boundsOf = (request: FastifyRequest) => ({
+    limit: maxBodyBytes,
+    drainLimit: maxBodyBytes * DRAIN_FACTOR,
+    contentLength: contentLengthOf(headerOf(request, 'content-length')),
+  })
   scope.removeAllContentTypeParsers()
-  scope.addContentTypeParser(
-    Object.keys(MEDIA_TYPES),
-    { parseAs: 'buffer', bodyLimit: maxBodyBytes },
-    (_request, body, done) => done(null, body),
-  )
-  scope.addContentTypeParser('*', (_request, _payload, done) => {
-    done(new UnsupportedMediaType(), undefined)
+  scope.addContentTypeParser(Object.keys(MEDIA_TYPES), (request, payload, done) => {
+    readBoundedBody(payload, boundsOf(request)).then(
+      (body) => done(null, body),
+      (err: Error) => done(err, undefined),
+    )
+  })
+  scope.addContentTypeParser('*', (request, payload, done) => {
+    // Read (and drop) it too, so the 415 reaches a sender still sending.
+    const refuseType = () => done(new UnsupportedMediaType(), undefined)
+    readBoundedBody(payload, { ...boundsOf(request), limit: 0 }).then(refuseType, refuseType)
   })
   scope.setErrorHandler((err, request, reply) => {
-    const code = (err as { code?: unknown }).code
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    if (err instanceof BodyTooLarge) {
       return refuse(reply, 413, 'body_too_large', `the body is over ${maxBodyBytes} bytes`)
     }
     if (err instanceof UnsupportedMediaType) {

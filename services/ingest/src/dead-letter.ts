@@ -10,6 +10,13 @@ export const MAX_KEPT_BODY_BYTES = 64 * 1024
  * whom, when. JSON (deadLetterRecord, docs/dead-letters.md), keyed by source.
  */
 export function eventDeadLetter(rejection: Rejection, source: string, receivedAt: number): OutgoingMessage {
+  // A huge event or line is kept cut, like a whole body: a dead letter past the broker's
+  // record limit would fail the send, and with it the valid events of the request.
+  const text = typeof rejection.input === 'string' ? rejection.input : JSON.stringify(rejection.input ?? null)
+  const kept =
+    text.length > MAX_KEPT_BODY_BYTES
+      ? { input: text.slice(0, MAX_KEPT_BODY_BYTES), input_chars: text.length }
+      : { input: rejection.input }
   return letter({
     reason: rejection.deadLetterReason,
     stage: 'ingest',
@@ -18,7 +25,7 @@ export function eventDeadLetter(rejection: Rejection, source: string, receivedAt
     index: rejection.index,
     eventId: rejection.event_id,
     errors: rejection.errors,
-    input: rejection.input,
+    ...kept,
   })
 }
 

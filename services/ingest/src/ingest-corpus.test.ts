@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib'
 import { type DeadLetterReason, describeFieldError } from '@adpulse/events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_KEPT_BODY_BYTES } from './dead-letter.ts'
+import { type Answer, type ClientKind, hasCurl, postWith } from './test-clients.ts'
 import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from './test-support.ts'
 
 /**
@@ -22,6 +24,10 @@ interface RequestCase {
 const json = { 'content-type': 'application/json' }
 const auth = { authorization: `Bearer ${TEST_KEY}` }
 const valid = JSON.stringify([click('ok-1')])
+/** 100,000 levels: JSON.parse builds it, JSON.stringify (the dead-letter writer) overflows the stack on it. */
+const DEEP = 100_000
+const deepArrays = '['.repeat(DEEP) + ']'.repeat(DEEP)
+const deepObjects = `${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}`
 
 const REQUEST_CASES: RequestCase[] = [
   { name: 'no key', headers: json, body: valid, status: 401, error: 'unauthorized' },
@@ -84,6 +90,38 @@ const REQUEST_CASES: RequestCase[] = [
     body: JSON.stringify([click('big', { user_id: 'u'.repeat(1024 * 1024) })]),
     status: 413,
     error: 'body_too_large',
+  },
+  {
+    name: '100,000 nested arrays',
+    headers: { ...auth, ...json },
+    body: deepArrays,
+    status: 400,
+    error: 'unparsable_body',
+    message: /nested deeper than 64 levels/,
+  },
+  {
+    name: 'an array holding 100,000 nested objects',
+    headers: { ...auth, ...json },
+    body: `[${deepObjects}]`,
+    status: 400,
+    error: 'unparsable_body',
+    message: /nested deeper than 64 levels/,
+  },
+  {
+    name: 'a valid event with 100,000 nested arrays as a field',
+    headers: { ...auth, ...json },
+    body: `[${JSON.stringify(click('deep', { user_id: 'X' })).replace('"X"', deepArrays)}]`,
+    status: 400,
+    error: 'unparsable_body',
+    message: /nested deeper than 64 levels/,
+  },
+  {
+    name: 'a gzip body of 100,000 nested arrays',
+    headers: { ...auth, ...json, 'content-encoding': 'gzip' },
+    body: gzipSync(deepArrays),
+    status: 400,
+    error: 'unparsable_body',
+    message: /nested deeper than 64 levels/,
   },
   {
     name: 'more events than allowed',
@@ -382,6 +420,38 @@ describe('ingest corpus: events refused one by one', () => {
     })
   })
 
+  it('refuses an NDJSON line of 100,000 nested arrays or objects at its index, keeps its neighbours, and dead-letters it', async () => {
+    const field = JSON.stringify(click('l4', { user_id: 'X' })).replace('"X"', deepObjects)
+    const response = await ingest.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { ...auth, 'content-type': 'application/x-ndjson' },
+      payload: [
+        JSON.stringify(click('l1')),
+        deepArrays,
+        deepObjects,
+        field,
+        JSON.stringify(click('l5')),
+      ].join('\n'),
+    })
+    expect(response.statusCode).toBe(202)
+    const body = response.json() as {
+      accepted: number
+      rejected: Array<{ index: number; errors: Array<{ got: string }> }>
+    }
+    expect(body.accepted).toBe(2)
+    expect(body.rejected.map((r) => r.index)).toEqual([1, 2, 3])
+    for (const r of body.rejected) expect(r.errors[0]?.got).toMatch(/nested deeper than 64 levels/)
+    const letter = JSON.parse(ingest.producer.messagesOf(ingest.topics.dlq).at(-1)?.value.toString() ?? '{}')
+    // Kept cut like a whole body (MAX_KEPT_BODY_BYTES), with its length, so the dead letter fits a Kafka record.
+    expect(letter).toMatchObject({
+      index: 3,
+      event_id: null,
+      input: field.slice(0, MAX_KEPT_BODY_BYTES),
+      input_chars: field.length,
+    })
+  })
+
   it('counts rejected events by reason', async () => {
     const metrics = await ingest.registry.metrics()
     expect(metrics).toMatch(/adpulse_ingest_events_rejected_total\{reason="too_late"\} [1-9]/)
@@ -395,4 +465,96 @@ describe('ingest corpus: events refused one by one', () => {
     )
     expect(metrics).toMatch(/adpulse_ingest_requests_refused_total\{reason="[a-z_]+"\}|adpulse_ingest_events/)
   })
+})
+
+describe('ingest corpus: hostile bodies from real clients on a real socket', () => {
+  const MiB = 1024 * 1024
+  /** Tens of MiB through loopback on a busy machine. */
+  const SLOW = 60_000
+  let ingest: TestIngest
+  let base = ''
+  const clients: ClientKind[] = ['fetch', 'send-then-read']
+  beforeAll(async () => {
+    if (await hasCurl()) clients.push('curl')
+    ingest = await startTestIngest({ ADPULSE_INGEST_RATE_LIMIT: '0' })
+    base = await ingest.app.listen({ host: '127.0.0.1', port: 0 })
+  })
+  afterAll(() => ingest.close())
+
+  const post = (kind: ClientKind, body: Buffer, chunked: boolean, type = 'application/json') =>
+    postWith(kind, { url: `${base}/v1/events`, headers: { ...auth, 'content-type': type }, body, chunked })
+
+  /** The service answers as before: a valid batch is taken, /healthz answers. */
+  const expectHealthy = async () => {
+    const ok = await post('fetch', Buffer.from(JSON.stringify([click(`after-${Date.now()}`)])), false)
+    expect(ok).toMatchObject({ status: 202 })
+    expect((await fetch(`${base}/healthz`)).status).toBe(200)
+  }
+  const expectRefusal = (answer: Answer, status: number, error: string, message?: RegExp) => {
+    expect(answer).toEqual({ status, body: expect.any(String) })
+    if ('body' in answer) {
+      expect(JSON.parse(answer.body)).toEqual({ error, message: expect.stringMatching(message ?? /./) })
+    }
+  }
+
+  for (const chunked of [false, true]) {
+    const how = chunked ? 'chunked' : 'with Content-Length'
+    it(
+      `answers a 20 MiB body sent ${how} with 413 body_too_large to every client, and stays healthy`,
+      async () => {
+        const body = Buffer.alloc(20 * MiB, 0x20)
+        for (const kind of clients) {
+          const answer = await post(kind, body, chunked)
+          expectRefusal(answer, 413, 'body_too_large', /over 5242880 bytes/)
+          await expectHealthy()
+        }
+      },
+      SLOW,
+    )
+
+    it(
+      `answers a 20 MiB body of a wrong Content-Type sent ${how} with 415 to every client`,
+      async () => {
+        const body = Buffer.alloc(20 * MiB, 0x20)
+        for (const kind of clients) {
+          expectRefusal(await post(kind, body, chunked, 'text/plain'), 415, 'unsupported_media_type')
+          await expectHealthy()
+        }
+      },
+      SLOW,
+    )
+  }
+
+  it(
+    'answers deeply nested JSON with 400 (or the NDJSON line rejected) over the wire, and stays healthy',
+    async () => {
+      for (const body of [deepArrays, `[${deepObjects}]`]) {
+        const answer = await post('fetch', Buffer.from(body), false)
+        expectRefusal(answer, 400, 'unparsable_body', /nested deeper than 64 levels/)
+        await expectHealthy()
+      }
+      const lines = `${JSON.stringify(click('n1'))}\n${deepArrays}\n`
+      const answer = await post('send-then-read', Buffer.from(lines), true, 'application/x-ndjson')
+      expect(answer).toEqual({ status: 202, body: expect.any(String) })
+      if ('body' in answer)
+        expect(JSON.parse(answer.body)).toMatchObject({ accepted: 1, rejected: [{ index: 1 }] })
+      await expectHealthy()
+    },
+    SLOW,
+  )
+
+  it(
+    'cuts off a body beyond 8 times the limit without reading it all: a 413 or a closed connection, never a hang',
+    async () => {
+      const body = Buffer.alloc(8 * 5 * MiB + 1, 0x20)
+      for (const kind of clients) {
+        for (const chunked of [false, true]) {
+          const answer = await post(kind, body, chunked)
+          if ('status' in answer) expectRefusal(answer, 413, 'body_too_large')
+          await expectHealthy()
+        }
+      }
+    },
+    SLOW,
+  )
 })

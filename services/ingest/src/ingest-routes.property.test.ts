@@ -2,7 +2,10 @@ import { gzipSync } from 'node:zlib'
 import { type AdEvent, createEventCodec, type ValidationContext, validateEvent } from '@adpulse/events'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOW, startTestIngest, TEST_KEY, type TestIngest } from './test-support.ts'
+import { DRAIN_FACTOR } from './bounded-body.ts'
+import { MAX_JSON_DEPTH } from './json-depth.ts'
+import { type ClientKind, hasCurl, postWith } from './test-clients.ts'
+import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from './test-support.ts'
 
 /**
  * Random and mutated payloads thrown at the real handler (fastify inject):
@@ -153,7 +156,7 @@ describe('ingest handler under random input', () => {
       ),
       { numRuns: 300 },
     )
-  })
+  }, 60_000) // 300 runs take about 5 s on a busy 2-core machine: past vitest's default
 
   it('answers every random or mutated body with a 2xx or 4xx JSON answer, never a crash', async () => {
     const validBody = fc
@@ -213,4 +216,121 @@ describe('ingest handler under random input', () => {
       })
     }
   })
+})
+
+describe('ingest handler under hostile input', () => {
+  const auth = { authorization: `Bearer ${TEST_KEY}` }
+  const nested = (kind: 'arrays' | 'objects', depth: number) =>
+    kind === 'arrays'
+      ? '['.repeat(depth) + ']'.repeat(depth)
+      : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+  /** A valid click whose user_id is the nested value (JSON text). */
+  const clickWith = (value: string) => JSON.stringify(click('deep', { user_id: 'X' })).replace('"X"', value)
+
+  let ingest: TestIngest
+  let base = ''
+  beforeAll(async () => {
+    ingest = await startTestIngest({
+      ADPULSE_INGEST_RATE_LIMIT: '0',
+      ADPULSE_INGEST_MAX_BODY_BYTES: String(1024 * 1024),
+    })
+    base = await ingest.app.listen({ host: '127.0.0.1', port: 0 })
+  })
+  afterAll(() => ingest.close())
+
+  const expectHealthy = async () => {
+    const ok = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify([click(`after-${Date.now()}`)]),
+    })
+    expect(ok.status).toBe(202)
+    expect((await fetch(`${base}/healthz`)).status).toBe(200)
+  }
+
+  it('refuses exactly the JSON nested deeper than the bound, wherever it sits, and never crashes', async () => {
+    const depth = fc.oneof(
+      fc.integer({ min: 1, max: 2 * MAX_JSON_DEPTH }),
+      fc.integer({ min: 10_000, max: 150_000 }),
+    )
+    const placement = fc.constantFrom('body', 'field', 'line', 'field-on-a-line')
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('arrays', 'objects' as const),
+        depth,
+        placement,
+        async (kind, d, where) => {
+          const value = nested(kind, d)
+          const onALine = where === 'line' || where === 'field-on-a-line'
+          const item = where === 'body' || where === 'line' ? value : clickWith(value)
+          const payload = onALine
+            ? `${JSON.stringify(click('ok'))}\n${item}\n`
+            : where === 'body'
+              ? item
+              : `[${item}]`
+          // Levels around the value: the array of a JSON body, the event holding the field.
+          const total = d + (where === 'field' ? 2 : where === 'field-on-a-line' ? 1 : 0)
+          const response = await ingest.app.inject({
+            method: 'POST',
+            url: '/v1/events',
+            headers: { ...auth, 'content-type': onALine ? 'application/x-ndjson' : 'application/json' },
+            payload,
+          })
+          const tooDeep = /nested deeper than 64 levels/
+          if (onALine) {
+            expect(response.statusCode).toBe(202)
+            const body = response.json() as {
+              accepted: number
+              rejected: Array<{ index: number; errors: Array<{ got: string }> }>
+            }
+            expect(body.accepted).toBe(1)
+            expect(body.rejected.map((r) => r.index)).toEqual([1])
+            expect(tooDeep.test(body.rejected[0]?.errors[0]?.got ?? '')).toBe(total > MAX_JSON_DEPTH)
+          } else if (total > MAX_JSON_DEPTH) {
+            expect(response.statusCode).toBe(400)
+            expect(response.json()).toEqual({
+              error: 'unparsable_body',
+              message: expect.stringMatching(tooDeep),
+            })
+          } else {
+            expect([202, 400]).toContain(response.statusCode)
+            expect(response.body).not.toMatch(tooDeep)
+          }
+        },
+      ),
+      { numRuns: 80 },
+    )
+    await expectHealthy()
+  }, 60_000)
+
+  it('answers any body over the limit with 413 to any client, sent with Content-Length or chunked, and stays healthy', async () => {
+    const limit = 1024 * 1024
+    const clients: ClientKind[] = [
+      'fetch',
+      'send-then-read',
+      ...((await hasCurl()) ? (['curl'] as const) : []),
+    ]
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: limit + 1, max: DRAIN_FACTOR * limit }),
+        fc.constantFrom(...clients),
+        fc.boolean(),
+        fc.constantFrom(...MEDIA_TYPES),
+        async (size, kind, chunked, type) => {
+          const answer = await postWith(kind, {
+            url: `${base}/v1/events`,
+            headers: { ...auth, 'content-type': type },
+            body: Buffer.alloc(size, 0x20),
+            chunked,
+          })
+          expect(answer).toEqual({ status: 413, body: expect.any(String) })
+          if ('body' in answer) {
+            expect(JSON.parse(answer.body)).toEqual({ error: 'body_too_large', message: expect.any(String) })
+          }
+          await expectHealthy()
+        },
+      ),
+      { numRuns: 15 },
+    )
+  }, 120_000)
 })

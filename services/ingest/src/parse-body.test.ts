@@ -40,6 +40,37 @@ describe('parseEventsBody: JSON', () => {
   })
 })
 
+describe('parseEventsBody: nesting', () => {
+  const arrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth)
+
+  it('refuses a JSON body nested deeper than 64 levels as a whole, before parsing it', () => {
+    for (const body of [arrays(65), arrays(100_000), `[{"a":${arrays(64)}}]`]) {
+      expect(parseEventsBody(body, 'json')).toEqual({
+        ok: false,
+        error:
+          'body is JSON nested deeper than 64 levels of arrays and objects (an event needs 2: the array and the event)',
+      })
+    }
+  })
+
+  it('reads a JSON body nested 64 levels deep', () => {
+    expect(itemsOf(arrays(64), 'json')).toHaveLength(1)
+  })
+
+  it('refuses an NDJSON line nested deeper than 64 levels as one item, kept as it came', () => {
+    const deep = `{"a":${arrays(64)}}`
+    expect(itemsOf(`{"event_id":"a"}\n${deep}\n${arrays(64)}`, 'ndjson')).toEqual([
+      { ok: true, value: { event_id: 'a' } },
+      {
+        ok: false,
+        error: 'line is JSON nested deeper than 64 levels of arrays and objects (an event needs 1)',
+        line: deep,
+      },
+      { ok: true, value: JSON.parse(arrays(64)) },
+    ])
+  })
+})
+
 describe('parseEventsBody: NDJSON', () => {
   it('reads one item per line', () => {
     expect(itemsOf('{"event_id":"a"}\n{"event_id":"b"}\n', 'ndjson')).toEqual([
