@@ -25,8 +25,9 @@ export interface DlqKafka {
 export async function openDlqKafka(config: AdpulseConfig): Promise<DlqKafka> {
   const local = config.kafka.brokers === undefined ? await ensureLocalKafka() : undefined
   const brokers = config.kafka.brokers ?? local?.brokers ?? []
-  // On stderr, so stdout stays the report; errors only: the command reports what failed itself.
-  const logger = createLogger('adpulse-dlq', { level: 'error', destination: pino.destination(2) })
+  // kafkajs logs the errors it retries (a group coordinator not ready yet) as errors; the command
+  // reports what failed in the end itself, so only fatal ones reach stderr (never stdout, the report).
+  const logger = createLogger('adpulse-dlq', { level: 'fatal', destination: pino.destination(2) })
   const kafka = createKafkaClient({ brokers, clientId: `${config.kafka.clientId}-dlq`, logger })
   return {
     kafka,
