@@ -301,6 +301,42 @@ describe('adpulse dlq', () => {
     expect(await t.eventsWritten()).toBe(3n)
   })
 
+  it('tail --follow prints dead letters as they arrive, and stops when interrupted', async () => {
+    let stdout = ''
+    let interrupt = () => undefined as void
+    const until = new Promise<void>((resolve) => {
+      interrupt = resolve
+    })
+    const tail = dlqCommand(['tail', '--follow', '--since', '0s', '--reason', 'missing_rate', '--json'], {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: () => true },
+      env: t.env,
+      until,
+    })
+    // Written until the follower shows one: it may join the topic after the first write.
+    await pollUntil(
+      async () => {
+        await t.writeLetters([
+          {
+            reason: 'missing_rate',
+            stage: 'processor',
+            eventId: 'live',
+            topic: t.topics.events,
+            partition: 0,
+            offset: '99',
+            value_base64: null,
+          },
+        ])
+        return stdout
+      },
+      (seen) => seen.includes('"event_id":"live"'),
+      { what: 'the followed dead letter', intervalMs: 1000 },
+    )
+    interrupt()
+    expect(await tail).toBe(0)
+    expect(stdout).not.toContain('"event_id":"m1"')
+  })
+
   it('says when the dead-letter topic does not exist', async () => {
     const missing = await run(['tail'], { ...t.env, ADPULSE_TOPIC_DLQ: uniqueName('absent') })
     expect(missing.code).toBe(1)
