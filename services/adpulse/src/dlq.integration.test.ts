@@ -303,7 +303,7 @@ describe('adpulse dlq', () => {
 
   it('tail --follow prints dead letters as they arrive, and stops when interrupted', async () => {
     let stdout = ''
-    let interrupt = () => undefined as void
+    let interrupt: () => void = () => undefined
     const until = new Promise<void>((resolve) => {
       interrupt = resolve
     })
