@@ -8,6 +8,10 @@ export type KafkaErrorCode =
   | 'PRODUCE_TIMEOUT'
   | 'TOPIC_SETUP_FAILED'
   | 'COMMIT_FAILED'
+  /** The topic does not exist (auto-creation is off: the services create theirs at start). */
+  | 'UNKNOWN_TOPIC'
+  /** Reading a range of a topic (readTopic) failed. */
+  | 'READ_FAILED'
 
 /** An infrastructure failure: a code to branch on, whether a retry can help, and the cause. */
 export class KafkaAdapterError extends Error {

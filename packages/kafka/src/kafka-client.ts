@@ -7,6 +7,7 @@ import {
   type Producer,
   type ProducerOptions,
 } from './producer.ts'
+import { type ReadTopicOptions, readTopic, type TopicReader } from './topic-reader.ts'
 
 export interface KafkaClientOptions {
   brokers: string[]
@@ -89,6 +90,8 @@ export interface KafkaClient {
   ping(timeoutMs?: number): Promise<void>
   /** Per partition of a topic: the broker's high watermark and the group's committed offset (-1: none). */
   groupProgress(groupId: string, topic: string): Promise<PartitionProgress[]>
+  /** Reads a topic from a time (or its oldest record) to its end, or on with follow; commits nothing (topic-reader.ts). */
+  readTopic(options: ReadTopicOptions): Promise<TopicReader>
   close(): Promise<void>
 }
 
@@ -274,6 +277,10 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
           },
         )
       }
+    },
+
+    readTopic(readOptions) {
+      return readTopic(kafka, () => connectAdmin().then(() => admin), options.clientId, readOptions)
     },
 
     async close() {

@@ -1,6 +1,9 @@
 #!/usr/bin/env -S node --import tsx
+import { DEAD_LETTER_REASONS } from '@adpulse/events'
 import { createLogger } from '@adpulse/observability'
 import { backtestCommand } from './backtest-command.ts'
+import { REPLAYABLE_REASONS } from './dlq-args.ts'
+import { dlqCommand } from './dlq-command.ts'
 import { ratesCommand } from './rates-command.ts'
 import { rebuildCommand } from './rebuild-command.ts'
 import { startCommand } from './start-command.ts'
@@ -10,6 +13,8 @@ const USAGE = `usage: adpulse start [--demo] [--dry-run]
        adpulse backtest --from TIME --to TIME [--rules FILE] [--step 15m] [--json]
        adpulse rebuild --from DAY --to DAY
        adpulse rates import FILE
+       adpulse dlq tail [--reason R[,R…]] [--since TIME] [--json] [--follow]
+       adpulse dlq replay --reason R[,R…] [--from TIME] [--to TIME] [--dry-run]
 
   start        run ingest, processor and alerter in one process on ADPULSE_PORT (default 8080);
                without KAFKA_BROKERS it starts the local broker, without CLICKHOUSE_URL embedded chDB
@@ -41,6 +46,24 @@ const USAGE = `usage: adpulse start [--demo] [--dry-run]
                (default 60s), at once for an event that needs one; events without their rate wait on the
                dead-letter topic (reason missing_rate) to be replayed.
 
+  dlq tail     print the dead letters (ADPULSE_TOPIC_DLQ) written since --since, to the topic's end:
+               when written, reason, stage, source, event id, receipt, and the detail (docs/dead-letters.md)
+    --reason   only these reasons, comma-separated (${DEAD_LETTER_REASONS.join(', ')})
+    --since    RFC 3339, epoch ms, or a duration back from now such as 15m (default 1h)
+    --json     JSON lines: each record as written, with dead_lettered_at, dlq_partition, dlq_offset
+    --follow   keep printing new dead letters until interrupted
+
+  dlq replay   send the recoverable dead letters of --reason back to the events topic, and say how many
+               went and how many were skipped, and why. missing_rate: the kept record as it was (import
+               the rate first); invalid_event, too_late, too_far_in_future: only when the contract in
+               force now accepts the event. The processor's dedup keeps a repeated replay from counting twice
+    --reason   required, comma-separated: ${REPLAYABLE_REASONS.join(', ')}
+    --from     dead letters written at or after: RFC 3339, epoch ms, or a duration back (default: the oldest)
+    --to       written before, the same form (default: now)
+    --dry-run  produce nothing; report what would be replayed and skipped
+
+  dlq uses KAFKA_BROKERS, else the local broker of \`adpulse start\` (started for the command when it is down).
+
   With embedded chDB (no CLICKHOUSE_URL) backtest, rebuild and rates open ADPULSE_CHDB_PATH themselves,
   and chDB allows one process per data directory: stop a running \`adpulse start\` first, or use a
   ClickHouse server (or, for rates, ADPULSE_RATES_FILE, which the running processor imports when it changes).`
@@ -53,6 +76,13 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'rebuild') {
     return rebuildCommand(flags, { stdout: process.stdout, stderr: process.stderr })
   }
+  if (command === 'dlq' && !flags.includes('--help')) {
+    return dlqCommand(flags, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      until: flags.includes('--follow') ? interrupted() : undefined,
+    })
+  }
   if (command === 'rates' && !flags.includes('--help')) {
     return ratesCommand(flags, { stdout: process.stdout, stderr: process.stderr })
   }
@@ -61,6 +91,14 @@ async function main(argv: string[]): Promise<number> {
   const asked = command === 'help' || argv.includes('--help')
   console.error(asked || command === undefined ? USAGE : `unknown arguments: ${argv.join(' ')}\n\n${USAGE}`)
   return asked ? 0 : 2
+}
+
+/** Settles at the first SIGINT or SIGTERM (`dlq tail --follow` then stops and exits 0). */
+function interrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
 }
 
 main(process.argv.slice(2)).then(
