@@ -1,4 +1,5 @@
 export * from './dedicated-broker.ts'
+export * from './events.ts'
 export * from './fake-schema-registry.ts'
 export * from './minute-bucket-oracle.ts'
 export * from './poll.ts'
