@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib'
 import { type DeadLetterReason, describeFieldError } from '@adpulse/events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from './test-support.ts'
+import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from '../test/support.ts'
 
 /**
  * The corpus of bad input: every case the front door must answer clearly,

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib'
 import { type AdEvent, createEventCodec, type ValidationContext, validateEvent } from '@adpulse/events'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOW, startTestIngest, TEST_KEY, type TestIngest } from './test-support.ts'
+import { NOW, startTestIngest, TEST_KEY, type TestIngest } from '../test/support.ts'
 
 /**
  * Random and mutated payloads thrown at the real handler (fastify inject):

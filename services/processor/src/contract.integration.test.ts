@@ -10,7 +10,7 @@ import { type AdEvent, createEventCodec, DEFAULT_CONTRACT, validateEvent } from 
 import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
 import { createLogger, createRegistry, type Registry } from '@adpulse/observability'
 import { builtInCatalog } from '@adpulse/schema-registry'
-import { pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { aRawEvent, pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type RunningProcessor, startProcessor } from './processor.ts'
 
@@ -28,14 +28,8 @@ const codec = createEventCodec(catalog.events)
 const NO_PRICING = { channels: new Map(), campaigns: new Map() }
 
 /** A raw event as a sender posts it to ingest. */
-const rawClick = (eventId: string, campaignId: string) => ({
-  event_id: eventId,
-  type: 'click',
-  occurred_at: Date.now() - 60_000,
-  channel: 'search',
-  campaign_id: campaignId,
-  cost_micros: 1000,
-})
+const rawClick = (eventId: string, campaignId: string) =>
+  aRawEvent({ event_id: eventId, campaign_id: campaignId, cost_micros: 1000 }, Date.now())
 
 /** What ingest does with a raw event before producing it: validateEvent under config.contract. */
 function ingestValidate(config: AdpulseConfig, raw: unknown): AdEvent {
