@@ -1,10 +1,10 @@
-import { type ClickHouseClient, KpiStore, RawEventStore } from '@adpulse/clickhouse'
+import { KpiStore, RawEventStore } from '@adpulse/clickhouse'
 import type { AdEvent } from '@adpulse/events'
 import { createKafkaClient } from '@adpulse/kafka'
 import { createRegistry, type Registry } from '@adpulse/observability'
 import { anEvent, pollUntil } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { logger, processorRig } from '../test/processor-rig.ts'
+import { logger, processorRig, withInsert } from '../test/processor-rig.ts'
 import type { RetryPolicy } from './write/insert-retry.ts'
 
 /**
@@ -157,21 +157,13 @@ describe('processor: ClickHouse write retries', () => {
     const tokens: string[] = []
     let calls = 0
     // The real client, whose insert fails twice, then lands but never answers (a lost ack), then works.
-    const faulty = new Proxy(p.client, {
-      get(target, prop, receiver) {
-        if (prop !== 'insert') {
-          const value: unknown = Reflect.get(target, prop, receiver)
-          return typeof value === 'function' ? value.bind(target) : value
-        }
-        return async (params: Parameters<ClickHouseClient['insert']>[0]) => {
-          calls++
-          tokens.push(String(params.clickhouse_settings?.insert_deduplication_token))
-          if (calls <= 2) throw new Error('injected: connection refused')
-          const result = await target.insert(params)
-          if (calls === 3) return new Promise<never>(() => undefined)
-          return result
-        }
-      },
+    const faulty = withInsert(p.client, async (params, real) => {
+      calls++
+      tokens.push(String(params.clickhouse_settings?.insert_deduplication_token))
+      if (calls <= 2) throw new Error('injected: connection refused')
+      const result = await real.insert(params)
+      if (calls === 3) return new Promise<never>(() => undefined)
+      return result
     })
     const store = new RawEventStore(faulty, p.config.clickhouse.database)
     const events = Array.from({ length: 50 }, (_, i) => event(`r${i}`, 'c1'))
@@ -209,18 +201,10 @@ describe('processor: a write ClickHouse refuses for good', () => {
     let broken = true
     let refused = 0
     // The real client, whose inserts go to a table that does not exist while `broken`: chDB's own UNKNOWN_TABLE.
-    const faulty = new Proxy(p.client, {
-      get(target, prop, receiver) {
-        if (prop !== 'insert') {
-          const value: unknown = Reflect.get(target, prop, receiver)
-          return typeof value === 'function' ? value.bind(target) : value
-        }
-        return async (params: Parameters<ClickHouseClient['insert']>[0]) => {
-          if (!broken) return target.insert(params)
-          refused++
-          return target.insert({ ...params, table: `${database}.events_raw_gone` })
-        }
-      },
+    const faulty = withInsert(p.client, async (params, real) => {
+      if (!broken) return real.insert(params)
+      refused++
+      return real.insert({ ...params, table: `${database}.events_raw_gone` })
     })
     const store = new RawEventStore(faulty, database)
     await p.send(Array.from({ length: 10 }, (_, i) => event(`f${i}`, 'c1')))

@@ -36,6 +36,26 @@ export type StartOptions = Pick<ProcessorDeps, 'registry'> & Partial<ProcessorDe
 
 export type ProcessorRig = ReturnType<typeof processorRig>
 
+type InsertParams = Parameters<ClickHouseClient['insert']>[0]
+
+/**
+ * The real client with its insert replaced by `insert`, which decides how each
+ * insert fails and may call the real one: faults injected into real ClickHouse
+ * (a mock would not show what chDB answers).
+ */
+export function withInsert(
+  client: ClickHouseClient,
+  insert: (params: InsertParams, real: ClickHouseClient) => Promise<unknown>,
+): ClickHouseClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'insert') return (params: InsertParams) => insert(params, target)
+      const value: unknown = Reflect.get(target, prop, receiver)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
 export function processorRig(prefix: string, options: RigOptions = {}) {
   const { partitions = 2, env = {}, readDeadLetters = false } = options
   const id = uniqueName(prefix)
