@@ -7,14 +7,23 @@
 //    their own input types and the services map to them;
 //  - a service uses another service only through its `attach*` entry point
 //    (attachIngest, attachProcessor, attachAlerter), never its other exports;
-//  - no workspace reaches into another's files by a relative path or a deep import.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+//  - no workspace reaches into another's files by a relative path or a deep import
+//    (a subpath the package declares in its package.json `exports` is an entry, not a reach-in);
+//  - test-only entries (the event builders, @adpulse/events/testing) are imported by
+//    tests only, and such an entry itself imports only pure modules.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
 const PURE = new Set(['@adpulse/events', '@adpulse/pricing', '@adpulse/kpi', '@adpulse/rules'])
 /** Modules a pure package may import besides other pure packages: computation only, no I/O. */
 const PURE_ALLOWED = [/^avsc$/, /^node:crypto$/, /^vitest$/, /^yaml$/]
+/**
+ * Entries of non-pure packages that hold only pure code, and the file behind each:
+ * a pure package's tests may import them, and they are held to the pure rules.
+ */
+const PURE_TEST_ENTRIES = new Map([['@adpulse/events/testing', 'packages/events/test/builders.ts']])
+const isTestFile = (file) => /\.test\.ts$/.test(file) || /(^|\/)test\//.test(file)
 /** What a service may import from another service. */
 const ENTRY_POINT = /^attach[A-Z]\w*$/
 const problems = []
@@ -23,7 +32,13 @@ function workspaces(dir) {
   return readdirSync(join(root, dir)).map((name) => {
     const path = join(root, dir, name)
     const manifest = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8'))
-    return { dir, path, name: manifest.name, deps: Object.keys(manifest.dependencies ?? {}) }
+    return {
+      dir,
+      path,
+      name: manifest.name,
+      deps: Object.keys(manifest.dependencies ?? {}),
+      entries: Object.keys(manifest.exports ?? {}).map((subpath) => join(manifest.name, subpath)),
+    }
   })
 }
 
@@ -66,6 +81,9 @@ const packages = workspaces('packages')
 const services = workspaces('services')
 const serviceNames = new Set(services.map((s) => s.name))
 const workspaceNames = new Set([...packages, ...services].map((w) => w.name))
+const declaredEntries = new Set([...packages, ...services].flatMap((w) => w.entries))
+const pureModule = (base, module) =>
+  PURE.has(base) || PURE_ALLOWED.some((re) => re.test(base)) || PURE_TEST_ENTRIES.has(module)
 
 for (const ws of [...packages, ...services]) {
   const isService = ws.dir === 'services'
@@ -73,7 +91,12 @@ for (const ws of [...packages, ...services]) {
     file: `${ws.dir}/${ws.path.split('/').pop()}/package.json`,
     module,
   }))
-  const imports = sources(join(ws.path, 'src')).flatMap(importsOf)
+  // Sources and the test support beside them (a `test/` folder next to `src/`).
+  const imports = ['src', 'test']
+    .map((dir) => join(ws.path, dir))
+    .filter((dir) => existsSync(dir))
+    .flatMap(sources)
+    .flatMap(importsOf)
   for (const { file, module } of deps) {
     if (!isService && serviceNames.has(module))
       problems.push(`${file}: package ${ws.name} depends on service ${module}`)
@@ -90,7 +113,7 @@ for (const ws of [...packages, ...services]) {
       continue
     }
     const base = module.match(/^(@[^/]+\/[^/]+|[^/]+)/)?.[1] ?? module
-    if (workspaceNames.has(base) && base !== module) {
+    if (workspaceNames.has(base) && base !== module && !declaredEntries.has(module)) {
       problems.push(`${file}: imports ${module}, inside ${base}; import ${base} itself`)
     }
     if (serviceNames.has(base) && !isService) {
@@ -104,7 +127,9 @@ for (const ws of [...packages, ...services]) {
         )
       }
     }
-    if (PURE.has(ws.name) && !PURE.has(base) && !PURE_ALLOWED.some((re) => re.test(base))) {
+    if (PURE_TEST_ENTRIES.has(module) && !isTestFile(file) && !ws.name.endsWith('/testkit')) {
+      problems.push(`${file}: ${ws.name} imports ${module}, test support, outside its tests`)
+    } else if (PURE.has(ws.name) && !pureModule(base, module)) {
       problems.push(
         `${file}: pure package ${ws.name} imports ${module}; pure packages use no I/O or storage module, ` +
           'not even its types (give the package its own input type)',
@@ -116,6 +141,28 @@ for (const ws of [...packages, ...services]) {
       problems.push(`${file}: pure package ${ws.name} depends on ${module}`)
     }
   }
+}
+
+// A pure entry and every file it reaches by a relative import.
+for (const [entry, start] of PURE_TEST_ENTRIES) {
+  const seen = new Set()
+  const visit = (file) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    for (const { module } of importsOf(join(root, file))) {
+      if (module.startsWith('.')) {
+        visit(relative(root, resolve(dirname(join(root, file)), module)))
+        continue
+      }
+      const base = module.match(/^(@[^/]+\/[^/]+|[^/]+)/)?.[1] ?? module
+      if (!pureModule(base, module)) {
+        problems.push(
+          `${file}: part of ${entry}, which every package's tests use, so it imports no ${module}`,
+        )
+      }
+    }
+  }
+  visit(start)
 }
 
 if (problems.length > 0) {

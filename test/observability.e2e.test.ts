@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { startAllInOne, startDemoTraffic } from '@adpulse/adpulse'
 import { loadConfig } from '@adpulse/config'
 import { createLogger } from '@adpulse/observability'
-import { pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { aRawEvent, pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dashboardQueries, loadDashboards, REPO_ROOT } from './support/dashboards.ts'
 import { type ExposedFamily, parseExposition, readMetricCatalogue } from './support/metric-catalogue.ts'
@@ -78,13 +78,11 @@ describe('operators view: metrics, dashboards and alerts on a running pipeline',
     cleanups.push(() => server.stop())
     // One event past the allowed lateness, so the late-event series carries a real count.
     const late = await post([
-      {
+      aRawEvent({
         event_id: `${id}-late`,
-        type: 'click',
         occurred_at: Date.now() - 8 * 86_400_000,
-        channel: 'search',
         campaign_id: 'late-campaign',
-      },
+      }),
     ])
     expect(late).toMatchObject({ accepted: 0, rejected: [expect.anything()] })
   })
@@ -146,13 +144,17 @@ describe('operators view: metrics, dashboards and alerts on a running pipeline',
     )
     const seriesBefore = [...before.values()].reduce((n, f) => n + f.series, 0)
     const countedBefore = counted(before)
-    const events = Array.from({ length: CAMPAIGNS }, (_, i) => ({
-      event_id: `${id}-load-${i}`,
-      type: 'impression',
-      occurred_at: Date.now(),
-      channel: `load-${i % LOAD_CHANNELS}`,
-      campaign_id: `${id}-campaign-${i}`,
-    }))
+    const events = Array.from({ length: CAMPAIGNS }, (_, i) =>
+      aRawEvent(
+        {
+          event_id: `${id}-load-${i}`,
+          type: 'impression',
+          channel: `load-${i % LOAD_CHANNELS}`,
+          campaign_id: `${id}-campaign-${i}`,
+        },
+        Date.now(),
+      ),
+    )
     expect(await post(events)).toMatchObject({ accepted: CAMPAIGNS, rejected: [] })
     // Demo traffic alone passes the counted total within seconds: wait for these events themselves,
     // on their channels (every load channel has its own label or shares `other`, which nothing else uses).

@@ -8,7 +8,7 @@ import { loadConfig } from '@adpulse/config'
 import { type AdEvent, createEventCodec } from '@adpulse/events'
 import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
 import { createLogger } from '@adpulse/observability'
-import { pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { anEvent, pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { PRICING, referenceCost } from './support/reference-pricing.ts'
 
@@ -50,22 +50,23 @@ function market(random: () => number, now: number): AdEvent[] {
     const roll = random()
     const type = roll < 0.8 ? 'impression' : roll < 0.97 ? 'click' : 'conversion'
     const conversion = type === 'conversion'
-    events.push({
-      event_id: `f${i}`,
-      type,
-      occurred_at: now - Math.floor(random() * 6 * HOUR),
-      channel,
-      campaign_id: `${channel}-${Math.floor(random() * 8)}`,
-      ad_id: null,
-      click_id: null,
-      cost_micros: random() < 0.05 ? BigInt(Math.floor(random() * 5_000_000)) : null,
-      value_micros: conversion ? BigInt(Math.floor(random() * 50_000_000)) : null,
-      action: conversion ? (random() < 0.5 ? 'purchase' : 'lead') : null,
-      currency: 'USD',
-      user_id: null,
-      source: 'faults',
-      received_at: now,
-    })
+    // The fields are drawn in this order: the seed gives the same market every run.
+    const event = anEvent(
+      {
+        event_id: `f${i}`,
+        type,
+        occurred_at: now - Math.floor(random() * 6 * HOUR),
+        channel,
+        campaign_id: `${channel}-${Math.floor(random() * 8)}`,
+        cost_micros: random() < 0.05 ? BigInt(Math.floor(random() * 5_000_000)) : null,
+        value_micros: conversion ? BigInt(Math.floor(random() * 50_000_000)) : null,
+        action: conversion ? (random() < 0.5 ? 'purchase' : 'lead') : null,
+        currency: 'USD',
+        source: 'faults',
+      },
+      now,
+    )
+    events.push(event)
   }
   return events
 }

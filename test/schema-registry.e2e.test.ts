@@ -2,6 +2,7 @@ import { startAllInOne } from '@adpulse/adpulse'
 import { loadConfig } from '@adpulse/config'
 import { createLogger } from '@adpulse/observability'
 import {
+  aRawEvent,
   type FakeRegistry,
   pollUntil,
   startFakeRegistry,
@@ -39,14 +40,9 @@ describe('the pipeline with a schema registry', () => {
   it('counts events written with the registry ids', async () => {
     expect(registry.subjects.get(`${id}.events-value`)).toEqual([5000])
     const now = Date.now()
-    const events = [0, 1, 2].map((i) => ({
-      event_id: `r${i}`,
-      type: 'click',
-      occurred_at: now,
-      channel: 'search',
-      campaign_id: 'c1',
-      cost_micros: 1_000_000 + i,
-    }))
+    const events = [0, 1, 2].map((i) =>
+      aRawEvent({ event_id: `r${i}`, occurred_at: now, campaign_id: 'c1', cost_micros: 1_000_000 + i }, now),
+    )
     const response = await fetch(`${base}/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },

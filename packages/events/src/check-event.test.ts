@@ -1,29 +1,15 @@
 import { describe, expect, it } from 'vitest'
+import { anEvent, TEST_NOW as T } from '../test/builders.ts'
 import { checkEvent } from './check-event.ts'
 import { DEFAULT_CONTRACT } from './contract.ts'
 import type { AdEvent } from './event.ts'
 import { validateEvent } from './validate.ts'
 
-const T = Date.UTC(2026, 10, 22, 12)
 const CONTRACT = DEFAULT_CONTRACT
 
-const event = (over: Partial<AdEvent> = {}): AdEvent => ({
-  event_id: 'e1',
-  type: 'click',
-  occurred_at: T - 60_000,
-  channel: 'search',
-  campaign_id: 'c1',
-  ad_id: 'ad-1',
-  click_id: 'k-1',
-  cost_micros: 1000n,
-  value_micros: null,
-  action: null,
-  currency: 'USD',
-  user_id: 'u-1',
-  source: 'partner-a',
-  received_at: T,
-  ...over,
-})
+/** A valid click with every optional id present, so each id's check runs. */
+const event = (over: Partial<AdEvent> = {}): AdEvent =>
+  anEvent({ ad_id: 'ad-1', click_id: 'k-1', user_id: 'u-1', source: 'partner-a', ...over })
 
 const fieldsOf = (e: AdEvent, contract = CONTRACT, receivedAt = e.received_at) => {
   const result = checkEvent(e, contract, receivedAt)

@@ -1,25 +1,23 @@
 import { describe, expect, it } from 'vitest'
+import { anEvent } from '../test/builders.ts'
 import { createEventCodec, createSignalCodec, DecodeError, FramedCodec } from './codec.ts'
 import type { AdEvent } from './event.ts'
 import { EVENT_V1, KNOWN_SCHEMAS, SCHEMA_IDS } from './schemas.ts'
 import type { Signal } from './signal.ts'
 
-const event: AdEvent = {
+const event: AdEvent = anEvent({
   event_id: 'conv-1',
   type: 'conversion',
   occurred_at: Date.UTC(2026, 10, 22, 11, 30, 0, 250),
   channel: 'affiliate',
   campaign_id: 'camp-3',
-  ad_id: null,
   click_id: 'gclid-123',
   cost_micros: 9_007_199_254_740_993n, // 2^53 + 1
   value_micros: 9_223_372_036_854_775_807n, // 2^63 − 1
   action: 'purchase',
-  currency: 'USD',
-  user_id: null,
   source: 'partner-a',
   received_at: Date.UTC(2026, 10, 22, 12, 0, 0, 1),
-}
+})
 
 const signal: Signal = {
   signal_id: '0123456789abcdef0123456789abcdef',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { aRawEvent } from '../test/builders.ts'
 import { MAX_EVENT_MICROS } from './contract.ts'
 import type { AdEvent, FieldError } from './event.ts'
 import { describe as describeValue, type ValidationContext, validateEvent } from './validate.ts'
@@ -15,14 +16,14 @@ const ctx: ValidationContext = {
   source: 'partner-a',
 }
 
-const impression = {
+const impression = aRawEvent({
   event_id: 'imp-1',
   type: 'impression',
   occurred_at: '2026-11-22T11:59:00Z',
   channel: 'display',
   campaign_id: 'camp-1',
-}
-const click = {
+})
+const click = aRawEvent({
   event_id: 'clk-1',
   type: 'click',
   occurred_at: NOW - 5_000,
@@ -32,8 +33,8 @@ const click = {
   click_id: 'gclid-123',
   cost_micros: 1_250_000,
   user_id: 'u-42',
-}
-const conversion = {
+})
+const conversion = aRawEvent({
   event_id: 'conv-1',
   type: 'conversion',
   occurred_at: '2026-11-22T15:00:00.250+03:30',
@@ -43,7 +44,7 @@ const conversion = {
   action: 'purchase',
   value_micros: '9007199254740993',
   currency: 'USD',
-}
+})
 
 const accept = (input: unknown): AdEvent => {
   const result = validateEvent(input, ctx)

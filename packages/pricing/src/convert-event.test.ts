@@ -1,4 +1,5 @@
 import type { AdEvent } from '@adpulse/events'
+import { anEvent } from '@adpulse/events/testing'
 import { describe, expect, it } from 'vitest'
 import { convertEvent, missingRate } from './convert-event.ts'
 import { costOf } from './cost.ts'
@@ -14,23 +15,19 @@ const rates = ((): RatesTable => {
 })()
 const NOV_22 = Date.UTC(2026, 10, 22, 10, 0)
 
-const event = (over: Partial<AdEvent> = {}): AdEvent => ({
-  event_id: 'e1',
-  type: 'conversion',
-  occurred_at: NOV_22,
-  channel: 'affiliate',
-  campaign_id: 'c1',
-  ad_id: null,
-  click_id: null,
-  cost_micros: 2_500_001n,
-  value_micros: 40_000_000n,
-  action: 'purchase',
-  currency: 'EUR',
-  user_id: null,
-  source: 's',
-  received_at: NOV_22,
-  ...over,
-})
+/** A purchase in EUR on a day with rates, with both an explicit cost and a value to convert. */
+const event = (over: Partial<AdEvent> = {}): AdEvent =>
+  anEvent({
+    type: 'conversion',
+    occurred_at: NOV_22,
+    received_at: NOV_22,
+    channel: 'affiliate',
+    cost_micros: 2_500_001n,
+    value_micros: 40_000_000n,
+    action: 'purchase',
+    currency: 'EUR',
+    ...over,
+  })
 
 describe('convertEvent', () => {
   it('converts the explicit cost and the value at the event day, keeping the originals', () => {

@@ -7,27 +7,19 @@ import {
   SIGNAL_V1,
   schemaIdOf,
 } from '@adpulse/events'
-import { type FakeRegistry, startFakeRegistry } from '@adpulse/testkit'
+import { anEvent, type FakeRegistry, startFakeRegistry } from '@adpulse/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSchemaRegistryClient, SchemaRegistryError } from './registry-client.ts'
 import { builtInCatalog, registryCatalog } from './schema-catalog.ts'
 
-const event: AdEvent = {
+const event: AdEvent = anEvent({
   event_id: 'e-1',
-  type: 'click',
   occurred_at: Date.UTC(2026, 10, 22, 11, 0),
-  channel: 'search',
   campaign_id: 'c-1',
-  ad_id: null,
-  click_id: null,
   cost_micros: 9_007_199_254_740_993n,
-  value_micros: null,
-  action: null,
-  currency: 'USD',
-  user_id: null,
   source: 'partner-a',
   received_at: Date.UTC(2026, 10, 22, 11, 0, 1),
-}
+})
 const subjects = { events: 'adpulse.events.v1-value', signals: 'adpulse.signals.v1-value' }
 /** v2 of the event: a new optional field with a default, the kind of change the gate allows. */
 const EVENT_V2 = {

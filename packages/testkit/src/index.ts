@@ -1,3 +1,4 @@
+export * from '@adpulse/events/testing'
 export * from './dedicated-broker.ts'
 export * from './fake-schema-registry.ts'
 export * from './minute-bucket-oracle.ts'

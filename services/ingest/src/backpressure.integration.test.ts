@@ -4,6 +4,7 @@ import { createKafkaClient, type KafkaClient } from '@adpulse/kafka'
 import { createLogger } from '@adpulse/observability'
 import { type RunningProcess, runProcess } from '@adpulse/runtime'
 import {
+  aRawEvent,
   type DedicatedBroker,
   pollUntil,
   startDedicatedBroker,
@@ -63,15 +64,7 @@ describe('ingest when Kafka is down', () => {
     const response = await fetch(`${base}/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify([
-        {
-          event_id: `bp-${n++}`,
-          type: 'click',
-          occurred_at: Date.now(),
-          channel: 'search',
-          campaign_id: 'c1',
-        },
-      ]),
+      body: JSON.stringify([aRawEvent({ event_id: `bp-${n++}`, campaign_id: 'c1' }, Date.now())]),
       signal: AbortSignal.timeout(HANG_MS),
     })
     return { status: response.status, retryAfter: response.headers.get('retry-after'), id: `bp-${n - 1}` }

@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib'
 import { type DeadLetterReason, describeFieldError } from '@adpulse/events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Answer, type ClientKind, hasCurl, postWith } from '../test/clients.ts'
+import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from '../test/support.ts'
 import { MAX_KEPT_BODY_BYTES } from './dead-letter.ts'
-import { type Answer, type ClientKind, hasCurl, postWith } from './test-clients.ts'
-import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from './test-support.ts'
 
 /**
  * The corpus of bad input: every case the front door must answer clearly,

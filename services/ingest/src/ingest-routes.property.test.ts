@@ -2,10 +2,10 @@ import { gzipSync } from 'node:zlib'
 import { type AdEvent, createEventCodec, type ValidationContext, validateEvent } from '@adpulse/events'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type ClientKind, hasCurl, postWith } from '../test/clients.ts'
+import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from '../test/support.ts'
 import { DRAIN_FACTOR } from './bounded-body.ts'
 import { MAX_JSON_DEPTH } from './json-depth.ts'
-import { type ClientKind, hasCurl, postWith } from './test-clients.ts'
-import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from './test-support.ts'
 
 /**
  * Random and mutated payloads thrown at the real handler (fastify inject):

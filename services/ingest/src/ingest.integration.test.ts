@@ -6,6 +6,7 @@ import { createLogger } from '@adpulse/observability'
 import { type RunningProcess, runProcess } from '@adpulse/runtime'
 import { createSchemaRegistryClient } from '@adpulse/schema-registry'
 import {
+  aRawEvent,
   type FakeRegistry,
   pollUntil,
   startFakeRegistry,
@@ -42,14 +43,9 @@ async function readTopic(kafka: KafkaClient, topic: string, into: Buffer[]) {
   })
 }
 
-const event = (id: string, extra: Record<string, unknown> = {}) => ({
-  event_id: id,
-  type: 'click',
-  occurred_at: Date.now() - 1000,
-  channel: 'search',
-  campaign_id: `camp-${id.length % 3}`,
-  ...extra,
-})
+/** A valid click a second old, on one of three campaigns. */
+const event = (id: string, extra: Record<string, unknown> = {}) =>
+  aRawEvent({ event_id: id, campaign_id: `camp-${id.length % 3}`, ...extra }, Date.now())
 
 describe('ingest on a real broker', () => {
   const id = uniqueName('ingest')

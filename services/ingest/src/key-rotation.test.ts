@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pollUntil } from '@adpulse/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
+import { click, startTestIngest, type TestIngest } from '../test/support.ts'
 import { KeyFileError } from './key-store.ts'
-import { click, startTestIngest, type TestIngest } from './test-support.ts'
 
 /** Key rotation without restart: the key file is read again on SIGHUP and when it changes. */
 describe('ingest key rotation', () => {

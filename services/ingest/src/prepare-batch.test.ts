@@ -1,9 +1,10 @@
 import type { ValidationContext } from '@adpulse/events'
+import { aRawEvent, TEST_NOW } from '@adpulse/testkit'
 import { describe, expect, it } from 'vitest'
 import { parseEventsBody } from './parse-body.ts'
 import { prepareBatch } from './prepare-batch.ts'
 
-const NOW = Date.UTC(2026, 10, 22, 12, 0, 0)
+const NOW = TEST_NOW
 const ctx: ValidationContext = {
   now: NOW,
   allowedLatenessMs: 86_400_000,
@@ -12,13 +13,8 @@ const ctx: ValidationContext = {
   source: 'partner-a',
 }
 
-const click = (id: string) => ({
-  event_id: id,
-  type: 'click',
-  occurred_at: NOW - 1_000,
-  channel: 'search',
-  campaign_id: 'camp-1',
-})
+/** A valid click at NOW - 1s. */
+const click = (id: string) => aRawEvent({ event_id: id }, NOW)
 
 describe('prepareBatch', () => {
   it('accepts every valid item', () => {

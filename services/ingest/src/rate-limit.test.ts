@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { click, startTestIngest, TEST_KEY } from '../test/support.ts'
 import { RateLimiter } from './rate-limiter.ts'
-import { click, startTestIngest, TEST_KEY } from './test-support.ts'
 
 describe('RateLimiter', () => {
   const limit = { perSecond: 100, burst: 200 }

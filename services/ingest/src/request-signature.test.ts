@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from '../test/support.ts'
 import { ReplayGuard } from './replay-guard.ts'
 import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from './signature.ts'
-import { click, NOW, startTestIngest, TEST_KEY, type TestIngest } from './test-support.ts'
 
 const SECONDS = Math.floor(NOW / 1000)
 

@@ -1,18 +1,10 @@
-import {
-  type ClickHouseClient,
-  createClickHouse,
-  KpiStore,
-  migrate,
-  RawEventStore,
-} from '@adpulse/clickhouse'
-import { type AdpulseConfig, loadConfig } from '@adpulse/config'
-import { type AdEvent, createEventCodec, DEFAULT_CONTRACT, validateEvent } from '@adpulse/events'
-import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
-import { createLogger, createRegistry, type Registry } from '@adpulse/observability'
-import { builtInCatalog } from '@adpulse/schema-registry'
-import { pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { type RunningProcessor, startProcessor } from './processor.ts'
+import { KpiStore } from '@adpulse/clickhouse'
+import type { AdpulseConfig } from '@adpulse/config'
+import { type AdEvent, DEFAULT_CONTRACT, validateEvent } from '@adpulse/events'
+import { createRegistry, type Registry } from '@adpulse/observability'
+import { aRawEvent, pollUntil } from '@adpulse/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { processorRig } from '../test/processor-rig.ts'
 
 /**
  * One contract for ingest and the processor, on the run's real broker and
@@ -22,20 +14,10 @@ import { type RunningProcessor, startProcessor } from './processor.ts'
  * another writer put on the topic against the contract (an id too long even
  * for 200, a U+0000 in an id) are dead letters of the shared record shape.
  */
-const logger = createLogger('contract-it', { level: 'silent' })
-const catalog = builtInCatalog()
-const codec = createEventCodec(catalog.events)
-const NO_PRICING = { channels: new Map(), campaigns: new Map() }
 
 /** A raw event as a sender posts it to ingest. */
-const rawClick = (eventId: string, campaignId: string) => ({
-  event_id: eventId,
-  type: 'click',
-  occurred_at: Date.now() - 60_000,
-  channel: 'search',
-  campaign_id: campaignId,
-  cost_micros: 1000,
-})
+const rawClick = (eventId: string, campaignId: string) =>
+  aRawEvent({ event_id: eventId, campaign_id: campaignId, cost_micros: 1000 }, Date.now())
 
 /** What ingest does with a raw event before producing it: validateEvent under config.contract. */
 function ingestValidate(config: AdpulseConfig, raw: unknown): AdEvent {
@@ -50,45 +32,17 @@ function ingestValidate(config: AdpulseConfig, raw: unknown): AdEvent {
 }
 
 describe('processor: the event contract ingest validates with', () => {
-  const id = uniqueName('contract')
-  const config = loadConfig(testEnvironment(id, { ADPULSE_INGEST_MAX_ID_LENGTH: '200' }))
-  const topic = config.kafka.topics.events
-  let kafka: KafkaClient
-  let producer: Producer
-  let client: ClickHouseClient
-  let processor: RunningProcessor | undefined
-  const letters: Array<Record<string, unknown>> = []
-  const stops: Array<() => Promise<void>> = []
-
-  beforeAll(async () => {
-    kafka = createKafkaClient({ brokers: inject('kafkaBrokers').split(','), clientId: id, logger })
-    await kafka.ensureTopics(
-      [topic, config.kafka.topics.dlq].map((t) => ({ topic: t, partitions: 1, replicationFactor: 1 })),
-    )
-    producer = await kafka.createProducer()
-    client = await createClickHouse(testClickHouse())
-    await migrate(client, config.clickhouse.database)
-    const reader = await kafka.consume({
-      groupId: `${id}-dlq-reader`,
-      topics: [config.kafka.topics.dlq],
-      fromBeginning: true,
-      onBatch: async (batch) => {
-        for (const m of batch.messages) if (m.value) letters.push(JSON.parse(m.value.toString()))
-      },
-    })
-    stops.push(() => reader.stop())
+  const rig = processorRig('contract', {
+    partitions: 1,
+    env: { ADPULSE_INGEST_MAX_ID_LENGTH: '200' },
+    readDeadLetters: true,
   })
-  afterAll(async () => {
-    await processor?.stop().catch(() => undefined)
-    for (const stop of stops.reverse()) await Promise.allSettled([stop()])
-    await producer?.disconnect()
-    await kafka?.close()
-    await client?.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouse.database}` })
-    await client?.close()
-  })
+  const { config, topic, letters } = rig
+  beforeAll(() => rig.open())
+  afterAll(() => rig.close())
 
   const countedIds = async () => {
-    const result = await client.query({
+    const result = await rig.client.query({
       query: `SELECT event_id FROM ${config.clickhouse.database}.events_raw ORDER BY event_id`,
       format: 'JSONEachRow',
     })
@@ -120,29 +74,16 @@ describe('processor: the event contract ingest validates with', () => {
     // Written past ingest by another writer: valid Avro, refused by the same contract.
     const tooLong = { ...neighbour, event_id: 'y'.repeat(201) }
     const withNul = { ...neighbour, event_id: 'a', campaign_id: 'c\u00001' }
-    await producer.send(
-      topic,
-      [...accepted, tooLong, withNul, neighbour].map((e) => ({ key: e.campaign_id, value: codec.encode(e) })),
-    )
+    await rig.send([...accepted, tooLong, withNul, neighbour])
 
     const registry = createRegistry('processor')
-    processor = await startProcessor({
-      config,
-      schemas: catalog,
-      kafka,
-      producer,
-      store: new RawEventStore(client, config.clickhouse.database),
-      pricing: NO_PRICING,
-      logger,
-      registry,
-      retry: { attemptTimeoutMs: 5000, initialDelayMs: 10, maxDelayMs: 100 },
-    })
+    await rig.start({ registry })
 
     const ids = await pollUntil(countedIds, (seen) => seen.length >= 3, {
       what: 'three events in events_raw',
     })
     expect(ids).toEqual([longId, 'short-1', 'short-2'])
-    const kpis = new KpiStore(client, config.clickhouse.database)
+    const kpis = new KpiStore(rig.client, config.clickhouse.database)
     const sums = await pollUntil(
       () => kpis.sums({ from: 0, to: Date.now() + 3_600_000 }, 'campaign'),
       (rows) => rows.reduce((n, r) => n + r.clicks, 0) >= 3,

@@ -1,24 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  type ClickHouseClient,
-  CurrencyRateStore,
-  createClickHouse,
-  importRatesFile,
-  KpiStore,
-  migrate,
-  RawEventStore,
-} from '@adpulse/clickhouse'
-import { loadConfig } from '@adpulse/config'
-import { type AdEvent, createEventCodec } from '@adpulse/events'
-import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
-import { createLogger, createRegistry, type Registry } from '@adpulse/observability'
-import { builtInCatalog } from '@adpulse/schema-registry'
-import { pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { CurrencyRateStore, importRatesFile, KpiStore } from '@adpulse/clickhouse'
+import type { AdEvent } from '@adpulse/events'
+import { createRegistry, type Registry } from '@adpulse/observability'
+import { anEvent, pollUntil, uniqueName } from '@adpulse/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { codec, logger, processorRig } from '../test/processor-rig.ts'
 import { CurrencyRates } from './currency-rates.ts'
-import { type RunningProcessor, startProcessor } from './processor.ts'
 
 /**
  * Money in other currencies through the real processor, broker and ClickHouse:
@@ -27,9 +16,6 @@ import { type RunningProcessor, startProcessor } from './processor.ts'
  * a missing rate on the dead-letter topic while its neighbours count, and rates
  * imported while the processor runs picked up without a restart.
  */
-const logger = createLogger('currency-it', { level: 'silent' })
-const catalog = builtInCatalog()
-const codec = createEventCodec(catalog.events)
 const CPC_MICROS = 1_200_000n
 const PRICING = {
   channels: new Map([['search', { model: 'CPC' as const, rate_micros: CPC_MICROS }]]),
@@ -47,24 +33,16 @@ const RATES: Record<string, Record<string, string>> = {
   JPY: { [dayOf(TODAY)]: '0.0066', [dayOf(YESTERDAY)]: '0.00658' },
 }
 
+/** A click of today in campaign c1, priced by CPC unless it carries its own cost. */
 function event(id: string, over: Partial<AdEvent> = {}): AdEvent {
-  return {
+  return anEvent({
     event_id: id,
-    type: 'click',
     occurred_at: TODAY,
-    channel: 'search',
-    campaign_id: 'c1',
-    ad_id: null,
-    click_id: null,
-    cost_micros: null,
-    value_micros: null,
-    action: null,
-    currency: 'USD',
-    user_id: null,
-    source: 'it',
     received_at: NOW,
+    cost_micros: null,
+    source: 'it',
     ...over,
-  }
+  })
 }
 
 /** The test's own reference: `micros × rate`, the rate read digit by digit, rounded half to even. */
@@ -85,65 +63,34 @@ const LATE_RATES: Record<string, Record<string, string>> = { GBP: { [dayOf(TODAY
 
 /** One test's own topics, group and database, with the rates store and a dead-letter reader. */
 function pipeline(prefix: string) {
-  const id = uniqueName(prefix)
-  const config = loadConfig(testEnvironment(id, { ADPULSE_EVENTS_PARTITIONS: '2' }))
-  const topic = config.kafka.topics.events
-  let kafka: KafkaClient
-  let producer: Producer
-  let client: ClickHouseClient
+  const r = processorRig(prefix, { partitions: 2, readDeadLetters: true })
+  const { config } = r
   let dir: string
-  const letters: Array<Record<string, unknown>> = []
-  const stops: Array<() => Promise<void> | void> = []
   return {
     config,
-    letters,
+    letters: r.letters,
     get client() {
-      return client
+      return r.client
     },
     get rateStore() {
-      return new CurrencyRateStore(client, config.clickhouse.database)
+      return new CurrencyRateStore(r.client, config.clickhouse.database)
     },
     async open() {
-      kafka = createKafkaClient({ brokers: inject('kafkaBrokers').split(','), clientId: id, logger })
-      await kafka.ensureTopics(
-        [topic, config.kafka.topics.dlq].map((t) => ({ topic: t, partitions: 2, replicationFactor: 1 })),
-      )
-      producer = await kafka.createProducer()
-      client = await createClickHouse(testClickHouse())
-      await migrate(client, config.clickhouse.database)
+      await r.open()
       dir = await mkdtemp(join(tmpdir(), 'currency-it-'))
-      const reader = await kafka.consume({
-        groupId: `${id}-dlq-reader`,
-        topics: [config.kafka.topics.dlq],
-        fromBeginning: true,
-        onBatch: async (batch) => {
-          for (const m of batch.messages) if (m.value) letters.push(JSON.parse(m.value.toString()))
-        },
-      })
-      stops.push(() => reader.stop())
+      r.onClose(() => rm(dir, { recursive: true, force: true }))
     },
-    async close() {
-      for (const stop of stops.reverse()) await Promise.allSettled([stop()])
-      await producer?.disconnect()
-      await kafka?.close()
-      await client?.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouse.database}` })
-      await client?.close()
-      if (dir) await rm(dir, { recursive: true, force: true })
-    },
+    close: () => r.close(),
     /** Writes a rates file and imports it as `adpulse rates import` does. */
     async importRates(rates: Record<string, Record<string, string>>) {
       const file = join(dir, `${uniqueName('rates')}.json`)
       await writeFile(file, JSON.stringify(rates))
       return importRatesFile(this.rateStore, file, config.reportingCurrency)
     },
-    send: (events: AdEvent[]) =>
-      producer.send(
-        topic,
-        events.map((e) => ({ key: e.campaign_id, value: codec.encode(e) })),
-      ),
+    send: r.send,
     resend: (values: Buffer[], key: string) =>
-      producer.send(
-        topic,
+      r.producer.send(
+        r.topic,
         values.map((value) => ({ key, value })),
       ),
     async start(registry: Registry, rateOptions: { refreshMs: number; missRereadIntervalMs?: number }) {
@@ -154,27 +101,14 @@ function pipeline(prefix: string) {
         registry,
         ...rateOptions,
       })
-      stops.push(() => rates.stop())
-      const running: RunningProcessor = await startProcessor({
-        config,
-        schemas: catalog,
-        kafka,
-        producer,
-        store: new RawEventStore(client, config.clickhouse.database),
-        pricing: PRICING,
-        rates,
-        logger,
-        registry,
-        retry: { attemptTimeoutMs: 5000, initialDelayMs: 10, maxDelayMs: 100 },
-      })
-      stops.push(() => running.stop())
-      return running
+      r.onClose(() => rates.stop())
+      return r.start({ registry, pricing: PRICING, rates })
     },
     /** Waits until events_raw holds `count` rows, then reads the sums per campaign. */
     async counted(count: number) {
       await pollUntil(
         async () => {
-          const result = await client.query({
+          const result = await r.client.query({
             query: `SELECT count() AS n FROM ${config.clickhouse.database}.events_raw`,
             format: 'JSONEachRow',
           })
@@ -184,12 +118,12 @@ function pipeline(prefix: string) {
         (n) => n >= count,
         { what: `${count} events written` },
       )
-      const kpis = new KpiStore(client, config.clickhouse.database)
+      const kpis = new KpiStore(r.client, config.clickhouse.database)
       const rows = await kpis.sums({ from: YESTERDAY - 3_600_000, to: NOW + 3_600_000 }, 'campaign')
       return new Map(rows.map((r) => [r.campaign_id, { spend: r.spend_micros, revenue: r.revenue_micros }]))
     },
     async raw() {
-      const result = await client.query({
+      const result = await r.client.query({
         query: `SELECT event_id, currency, original_currency, toString(cost_micros) AS cost,
             toString(original_cost_micros) AS original_cost, toString(value_micros) AS value,
             toString(original_value_micros) AS original_value

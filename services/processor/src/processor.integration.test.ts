@@ -1,18 +1,10 @@
-import {
-  type ClickHouseClient,
-  createClickHouse,
-  KpiStore,
-  migrate,
-  RawEventStore,
-} from '@adpulse/clickhouse'
-import { loadConfig } from '@adpulse/config'
-import { type AdEvent, createEventCodec } from '@adpulse/events'
-import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
-import { createLogger, createRegistry, type Registry } from '@adpulse/observability'
-import { builtInCatalog } from '@adpulse/schema-registry'
-import { pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { KpiStore, RawEventStore } from '@adpulse/clickhouse'
+import type { AdEvent } from '@adpulse/events'
+import { createKafkaClient } from '@adpulse/kafka'
+import { createRegistry, type Registry } from '@adpulse/observability'
+import { anEvent, pollUntil } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { type RunningProcessor, startProcessor } from './processor.ts'
+import { logger, processorRig, withInsert } from '../test/processor-rig.ts'
 import type { RetryPolicy } from './write/insert-retry.ts'
 
 /**
@@ -21,99 +13,43 @@ import type { RetryPolicy } from './write/insert-retry.ts'
  * a ClickHouse write that fails or loses its answer is retried with the same
  * token until it lands, once. The faulty client wraps the real one.
  */
-const logger = createLogger('processor-it', { level: 'silent' })
-const catalog = builtInCatalog()
-const codec = createEventCodec(catalog.events)
-const NO_PRICING = { channels: new Map(), campaigns: new Map() }
-
+/** A click a minute old, received now. */
 function event(id: string, campaign: string, over: Partial<AdEvent> = {}): AdEvent {
-  return {
-    event_id: id,
-    type: 'click',
-    occurred_at: Date.now() - 60_000,
-    channel: 'search',
-    campaign_id: campaign,
-    ad_id: null,
-    click_id: null,
-    cost_micros: 1000n,
-    value_micros: null,
-    action: null,
-    currency: 'USD',
-    user_id: null,
-    source: 'it',
-    received_at: Date.now(),
-    ...over,
-  }
+  return anEvent(
+    { event_id: id, campaign_id: campaign, source: 'it', cost_micros: 1000n, ...over },
+    Date.now(),
+  )
 }
 
-/** One test's own topic, group and database. */
+/** One test's own topic, group and database, with the sums and the events_raw counts it checks. */
 function pipeline(prefix: string, partitions = 2, env: Record<string, string> = {}) {
-  const id = uniqueName(prefix)
-  const config = loadConfig(testEnvironment(id, { ADPULSE_EVENTS_PARTITIONS: String(partitions), ...env }))
-  const topic = config.kafka.topics.events
-  let kafka: KafkaClient
-  let producer: Producer
-  let client: ClickHouseClient
-  let kpis: KpiStore
-  const processors: RunningProcessor[] = []
+  const r = processorRig(prefix, { partitions, env })
+  const { config } = r
   return {
     config,
     get client() {
-      return client
+      return r.client
     },
-    async open() {
-      kafka = createKafkaClient({ brokers: inject('kafkaBrokers').split(','), clientId: id, logger })
-      await kafka.ensureTopics(
-        [topic, config.kafka.topics.dlq].map((t) => ({ topic: t, partitions, replicationFactor: 1 })),
-      )
-      producer = await kafka.createProducer()
-      client = await createClickHouse(testClickHouse())
-      await migrate(client, config.clickhouse.database)
-      kpis = new KpiStore(client, config.clickhouse.database)
-    },
-    async close() {
-      // Some were stopped by the test already; stopping twice must not fail the cleanup.
-      await Promise.allSettled(processors.map((p) => p.stop()))
-      await producer?.disconnect()
-      await kafka?.close()
-      await client?.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouse.database}` })
-      await client?.close()
-    },
-    send: (events: AdEvent[]) =>
-      producer.send(
-        topic,
-        events.map((e) => ({ key: e.campaign_id, value: codec.encode(e) })),
-      ),
-    async start(
+    open: () => r.open(),
+    close: () => r.close(),
+    send: r.send,
+    start: (
       registry: Registry,
       store: RawEventStore,
       retry: RetryPolicy = { attemptTimeoutMs: 2000, initialDelayMs: 10, maxDelayMs: 50 },
-    ) {
-      const running = await startProcessor({
-        config,
-        schemas: catalog,
-        kafka,
-        producer,
-        store,
-        pricing: NO_PRICING,
-        logger,
-        registry,
-        retry,
-      })
-      processors.push(running)
-      return running
-    },
+    ) => r.start({ registry, store, retry }),
     /** Waits until the processor wrote `count` events, then checks the sums. */
     async counted(count: number) {
+      const kpis = new KpiStore(r.client, config.clickhouse.database)
       const range = { from: 0, to: Date.now() + 3_600_000 }
       return pollUntil(
         () => kpis.sums(range, 'campaign'),
-        (rows) => rows.reduce((n, r) => n + r.clicks, 0) >= count,
+        (rows) => rows.reduce((n, row) => n + row.clicks, 0) >= count,
         { what: `${count} clicks counted` },
       )
     },
     async rows() {
-      const result = await client.query({
+      const result = await r.client.query({
         query: `SELECT count() AS rows, uniqExact(topic, partition, offset) AS offsets,
             uniqExact(source, campaign_id, event_id) AS ids
           FROM ${config.clickhouse.database}.events_raw`,
@@ -221,21 +157,13 @@ describe('processor: ClickHouse write retries', () => {
     const tokens: string[] = []
     let calls = 0
     // The real client, whose insert fails twice, then lands but never answers (a lost ack), then works.
-    const faulty = new Proxy(p.client, {
-      get(target, prop, receiver) {
-        if (prop !== 'insert') {
-          const value: unknown = Reflect.get(target, prop, receiver)
-          return typeof value === 'function' ? value.bind(target) : value
-        }
-        return async (params: Parameters<ClickHouseClient['insert']>[0]) => {
-          calls++
-          tokens.push(String(params.clickhouse_settings?.insert_deduplication_token))
-          if (calls <= 2) throw new Error('injected: connection refused')
-          const result = await target.insert(params)
-          if (calls === 3) return new Promise<never>(() => undefined)
-          return result
-        }
-      },
+    const faulty = withInsert(p.client, async (params, real) => {
+      calls++
+      tokens.push(String(params.clickhouse_settings?.insert_deduplication_token))
+      if (calls <= 2) throw new Error('injected: connection refused')
+      const result = await real.insert(params)
+      if (calls === 3) return new Promise<never>(() => undefined)
+      return result
     })
     const store = new RawEventStore(faulty, p.config.clickhouse.database)
     const events = Array.from({ length: 50 }, (_, i) => event(`r${i}`, 'c1'))
@@ -273,18 +201,10 @@ describe('processor: a write ClickHouse refuses for good', () => {
     let broken = true
     let refused = 0
     // The real client, whose inserts go to a table that does not exist while `broken`: chDB's own UNKNOWN_TABLE.
-    const faulty = new Proxy(p.client, {
-      get(target, prop, receiver) {
-        if (prop !== 'insert') {
-          const value: unknown = Reflect.get(target, prop, receiver)
-          return typeof value === 'function' ? value.bind(target) : value
-        }
-        return async (params: Parameters<ClickHouseClient['insert']>[0]) => {
-          if (!broken) return target.insert(params)
-          refused++
-          return target.insert({ ...params, table: `${database}.events_raw_gone` })
-        }
-      },
+    const faulty = withInsert(p.client, async (params, real) => {
+      if (!broken) return real.insert(params)
+      refused++
+      return real.insert({ ...params, table: `${database}.events_raw_gone` })
     })
     const store = new RawEventStore(faulty, database)
     await p.send(Array.from({ length: 10 }, (_, i) => event(`f${i}`, 'c1')))

@@ -1,36 +1,18 @@
-import { type AdEvent, DEFAULT_CONTRACT } from '@adpulse/events'
+import { DEFAULT_CONTRACT } from '@adpulse/events'
+import { anEvent, TEST_NOW as T } from '@adpulse/testkit'
 import { describe, expect, it } from 'vitest'
 import { checkDecoded } from './decode.ts'
 
-const T = Date.UTC(2026, 10, 22, 12, 0)
 const LIMITS = { ...DEFAULT_CONTRACT, allowedLatenessMs: 7 * 86_400_000, maxClockSkewMs: 300_000 }
-
-const event = (over: Partial<AdEvent> = {}): AdEvent => ({
-  event_id: 'e1',
-  type: 'click',
-  occurred_at: T - 60_000,
-  channel: 'search',
-  campaign_id: 'c1',
-  ad_id: null,
-  click_id: null,
-  cost_micros: 1000n,
-  value_micros: null,
-  action: null,
-  currency: 'USD',
-  user_id: null,
-  source: 's',
-  received_at: T,
-  ...over,
-})
 
 describe('checkDecoded', () => {
   it('accepts a valid event, including one 7 days late to the millisecond', () => {
-    expect(checkDecoded(event(), LIMITS)).toBeNull()
-    expect(checkDecoded(event({ occurred_at: T - LIMITS.allowedLatenessMs }), LIMITS)).toBeNull()
+    expect(checkDecoded(anEvent(), LIMITS)).toBeNull()
+    expect(checkDecoded(anEvent({ occurred_at: T - LIMITS.allowedLatenessMs }), LIMITS)).toBeNull()
   })
 
   it('names what Avro could not refuse, in the words ingest uses', () => {
-    expect(checkDecoded(event({ channel: 'Search' }), LIMITS)).toEqual({
+    expect(checkDecoded(anEvent({ channel: 'Search' }), LIMITS)).toEqual({
       reason: 'invalid_event',
       detail: 'channel: a lowercase slug of 1-64 characters (a-z, 0-9, _ or -) (got "Search")',
       errors: [
@@ -41,33 +23,33 @@ describe('checkDecoded', () => {
         },
       ],
     })
-    expect(checkDecoded(event({ event_id: '' }), LIMITS)?.detail).toBe(
+    expect(checkDecoded(anEvent({ event_id: '' }), LIMITS)?.detail).toBe(
       'event_id: a string of 1-128 characters (got "")',
     )
-    expect(checkDecoded(event({ cost_micros: -1n }), LIMITS)?.detail).toBe(
+    expect(checkDecoded(anEvent({ cost_micros: -1n }), LIMITS)?.detail).toBe(
       'cost_micros: integer micros >= 0 (a JSON integer, or a string of digits above 2^53 - 1), at most 2^63 - 1 (got -1)',
     )
-    expect(checkDecoded(event({ type: 'conversion', action: null, value_micros: 5n }), LIMITS)?.detail).toBe(
-      'action: a string of 1-64 characters (got null)',
-    )
-    expect(checkDecoded(event({ currency: 'usd' }), LIMITS)?.reason).toBe('invalid_event')
-    expect(checkDecoded(event({ currency: 'ABC' }), LIMITS)?.reason).toBe('invalid_event')
-    expect(checkDecoded(event({ currency: 'JPY' }), LIMITS)).toBeNull()
+    expect(
+      checkDecoded(anEvent({ type: 'conversion', action: null, value_micros: 5n }), LIMITS)?.detail,
+    ).toBe('action: a string of 1-64 characters (got null)')
+    expect(checkDecoded(anEvent({ currency: 'usd' }), LIMITS)?.reason).toBe('invalid_event')
+    expect(checkDecoded(anEvent({ currency: 'ABC' }), LIMITS)?.reason).toBe('invalid_event')
+    expect(checkDecoded(anEvent({ currency: 'JPY' }), LIMITS)).toBeNull()
   })
 
   it('takes the id and action limits from the contract, as ingest does', () => {
-    const long = event({ event_id: 'e'.repeat(150) })
+    const long = anEvent({ event_id: 'e'.repeat(150) })
     expect(checkDecoded(long, LIMITS)?.detail).toBe(
       `event_id: a string of 1-128 characters (got "${'e'.repeat(76)}...)`,
     )
     expect(checkDecoded(long, { ...LIMITS, maxIdLength: 200 })).toBeNull()
-    const lead = event({ type: 'conversion', action: 'lead', value_micros: 0n })
+    const lead = anEvent({ type: 'conversion', action: 'lead', value_micros: 0n })
     expect(checkDecoded(lead, { ...LIMITS, maxActionLength: 3 })?.reason).toBe('invalid_event')
   })
 
   it('refuses a control character in an id: the dedup key joins ids with U+0000', () => {
     for (const field of ['event_id', 'campaign_id', 'source', 'ad_id', 'click_id', 'user_id'] as const) {
-      expect(checkDecoded(event({ [field]: 'a\u0000b' }), LIMITS), field).toEqual({
+      expect(checkDecoded(anEvent({ [field]: 'a\u0000b' }), LIMITS), field).toEqual({
         reason: 'invalid_event',
         detail: `${field}: no control characters (U+0000-U+001F, U+007F-U+009F) (got "a\\u0000b")`,
         errors: [
@@ -78,15 +60,15 @@ describe('checkDecoded', () => {
   })
 
   it('says invalid_event, not too_late, for an event both invalid and late', () => {
-    const both = event({ channel: 'Search', occurred_at: T - LIMITS.allowedLatenessMs - 1 })
+    const both = anEvent({ channel: 'Search', occurred_at: T - LIMITS.allowedLatenessMs - 1 })
     expect(checkDecoded(both, LIMITS)?.reason).toBe('invalid_event')
   })
 
   it('judges event time against the receipt time, so a replay decides the same', () => {
-    expect(checkDecoded(event({ occurred_at: T - LIMITS.allowedLatenessMs - 1 }), LIMITS)?.reason).toBe(
+    expect(checkDecoded(anEvent({ occurred_at: T - LIMITS.allowedLatenessMs - 1 }), LIMITS)?.reason).toBe(
       'too_late',
     )
-    expect(checkDecoded(event({ occurred_at: T + LIMITS.maxClockSkewMs + 1 }), LIMITS)?.reason).toBe(
+    expect(checkDecoded(anEvent({ occurred_at: T + LIMITS.maxClockSkewMs + 1 }), LIMITS)?.reason).toBe(
       'too_far_in_future',
     )
   })

@@ -1,31 +1,14 @@
-import { type AdEvent, createEventCodec, DEFAULT_CONTRACT } from '@adpulse/events'
+import { createEventCodec, DEFAULT_CONTRACT } from '@adpulse/events'
 import type { IncomingMessage } from '@adpulse/kafka'
+import { anEvent, TEST_NOW as T } from '@adpulse/testkit'
 import { describe, expect, it } from 'vitest'
 import { decodeBatch } from './decode.ts'
 import { priceBatch } from './price.ts'
 
-const T = Date.UTC(2026, 10, 22, 12, 0)
 const LIMITS = { ...DEFAULT_CONTRACT, allowedLatenessMs: 7 * 86_400_000, maxClockSkewMs: 300_000 }
 const codec = createEventCodec()
 const PRICING = { channels: new Map(), campaigns: new Map() }
 
-const event = (over: Partial<AdEvent> = {}): AdEvent => ({
-  event_id: 'e1',
-  type: 'click',
-  occurred_at: T - 60_000,
-  channel: 'search',
-  campaign_id: 'c1',
-  ad_id: null,
-  click_id: null,
-  cost_micros: 1000n,
-  value_micros: null,
-  action: null,
-  currency: 'USD',
-  user_id: null,
-  source: 's',
-  received_at: T,
-  ...over,
-})
 const message = (offset: number, value: Buffer | null): IncomingMessage => ({
   offset: String(offset),
   key: null,
@@ -39,12 +22,12 @@ describe('priceBatch', () => {
     const batch = priceBatch(
       decodeBatch(
         [
-          message(0, codec.encode(event())),
+          message(0, codec.encode(anEvent({ event_id: 'e1', cost_micros: 1000n }))),
           message(1, Buffer.from('not avro')),
           message(2, null),
-          message(3, codec.encode(event({ event_id: 'e2', occurred_at: T - 8 * 86_400_000 }))),
-          message(4, codec.encode(event({ event_id: 'e3', channel: 'Bad Channel' }))),
-          message(5, codec.encode(event({ event_id: 'e4' }))),
+          message(3, codec.encode(anEvent({ event_id: 'e2', occurred_at: T - 8 * 86_400_000 }))),
+          message(4, codec.encode(anEvent({ event_id: 'e3', channel: 'Bad Channel' }))),
+          message(5, codec.encode(anEvent({ event_id: 'e4', cost_micros: 1000n }))),
         ],
         codec,
         LIMITS,
@@ -80,12 +63,12 @@ describe('priceBatch: currencies', () => {
     const batch = priceBatch(
       decodeBatch(
         [
-          message(0, codec.encode(event({ currency: 'EUR', cost_micros: 2_000_001n }))),
-          message(1, codec.encode(event({ event_id: 'e2', currency: 'GBP' }))),
+          message(0, codec.encode(anEvent({ currency: 'EUR', cost_micros: 2_000_001n }))),
+          message(1, codec.encode(anEvent({ event_id: 'e2', source: 's', currency: 'GBP' }))),
           message(
             2,
             codec.encode(
-              event({
+              anEvent({
                 event_id: 'e3',
                 type: 'conversion',
                 action: 'purchase',
@@ -95,12 +78,13 @@ describe('priceBatch: currencies', () => {
               }),
             ),
           ),
-          message(3, codec.encode(event({ event_id: 'e4', currency: 'EUR', cost_micros: null }))),
+          message(3, codec.encode(anEvent({ event_id: 'e4', currency: 'EUR', cost_micros: null }))),
           message(
             4,
             codec.encode(
-              event({
+              anEvent({
                 event_id: 'e5',
+                source: 's',
                 occurred_at: T + 86_400_000 + 1,
                 received_at: T + 86_400_000 + 2,
                 currency: 'EUR',

@@ -2,8 +2,9 @@ import { loadConfig } from '@adpulse/config'
 import { createHttpServer } from '@adpulse/http'
 import type { OutgoingMessage, Producer, TopicMessages } from '@adpulse/kafka'
 import { createLogger, createRegistry, type Registry } from '@adpulse/observability'
+import { aRawEvent, TEST_NOW } from '@adpulse/testkit'
 import type { FastifyInstance } from 'fastify'
-import { type IngestRoutes, registerIngestRoutes } from './ingest-routes.ts'
+import { type IngestRoutes, registerIngestRoutes } from '../src/ingest-routes.ts'
 
 /**
  * Test support for the ingest handler without a broker: a Producer that
@@ -36,7 +37,7 @@ export function recordingProducer(): RecordingProducer {
 }
 
 export const TEST_KEY = 'test-key-0123456789'
-export const NOW = Date.UTC(2026, 10, 22, 12, 0, 0)
+export const NOW = TEST_NOW
 
 export interface TestIngest {
   app: FastifyInstance
@@ -81,12 +82,6 @@ export async function startTestIngest(env: Record<string, string> = {}): Promise
   }
 }
 
-/** A valid click at NOW - 1s. */
-export const click = (id: string, extra: Record<string, unknown> = {}) => ({
-  event_id: id,
-  type: 'click',
-  occurred_at: NOW - 1_000,
-  channel: 'search',
-  campaign_id: 'camp-1',
-  ...extra,
-})
+/** A valid click as a sender posts it, at NOW - 1s on campaign camp-1 (testkit's aRawEvent). */
+export const click = (id: string, extra: Record<string, unknown> = {}) =>
+  aRawEvent({ event_id: id, ...extra }, NOW)
