@@ -100,10 +100,11 @@ function checkArchitectureDoc() {
   return paths.length
 }
 
-/** README's layout block (the code block after `## Layout`) lists each workspace directory, and only those. */
+/** README's layout block (the first code block of `## Layout`) lists each workspace directory, and only those. */
 function checkReadmeLayout() {
   const readme = readFileSync(join(root, 'README.md'), 'utf8')
-  const block = readme.match(/^## Layout\s*\n+```\n([\s\S]*?)\n```/m)?.[1]
+  const section = readme.split(/^## /m).find((part) => part.startsWith('Layout\n'))
+  const block = section?.match(/^```\n([\s\S]*?)\n```/m)?.[1]
   if (!block) {
     problems.push('README.md: no code block under "## Layout"')
     return
