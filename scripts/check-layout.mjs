@@ -42,7 +42,10 @@ function nameOf(node, sf) {
   if (node.name) return node.name.getText(sf)
   if (ts.isConstructorDeclaration(node)) return 'constructor'
   const parent = node.parent
-  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)))
+  if (
+    parent &&
+    (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent))
+  )
     return parent.name.getText(sf)
   if (parent && ts.isCallExpression(parent)) {
     const callee = parent.expression.getText(sf).replace(/\s+/g, '')
@@ -109,10 +112,15 @@ function checkReadmeLayout() {
     problems.push('README.md: no code block under "## Layout"')
     return
   }
-  const listed = new Set([...block.matchAll(/^(packages|services)\/([\w-]+)/gm)].map((m) => `${m[1]}/${m[2]}`))
-  const present = new Set(['packages', 'services'].flatMap((dir) => workspaceDirs(dir).map((n) => `${dir}/${n}`)))
+  const listed = new Set(
+    [...block.matchAll(/^(packages|services)\/([\w-]+)/gm)].map((m) => `${m[1]}/${m[2]}`),
+  )
+  const present = new Set(
+    ['packages', 'services'].flatMap((dir) => workspaceDirs(dir).map((n) => `${dir}/${n}`)),
+  )
   for (const dir of present) if (!listed.has(dir)) problems.push(`README.md layout: ${dir} is not listed`)
-  for (const dir of listed) if (!present.has(dir)) problems.push(`README.md layout: lists ${dir}, which does not exist`)
+  for (const dir of listed)
+    if (!present.has(dir)) problems.push(`README.md layout: lists ${dir}, which does not exist`)
 }
 
 const fileCount = checkSources()
