@@ -1,5 +1,5 @@
-import type { ClickHouseClient } from '@clickhouse/client'
 import { dateTime64, toCount } from './client.ts'
+import { DatabaseStore } from './database-store.ts'
 
 /** What the alerter remembers of one rule and entity (mirrors RuleState of @adpulse/rules). */
 export interface StoredRuleState {
@@ -11,18 +11,11 @@ export interface StoredRuleState {
 }
 
 /** alerter_state: so that a restarted or newly elected alerter neither repeats nor forgets. */
-export class AlerterStateStore {
-  constructor(
-    private readonly client: ClickHouseClient,
-    private readonly database: string,
-  ) {}
-
+export class AlerterStateStore extends DatabaseStore {
   async save(states: StoredRuleState[], now: number): Promise<void> {
-    if (states.length === 0) return
-    await this.client.insert({
-      table: `${this.database}.alerter_state`,
-      format: 'JSONEachRow',
-      values: states.map((s) => ({
+    await this.insertRows(
+      'alerter_state',
+      states.map((s) => ({
         rule: s.rule,
         entity: s.entity,
         active: s.active ? 1 : 0,
@@ -30,20 +23,18 @@ export class AlerterStateStore {
         total_change_pct: s.totalChangePct,
         updated_at: dateTime64(now),
       })),
-    })
+    )
   }
 
   async load(): Promise<StoredRuleState[]> {
-    const result = await this.client.query({
-      query: `SELECT rule, entity,
+    const rows = await this.select(
+      `SELECT rule, entity,
           argMax(active, updated_at) AS active,
           toUnixTimestamp64Milli(argMax(last_signal_at, updated_at)) AS last_signal_at,
           argMax(total_change_pct, updated_at) AS total_change_pct
         FROM ${this.database}.alerter_state
         GROUP BY rule, entity`,
-      format: 'JSONEachRow',
-    })
-    const rows = await result.json<Record<string, unknown>>()
+    )
     return rows.map((row) => ({
       rule: String(row.rule),
       entity: String(row.entity),

@@ -1,5 +1,5 @@
-import type { ClickHouseClient } from '@clickhouse/client'
 import { toCount } from './client.ts'
+import { DatabaseStore } from './database-store.ts'
 
 export const DAY_MS = 86_400_000
 
@@ -52,12 +52,7 @@ export interface RebuildHooks {
  * without their buckets. `repairTail` finds and fills that gap for one Kafka
  * partition; `rebuildDay` recomputes a whole UTC day (`adpulse rebuild`).
  */
-export class BucketRepair {
-  constructor(
-    private readonly client: ClickHouseClient,
-    private readonly database: string,
-  ) {}
-
+export class BucketRepair extends DatabaseStore {
   /**
    * Re-summarises the raw rows of a partition newer than the newest offset its
    * buckets cover. Run by the partition's only writer before its first insert,
@@ -67,7 +62,7 @@ export class BucketRepair {
    */
   async repairTail(topic: string, partition: number): Promise<number> {
     const params = { topic, partition }
-    const [raw] = await this.rows<{ newest: string }>(
+    const [raw] = await this.select<{ newest: string }>(
       // ORDER BY … DESC LIMIT 1 on the sorting key reads only the last granule.
       // (An alias named offset would be what ORDER BY sorts: as strings.)
       `SELECT toString(offset) AS newest FROM ${this.database}.events_raw
@@ -77,7 +72,7 @@ export class BucketRepair {
     )
     if (raw === undefined) return 0
     // Answered from the newest_offsets projection, not by scanning the buckets.
-    const [summarised] = await this.rows<{ newest: string; n: unknown }>(
+    const [summarised] = await this.select<{ newest: string; n: unknown }>(
       `SELECT toString(max(last_offset)) AS newest, count() AS n FROM ${this.database}.kpi_buckets
         WHERE topic = {topic:String} AND partition = {partition:UInt32}`,
       params,
@@ -85,7 +80,7 @@ export class BucketRepair {
     const covered = summarised === undefined || toCount(summarised.n) === 0 ? -1n : BigInt(summarised.newest)
     if (covered >= BigInt(raw.newest)) return 0
     const where = `WHERE topic = {topic:String} AND partition = {partition:UInt32} AND offset > {covered:Int64}`
-    const [gap] = await this.rows<{ n: unknown }>(
+    const [gap] = await this.select<{ n: unknown }>(
       `SELECT count() AS n FROM ${this.database}.events_raw ${where}`,
       { ...params, covered: covered.toString() },
     )
@@ -126,7 +121,7 @@ export class BucketRepair {
           query_params: params,
         })
         await hooks.afterStaging?.(attempt)
-        const [built] = await this.rows<{ n: unknown }>(`SELECT count() AS n FROM ${staging}`, {})
+        const [built] = await this.select<{ n: unknown }>(`SELECT count() AS n FROM ${staging}`)
         const buckets = toCount(built?.n)
         // REPLACE refuses an empty source: a day without raw events has no buckets.
         await this.client.command({
@@ -149,7 +144,7 @@ export class BucketRepair {
 
   /** The UTC days (epoch ms) that events_raw holds events of, oldest first. */
   async daysWithRawEvents(): Promise<number[]> {
-    const rows = await this.rows<{ day: unknown }>(
+    const rows = await this.select<{ day: unknown }>(
       `SELECT DISTINCT toUnixTimestamp(toStartOfDay(occurred_at, 'UTC')) AS day
         FROM ${this.database}.events_raw ORDER BY day`,
       {},
@@ -172,7 +167,7 @@ export class BucketRepair {
   }
 
   private async rawTotals(params: { from: number; to: number }): Promise<DayTotals> {
-    const [row] = await this.rows<Record<string, unknown>>(
+    const [row] = await this.select<Record<string, unknown>>(
       `SELECT count() AS events, toString(sum(cost_micros)) AS spend, toString(sum(value_micros)) AS revenue
         FROM ${this.database}.events_raw
         WHERE occurred_at >= toDateTime({from:UInt32}, 'UTC') AND occurred_at < toDateTime({to:UInt32}, 'UTC')`,
@@ -182,7 +177,7 @@ export class BucketRepair {
   }
 
   private async bucketTotals(params: { from: number; to: number }): Promise<DayTotals> {
-    const [row] = await this.rows<Record<string, unknown>>(
+    const [row] = await this.select<Record<string, unknown>>(
       `SELECT sum(impressions + clicks + conversions) AS events, toString(sum(spend_micros)) AS spend,
           toString(sum(revenue_micros)) AS revenue
         FROM ${this.database}.kpi_buckets
@@ -190,11 +185,6 @@ export class BucketRepair {
       params,
     )
     return totals(row)
-  }
-
-  private async rows<T>(query: string, query_params: Record<string, unknown>): Promise<T[]> {
-    const result = await this.client.query({ query, query_params, format: 'JSONEachRow' })
-    return result.json<T>()
   }
 }
 

@@ -1,29 +1,22 @@
 import type { DayRate } from '@adpulse/pricing'
-import type { ClickHouseClient } from '@clickhouse/client'
 import { dateTime64 } from './client.ts'
+import { DatabaseStore } from './database-store.ts'
 
 /** One rate of currency_rates: the rate of a rates file (DayRate), as stored in Decimal(38, 18). */
 export type StoredRate = DayRate
 
 /** currency_rates: written by `adpulse rates import`, read by every processor. */
-export class CurrencyRateStore {
-  constructor(
-    private readonly client: ClickHouseClient,
-    private readonly database: string,
-  ) {}
-
+export class CurrencyRateStore extends DatabaseStore {
   /**
    * Writes rates; a (currency, day) already in the table is replaced, since
    * readers take the row with the newest `updatedAt`. One INSERT: all or nothing.
    */
   async upsert(rates: readonly StoredRate[], updatedAt: number = Date.now()): Promise<void> {
-    if (rates.length === 0) return
-    await this.client.insert({
-      table: `${this.database}.currency_rates`,
-      format: 'JSONEachRow',
+    await this.insertRows(
+      'currency_rates',
       // Decimals as strings: a JSON number would be a double on the way in.
-      values: rates.map((r) => ({ ...r, updated_at: dateTime64(updatedAt) })),
-    })
+      rates.map((r) => ({ ...r, updated_at: dateTime64(updatedAt) })),
+    )
   }
 
   /**
@@ -32,14 +25,12 @@ export class CurrencyRateStore {
    * A year of 160 currencies is about 58,000 rows.
    */
   async readAll(): Promise<StoredRate[]> {
-    const result = await this.client.query({
-      // toString: a Decimal in JSON output is an unquoted number, which JSON.parse would round.
-      query: `SELECT currency, toString(day) AS day, toString(argMax(rate, updated_at)) AS rate
+    // toString: a Decimal in JSON output is an unquoted number, which JSON.parse would round.
+    return this.select<StoredRate>(
+      `SELECT currency, toString(day) AS day, toString(argMax(rate, updated_at)) AS rate
         FROM ${this.database}.currency_rates
         GROUP BY currency, day
         ORDER BY currency, day`,
-      format: 'JSONEachRow',
-    })
-    return result.json<StoredRate>()
+    )
   }
 }

@@ -1,6 +1,6 @@
 import type { KpiSums, MinuteBucket, TimeRange } from '@adpulse/kpi'
-import type { ClickHouseClient } from '@clickhouse/client'
 import { toCount } from './client.ts'
+import { DatabaseStore } from './database-store.ts'
 
 /** Where a set of bucket rows came from: one contiguous offset range of one partition. */
 export interface BucketSource {
@@ -33,12 +33,7 @@ export interface Bucketing {
  * also holds buckets imported directly (insertBuckets: history for backtests and
  * tests) and those of versions before events_raw (folded in by migration 13).
  */
-export class KpiStore {
-  constructor(
-    private readonly client: ClickHouseClient,
-    private readonly database: string,
-  ) {}
-
+export class KpiStore extends DatabaseStore {
   /**
    * Imports the buckets of one offset range into kpi_buckets, next to those of
    * the raw events: their topic, partition and last offset count for where that
@@ -48,11 +43,9 @@ export class KpiStore {
    * buckets of the days it rebuilds.
    */
   async insertBuckets(buckets: MinuteBucket[], source: BucketSource): Promise<void> {
-    if (buckets.length === 0) return
-    await this.client.insert({
-      table: `${this.database}.kpi_buckets`,
-      format: 'JSONEachRow',
-      values: buckets.map((b) => ({
+    await this.insertRows(
+      'kpi_buckets',
+      buckets.map((b) => ({
         minute: Math.floor(b.minute / 1000),
         channel: b.channel,
         campaign_id: b.campaign_id,
@@ -66,10 +59,10 @@ export class KpiStore {
         revenue_squares: b.revenue_squares,
         last_offset: source.lastOffset,
       })),
-      clickhouse_settings: {
+      {
         insert_deduplication_token: `${source.topic}/${source.partition}/${source.firstOffset}-${source.lastOffset}`,
       },
-    })
+    )
   }
 
   /**
@@ -79,16 +72,11 @@ export class KpiStore {
    * Reads kpi_buckets (sumsQuery).
    */
   async sums(range: TimeRange, by: KpiGrouping, bucketing?: Bucketing): Promise<KpiSumsRow[]> {
-    const result = await this.client.query({
-      query: sumsQuery(this.database, by, bucketing),
-      query_params: {
-        from: Math.floor(range.from / 1000),
-        to: Math.floor(range.to / 1000),
-        ...(bucketing ? { tz: bucketing.timeZone } : {}),
-      },
-      format: 'JSONEachRow',
+    const rows = await this.select(sumsQuery(this.database, by, bucketing), {
+      from: Math.floor(range.from / 1000),
+      to: Math.floor(range.to / 1000),
+      ...(bucketing ? { tz: bucketing.timeZone } : {}),
     })
-    const rows = await result.json<Record<string, unknown>>()
     return rows.map((row) => ({
       ...(bucketing ? { bucket_start: toCount(row.bucket_start) * 1000 } : {}),
       channel: String(row.channel),

@@ -1,5 +1,5 @@
-import type { ClickHouseClient } from '@clickhouse/client'
 import { dateTime64, toCount } from './client.ts'
+import { DatabaseStore } from './database-store.ts'
 
 /** How far one partition of the events topic is written to ClickHouse. */
 export interface PartitionProgressRow {
@@ -13,18 +13,11 @@ export interface PartitionProgressRow {
 }
 
 /** pipeline_progress: written by the processor, read by the alerter and /v1/freshness. */
-export class ProgressStore {
-  constructor(
-    private readonly client: ClickHouseClient,
-    private readonly database: string,
-  ) {}
-
+export class ProgressStore extends DatabaseStore {
   async record(rows: PartitionProgressRow[]): Promise<void> {
-    if (rows.length === 0) return
-    await this.client.insert({
-      table: `${this.database}.pipeline_progress`,
-      format: 'JSONEachRow',
-      values: rows.map((row) => ({
+    await this.insertRows(
+      'pipeline_progress',
+      rows.map((row) => ({
         topic: row.topic,
         partition: row.partition,
         committed_offset: row.committedOffset.toString(),
@@ -32,13 +25,13 @@ export class ProgressStore {
         complete_through: dateTime64(row.completeThrough),
         updated_at: dateTime64(row.updatedAt),
       })),
-    })
+    )
   }
 
   /** The newest record of each partition of a topic. */
   async partitions(topic: string): Promise<PartitionProgressRow[]> {
-    const result = await this.client.query({
-      query: `SELECT partition,
+    const rows = await this.select(
+      `SELECT partition,
           argMax(committed_offset, updated_at) AS committed_offset,
           argMax(high_watermark, updated_at) AS high_watermark,
           toUnixTimestamp64Milli(argMax(complete_through, updated_at)) AS complete_through,
@@ -47,10 +40,8 @@ export class ProgressStore {
         WHERE topic = {topic:String}
         GROUP BY partition
         ORDER BY partition`,
-      query_params: { topic },
-      format: 'JSONEachRow',
-    })
-    const rows = await result.json<Record<string, unknown>>()
+      { topic },
+    )
     return rows.map((row) => ({
       topic,
       partition: toCount(row.partition),

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
-import type { ClickHouseClient } from '@clickhouse/client'
 import { BucketRepair } from './bucket-repair.ts'
 import { toCount } from './client.ts'
+import { DatabaseStore } from './database-store.ts'
 import { encodeRawEventsTsv, RAW_EVENT_COLUMNS } from './raw-event-tsv.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
@@ -46,12 +46,7 @@ export interface SeenEventId {
 }
 
 /** events_raw: written by the processor, one INSERT (one part) per batch; kpi_buckets follows through its view. */
-export class RawEventStore {
-  constructor(
-    private readonly client: ClickHouseClient,
-    private readonly database: string,
-  ) {}
-
+export class RawEventStore extends DatabaseStore {
   /**
    * Inserts rows as one part. The token must be a function of the rows (the
    * processor uses topic/partition/first-last offset), so that inserting the
@@ -90,10 +85,10 @@ export class RawEventStore {
    * those that outlive raw rows past their retention.
    */
   async newestOffset(topic: string, partition: number): Promise<bigint | null> {
-    const result = await this.client.query({
-      // ORDER BY … DESC LIMIT 1 on the sorting key reads only the last granule; the
-      // buckets' max is answered from their newest_offsets projection (no row: none).
-      query: `SELECT toString(max(o)) AS offset, count() AS n FROM (
+    // ORDER BY … DESC LIMIT 1 on the sorting key reads only the last granule; the
+    // buckets' max is answered from their newest_offsets projection (no row: none).
+    const [row] = await this.select<{ offset: string; n: unknown }>(
+      `SELECT toString(max(o)) AS offset, count() AS n FROM (
           (SELECT offset AS o FROM ${this.database}.events_raw
             WHERE topic = {topic:String} AND partition = {partition:UInt32}
             ORDER BY topic, partition, offset DESC LIMIT 1)
@@ -102,10 +97,8 @@ export class RawEventStore {
             WHERE topic = {topic:String} AND partition = {partition:UInt32}
             GROUP BY topic, partition)
         )`,
-      query_params: { topic, partition },
-      format: 'JSONEachRow',
-    })
-    const [row] = await result.json<{ offset: string; n: unknown }>()
+      { topic, partition },
+    )
     return row === undefined || toCount(row.n) === 0 ? null : BigInt(row.offset)
   }
 
@@ -121,9 +114,9 @@ export class RawEventStore {
     horizonMs: number,
     limit = Number.MAX_SAFE_INTEGER,
   ): Promise<SeenEventId[]> {
-    const result = await this.client.query({
-      // An alias named received_at would shadow the column in WHERE: received_ms.
-      query: `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(received_at) AS received_ms
+    // An alias named received_at would shadow the column in WHERE: received_ms.
+    const rows = await this.select(
+      `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(received_at) AS received_ms
         FROM ${this.database}.events_raw
         WHERE topic = {topic:String} AND partition = {partition:UInt32}
           AND received_at >= (
@@ -131,10 +124,8 @@ export class RawEventStore {
             WHERE topic = {topic:String} AND partition = {partition:UInt32}
           ) - toIntervalMillisecond({horizon:UInt64})
         ORDER BY offset DESC LIMIT {limit:UInt64}`,
-      query_params: { topic, partition, horizon: horizonMs, limit },
-      format: 'JSONEachRow',
-    })
-    const rows = await result.json<Record<string, unknown>>()
+      { topic, partition, horizon: horizonMs, limit },
+    )
     return rows.reverse().map(seenEventId)
   }
 
@@ -151,17 +142,16 @@ export class RawEventStore {
     sinceMs: number,
   ): Promise<SeenEventId[]> {
     if (eventIds.length === 0) return []
-    const result = await this.client.query({
-      query: `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(max(received_at)) AS received_ms
+    const rows = await this.select(
+      `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(max(received_at)) AS received_ms
         FROM ${this.database}.events_raw
         WHERE topic = {topic:String} AND partition = {partition:UInt32}
           AND received_at >= fromUnixTimestamp64Milli({since:Int64})
           AND event_id IN {ids:Array(String)}
         GROUP BY source, campaign_id, event_id`,
-      query_params: { topic, partition, since: Math.max(0, Math.floor(sinceMs)), ids: eventIds },
-      format: 'JSONEachRow',
-    })
-    return (await result.json<Record<string, unknown>>()).map(seenEventId)
+      { topic, partition, since: Math.max(0, Math.floor(sinceMs)), ids: eventIds },
+    )
+    return rows.map(seenEventId)
   }
 }
 

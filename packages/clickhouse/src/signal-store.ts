@@ -1,20 +1,13 @@
 import type { Signal } from '@adpulse/events'
-import type { ClickHouseClient } from '@clickhouse/client'
 import { dateTime64, toCount } from './client.ts'
+import { DatabaseStore } from './database-store.ts'
 
 /** Keeps published signals for GET /v1/signals. */
-export class SignalStore {
-  constructor(
-    private readonly client: ClickHouseClient,
-    private readonly database: string,
-  ) {}
-
+export class SignalStore extends DatabaseStore {
   async insert(signals: Signal[]): Promise<void> {
-    if (signals.length === 0) return
-    await this.client.insert({
-      table: `${this.database}.signals`,
-      format: 'JSONEachRow',
-      values: signals.map((s) => ({
+    await this.insertRows(
+      'signals',
+      signals.map((s) => ({
         ...s,
         cut_below_roi: Number.isNaN(s.cut_below_roi) ? null : s.cut_below_roi,
         scale_above_roi: Number.isNaN(s.scale_above_roi) ? null : s.scale_above_roi,
@@ -22,13 +15,13 @@ export class SignalStore {
         window_to: dateTime64(s.window_to),
         created_at: dateTime64(s.created_at),
       })),
-    })
+    )
   }
 
   /** The newest signals first. */
   async recent(limit: number): Promise<Signal[]> {
-    const result = await this.client.query({
-      query: `SELECT signal_id, action, scope, channel, campaign_id, rule,
+    const rows = await this.select(
+      `SELECT signal_id, action, scope, channel, campaign_id, rule,
           toUnixTimestamp64Milli(window_from) AS window_from,
           toUnixTimestamp64Milli(window_to) AS window_to,
           toString(spend_micros) AS spend_micros,
@@ -41,10 +34,8 @@ export class SignalStore {
         FROM ${this.database}.signals FINAL
         ORDER BY created_at DESC, signal_id
         LIMIT {limit:UInt32}`,
-      query_params: { limit },
-      format: 'JSONEachRow',
-    })
-    const rows = await result.json<Record<string, unknown>>()
+      { limit },
+    )
     return rows.map((row) => ({
       ...(row as unknown as Signal),
       window_from: toCount(row.window_from),

@@ -1,3 +1,5 @@
+export * from './admin.ts'
+export * from './consumer.ts'
 export * from './errors.ts'
 export * from './kafka-client.ts'
 export * from './produce-batcher.ts'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs'
+import type { IncomingMessage } from './consumer.ts'
 import { isRetriable, KafkaAdapterError } from './errors.ts'
-import type { IncomingMessage } from './kafka-client.ts'
 
 export interface ReadTopicOptions {
   topic: string

@@ -23,28 +23,3 @@ export interface PricedEvent {
   /** Revenue; counts only on conversions. */
   value_micros: bigint
 }
-
-/** A bucket with nothing in it yet. */
-export const emptyBucket = (minute: number, channel: string, campaign_id: string): MinuteBucket => ({
-  minute,
-  channel,
-  campaign_id,
-  impressions: 0,
-  clicks: 0,
-  conversions: 0,
-  spend_micros: 0n,
-  revenue_micros: 0n,
-  revenue_squares: 0,
-})
-
-/** Adds one priced event to a bucket, whatever the bucket groups by. */
-export function addToBucket(bucket: MinuteBucket, event: PricedEvent): void {
-  if (event.type === 'impression') bucket.impressions += 1
-  else if (event.type === 'click') bucket.clicks += 1
-  else {
-    bucket.conversions += 1
-    bucket.revenue_micros += event.value_micros
-    bucket.revenue_squares += Number(event.value_micros) ** 2
-  }
-  bucket.spend_micros += event.cost_micros
-}

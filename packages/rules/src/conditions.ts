@@ -20,10 +20,9 @@ export type ParseResult = { ok: true; condition: Condition } | { ok: false; erro
 
 const TOKEN = /\s*(?:(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)|([a-z_][a-z0-9_]*)|(<=|>=|<|>|\*|×|\(|\)))/iy
 
-/** Parses a condition; `names` are the KPIs and parameters it may mention. */
-export function parseCondition(text: string, names: ReadonlySet<string>): ParseResult {
+/** The tokens of a condition (numbers, names, operators, parentheses; lower case), or where it stops making sense. */
+function tokenize(text: string): { ok: true; tokens: string[] } | { ok: false; error: string } {
   const tokens: string[] = []
-  TOKEN.lastIndex = 0
   let position = 0
   while (position < text.length) {
     if (text.slice(position).trim() === '') break
@@ -37,67 +36,88 @@ export function parseCondition(text: string, names: ReadonlySet<string>): ParseR
     tokens.push((match[1] ?? match[2] ?? match[3] ?? '').toLowerCase())
     position = TOKEN.lastIndex
   }
-  let i = 0
-  const peek = () => tokens[i]
-  const next = () => tokens[i++]
-  const fail = (message: string): never => {
-    throw new SyntaxError(message)
+  return { ok: true, tokens }
+}
+
+const fail = (message: string): never => {
+  throw new SyntaxError(message)
+}
+
+/** Recursive descent over the tokens: `or` of `and`s of comparisons or parenthesized conditions. */
+class ConditionParser {
+  private i = 0
+
+  constructor(
+    private readonly tokens: string[],
+    private readonly names: ReadonlySet<string>,
+  ) {}
+
+  parse(): Condition {
+    if (this.tokens.length === 0) fail('empty condition')
+    const condition = this.or()
+    if (this.i < this.tokens.length) fail(`unexpected ${JSON.stringify(this.tokens[this.i])}`)
+    return condition
   }
 
-  const operand = (): Operand => {
-    const first = next() ?? fail('expected a KPI, parameter or number, got the end')
+  private peek = () => this.tokens[this.i]
+  private next = () => this.tokens[this.i++]
+
+  private known(name: string): string {
+    if (!this.names.has(name))
+      fail(`unknown name ${JSON.stringify(name)}; known: ${[...this.names].sort().join(', ')}`)
+    return name
+  }
+
+  private operand(): Operand {
+    const first = this.next() ?? fail('expected a KPI, parameter or number, got the end')
     const isNumber = /^-?\d/.test(first)
-    if (peek() === '*' || peek() === '×') {
-      next()
-      const second = next() ?? fail(`expected something after ${first} *`)
+    if (this.peek() === '*' || this.peek() === '×') {
+      this.next()
+      const second = this.next() ?? fail(`expected something after ${first} *`)
       const [num, name] = isNumber ? [first, second] : [second, first]
       if (!/^-?\d/.test(num) || /^-?\d/.test(name))
         fail(`a product must be a number times a name, got ${first} * ${second}`)
-      return { kind: 'name', name: known(name), factor: Number(num) }
+      return { kind: 'name', name: this.known(name), factor: Number(num) }
     }
     return isNumber
       ? { kind: 'number', value: Number(first) }
-      : { kind: 'name', name: known(first), factor: 1 }
-  }
-  const known = (name: string): string => {
-    if (!names.has(name)) fail(`unknown name ${JSON.stringify(name)}; known: ${[...names].sort().join(', ')}`)
-    return name
-  }
-  const primary = (): Condition => {
-    if (peek() === '(') {
-      next()
-      const inner = or()
-      if (next() !== ')') fail('expected )')
-      return inner
-    }
-    const left = operand()
-    const op = next()
-    if (op !== '<' && op !== '<=' && op !== '>' && op !== '>=')
-      fail(`expected <, <=, > or >=, got ${op ?? 'the end'}`)
-    return { kind: 'compare', left, op: op as CompareOp, right: operand() }
-  }
-  const and = (): Condition => {
-    const terms = [primary()]
-    while (peek() === 'and') {
-      next()
-      terms.push(primary())
-    }
-    return terms.length === 1 ? (terms[0] as Condition) : { kind: 'and', terms }
-  }
-  const or = (): Condition => {
-    const terms = [and()]
-    while (peek() === 'or') {
-      next()
-      terms.push(and())
-    }
-    return terms.length === 1 ? (terms[0] as Condition) : { kind: 'or', terms }
+      : { kind: 'name', name: this.known(first), factor: 1 }
   }
 
+  private primary(): Condition {
+    if (this.peek() === '(') {
+      this.next()
+      const inner = this.or()
+      if (this.next() !== ')') fail('expected )')
+      return inner
+    }
+    const left = this.operand()
+    const op = this.next()
+    if (op !== '<' && op !== '<=' && op !== '>' && op !== '>=')
+      fail(`expected <, <=, > or >=, got ${op ?? 'the end'}`)
+    return { kind: 'compare', left, op: op as CompareOp, right: this.operand() }
+  }
+
+  /** Terms joined by the word `kind` (and, or); one term stands alone. */
+  private joined(kind: 'and' | 'or', term: () => Condition): Condition {
+    const terms = [term()]
+    while (this.peek() === kind) {
+      this.next()
+      terms.push(term())
+    }
+    return terms.length === 1 ? (terms[0] as Condition) : { kind, terms }
+  }
+
+  private and = (): Condition => this.joined('and', () => this.primary())
+  private or = (): Condition => this.joined('or', this.and)
+}
+
+/** Parses a condition; `names` are the KPIs and parameters it may mention. */
+export function parseCondition(text: string, names: ReadonlySet<string>): ParseResult {
+  const tokenized = tokenize(text)
+  if (!tokenized.ok) return tokenized
   try {
-    if (tokens.length === 0) fail('empty condition')
-    const condition = or()
-    if (i < tokens.length) fail(`unexpected ${JSON.stringify(tokens[i])}`)
-    return { ok: true, condition }
+    return { ok: true, condition: new ConditionParser(tokenized.tokens, names).parse() }
   } catch (err) {
     return { ok: false, error: (err as Error).message }
   }

@@ -97,16 +97,7 @@ function parseRule(raw: unknown, index: number, errors: string[]): Rule | undefi
   if (scope !== 'channel' && scope !== 'campaign' && scope !== 'both') {
     fail('scope', `expected channel, campaign or both, got ${show(raw.scope)}`)
   }
-  const filter = raw.filter ?? {}
-  let channels: string[] = []
-  let campaigns: string[] = []
-  if (!isObject(filter)) fail('filter', 'expected an object with channels and/or campaigns')
-  else {
-    for (const key of Object.keys(filter))
-      if (key !== 'channels' && key !== 'campaigns') fail(`filter.${key}`, 'unknown field')
-    channels = stringList(filter.channels, 'filter.channels', fail)
-    campaigns = stringList(filter.campaigns, 'filter.campaigns', fail)
-  }
+  const { channels, campaigns } = parseFilter(raw.filter ?? {}, fail)
 
   const windowMs = duration(raw.window ?? '1h', 'window', fail)
   if (windowMs !== undefined && windowMs < 60_000) fail('window', 'must be at least 1m (buckets are minutes)')
@@ -114,50 +105,14 @@ function parseRule(raw: unknown, index: number, errors: string[]): Rule | undefi
 
   const action = raw.action
   if (action !== 'CUT' && action !== 'SCALE') fail('action', `expected CUT or SCALE, got ${show(action)}`)
-  const defaultChange = action === 'CUT' ? -100 : 20
-  const budgetChangePct = raw.budget_change_pct ?? defaultChange
-  if (typeof budgetChangePct !== 'number' || !Number.isInteger(budgetChangePct)) {
-    fail('budget_change_pct', `expected an integer percent, got ${show(raw.budget_change_pct)}`)
-  } else if (action === 'CUT' && (budgetChangePct < -100 || budgetChangePct > -1)) {
-    fail('budget_change_pct', `a CUT lowers the budget: expected -100 (pause) to -1, got ${budgetChangePct}`)
-  } else if (action === 'SCALE' && (budgetChangePct < 1 || budgetChangePct > 1000)) {
-    fail('budget_change_pct', `a SCALE raises the budget: expected 1 to 1000, got ${budgetChangePct}`)
-  }
-  const maxTotal = raw.max_total_change_pct ?? (action === 'CUT' ? Math.abs(Number(budgetChangePct)) : 100)
-  if (
-    typeof maxTotal !== 'number' ||
-    !Number.isInteger(maxTotal) ||
-    maxTotal < 1 ||
-    maxTotal > (action === 'CUT' ? 100 : 10_000)
-  ) {
-    fail(
-      'max_total_change_pct',
-      `expected a positive integer percent (at most 100 for CUT), got ${show(raw.max_total_change_pct)}`,
-    )
-  }
+  const { budgetChangePct, maxTotal } = parseBudgetChange(raw, action, fail)
 
   const params = parseParams(raw.params, fail)
   const known = new Set<string>([...KPI_NAMES, ...Object.keys(params)])
   const when = condition(raw.when, 'when', known, fail)
   const exit = condition(raw.exit, 'exit', known, fail)
 
-  const evidence = isObject(raw.min_evidence) ? raw.min_evidence : {}
-  if (raw.min_evidence !== undefined && !isObject(raw.min_evidence))
-    fail('min_evidence', 'expected an object')
-  for (const key of Object.keys(evidence)) {
-    if (key !== 'spend_micros' && key !== 'clicks' && key !== 'conversions')
-      fail(`min_evidence.${key}`, 'unknown field')
-  }
-  const minSpend = evidence.spend_micros ?? 0
-  const spendMicros =
-    (typeof minSpend === 'number' && Number.isSafeInteger(minSpend) && minSpend >= 0) ||
-    (typeof minSpend === 'string' && /^\d+$/.test(minSpend))
-      ? BigInt(minSpend)
-      : undefined
-  if (spendMicros === undefined)
-    fail('min_evidence.spend_micros', `expected integer micros >= 0, got ${show(minSpend)}`)
-  const clicks = count(evidence.clicks ?? 0, 'min_evidence.clicks', fail)
-  const conversions = count(evidence.conversions ?? 0, 'min_evidence.conversions', fail)
+  const { spendMicros, clicks, conversions } = parseMinEvidence(raw.min_evidence, fail)
 
   const confidence = raw.confidence ?? 0.9
   if (typeof confidence !== 'number' || !(confidence >= 0.5 && confidence <= 0.999)) {
@@ -190,6 +145,76 @@ function parseRule(raw: unknown, index: number, errors: string[]): Rule | undefi
 }
 
 type Fail = (field: string, message: string) => void
+
+/** `filter`: the channels and campaigns a rule is restricted to (empty: all). */
+function parseFilter(filter: unknown, fail: Fail): { channels: string[]; campaigns: string[] } {
+  if (!isObject(filter)) {
+    fail('filter', 'expected an object with channels and/or campaigns')
+    return { channels: [], campaigns: [] }
+  }
+  for (const key of Object.keys(filter))
+    if (key !== 'channels' && key !== 'campaigns') fail(`filter.${key}`, 'unknown field')
+  return {
+    channels: stringList(filter.channels, 'filter.channels', fail),
+    campaigns: stringList(filter.campaigns, 'filter.campaigns', fail),
+  }
+}
+
+/** `budget_change_pct` and `max_total_change_pct`, their defaults and bounds following the action. */
+function parseBudgetChange(
+  raw: Record<string, unknown>,
+  action: unknown,
+  fail: Fail,
+): { budgetChangePct: unknown; maxTotal: unknown } {
+  const defaultChange = action === 'CUT' ? -100 : 20
+  const budgetChangePct = raw.budget_change_pct ?? defaultChange
+  if (typeof budgetChangePct !== 'number' || !Number.isInteger(budgetChangePct)) {
+    fail('budget_change_pct', `expected an integer percent, got ${show(raw.budget_change_pct)}`)
+  } else if (action === 'CUT' && (budgetChangePct < -100 || budgetChangePct > -1)) {
+    fail('budget_change_pct', `a CUT lowers the budget: expected -100 (pause) to -1, got ${budgetChangePct}`)
+  } else if (action === 'SCALE' && (budgetChangePct < 1 || budgetChangePct > 1000)) {
+    fail('budget_change_pct', `a SCALE raises the budget: expected 1 to 1000, got ${budgetChangePct}`)
+  }
+  const maxTotal = raw.max_total_change_pct ?? (action === 'CUT' ? Math.abs(Number(budgetChangePct)) : 100)
+  if (
+    typeof maxTotal !== 'number' ||
+    !Number.isInteger(maxTotal) ||
+    maxTotal < 1 ||
+    maxTotal > (action === 'CUT' ? 100 : 10_000)
+  ) {
+    fail(
+      'max_total_change_pct',
+      `expected a positive integer percent (at most 100 for CUT), got ${show(raw.max_total_change_pct)}`,
+    )
+  }
+  return { budgetChangePct, maxTotal }
+}
+
+/** `min_evidence`: spend (integer micros, a number or a string of digits), clicks and conversions, each default 0. */
+function parseMinEvidence(
+  raw: unknown,
+  fail: Fail,
+): { spendMicros: bigint | undefined; clicks: number | undefined; conversions: number | undefined } {
+  const evidence = isObject(raw) ? raw : {}
+  if (raw !== undefined && !isObject(raw)) fail('min_evidence', 'expected an object')
+  for (const key of Object.keys(evidence)) {
+    if (key !== 'spend_micros' && key !== 'clicks' && key !== 'conversions')
+      fail(`min_evidence.${key}`, 'unknown field')
+  }
+  const minSpend = evidence.spend_micros ?? 0
+  const spendMicros =
+    (typeof minSpend === 'number' && Number.isSafeInteger(minSpend) && minSpend >= 0) ||
+    (typeof minSpend === 'string' && /^\d+$/.test(minSpend))
+      ? BigInt(minSpend)
+      : undefined
+  if (spendMicros === undefined)
+    fail('min_evidence.spend_micros', `expected integer micros >= 0, got ${show(minSpend)}`)
+  return {
+    spendMicros,
+    clicks: count(evidence.clicks ?? 0, 'min_evidence.clicks', fail),
+    conversions: count(evidence.conversions ?? 0, 'min_evidence.conversions', fail),
+  }
+}
 
 function condition(raw: unknown, field: string, names: Set<string>, fail: Fail): Condition | undefined {
   if (typeof raw !== 'string') {

@@ -55,3 +55,16 @@ export function createAlerterMetrics(registry: Registry) {
   metrics.leader.set(0)
   return metrics
 }
+
+/** A decided evaluation: the pairs it judged, when it succeeded, how long it took since `started` (hrtime). */
+export function recordEvaluation(
+  metrics: ReturnType<typeof createAlerterMetrics>,
+  judged: number,
+  at: number,
+  started: bigint,
+): void {
+  metrics.entities.set(judged)
+  metrics.evaluations.inc({ result: 'ok' })
+  metrics.lastSuccess.set(at / 1000)
+  metrics.evaluationSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9)
+}

@@ -1,14 +1,14 @@
 import type { AlerterStateStore, KpiStore, ProgressStore, SignalStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
-import { createSignalCodec, type Signal, signalJsonReplacer } from '@adpulse/events'
+import { createSignalCodec, type Signal } from '@adpulse/events'
 import type { Producer } from '@adpulse/kafka'
 import { rollingRange } from '@adpulse/kpi'
 import type { Logger, Registry } from '@adpulse/observability'
-import { entityKey, evaluateRules, type Rule, type RuleState, readWindowSums, stateKey } from '@adpulse/rules'
+import { evaluateRules, type Rule, type RuleState, readWindowSums, stateKey } from '@adpulse/rules'
 import { repeatEvery } from '@adpulse/runtime'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
-import { createAlerterMetrics } from './alerter-metrics.ts'
-import { deliverWebhook } from './webhook.ts'
+import { createAlerterMetrics, recordEvaluation } from './alerter-metrics.ts'
+import { type PublishContext, publishSignals } from './publish-signals.ts'
 
 export interface AlerterDeps {
   config: Pick<AdpulseConfig, 'kafka' | 'alerter'>
@@ -56,27 +56,16 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
   const { config, rules } = deps
   const now = deps.now ?? Date.now
   const log = deps.logger.child({ component: 'alerter' })
-  const codec = createSignalCodec(deps.schemas.signals)
   const metrics = createAlerterMetrics(deps.registry)
-  const webhooks = new Set<Promise<unknown>>()
 
   let states: Map<string, RuleState> | undefined
-  let status: AlerterStatus = {
-    state: 'starting',
-    data_complete_through: null,
-    evaluated_at: null,
-    dry_run: config.alerter.dryRun,
-  }
-  const loadStates = async () => {
-    const loaded = new Map<string, RuleState>()
-    for (const s of await deps.states.load()) {
-      loaded.set(stateKey(s.rule, s.entity), {
-        active: s.active,
-        lastSignalAt: s.lastSignalAt,
-        totalChangePct: s.totalChangePct,
-      })
-    }
-    return loaded
+  let status = startingStatus(config.alerter.dryRun)
+  const publish: PublishContext = {
+    ...deps,
+    codec: createSignalCodec(deps.schemas.signals),
+    metrics,
+    log,
+    webhooks: new Set(),
   }
 
   const evaluate = async (): Promise<Signal[]> => {
@@ -88,9 +77,8 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
       return []
     }
     const started = process.hrtime.bigint()
-    states ??= await loadStates()
-    const complete = await deps.progress.completeThrough(config.kafka.topics.events)
-    if (complete !== null) metrics.dataLag.set(complete / 1000)
+    states ??= await loadRuleStates(deps.states)
+    const complete = await dataCompleteThrough(deps, metrics)
     status = {
       ...status,
       data_complete_through: complete === null ? null : new Date(complete).toISOString(),
@@ -110,48 +98,9 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
       (range, by) => deps.kpis.sums(range, by),
     )
     const result = evaluateRules(rules, windows, states, at)
-    if (config.alerter.dryRun) {
-      for (const s of result.signals) log.info({ signal: printable(s) }, 'dry run: would publish')
-    } else {
-      await deps.producer.send(
-        config.kafka.topics.signals,
-        result.signals.map((s) => ({ key: entityKey(s.channel, s.campaign_id), value: codec.encode(s) })),
-      )
-      await deps.signals.insert(result.signals)
-      await deps.states.save(
-        [...result.changed].map(([key, state]) => {
-          const [rule = '', entity = ''] = key.split('\u0000')
-          return { rule, entity, ...state }
-        }),
-        at,
-      )
-      for (const s of result.signals) {
-        metrics.published.inc({ action: s.action })
-        log.info(
-          {
-            signal_id: s.signal_id,
-            action: s.action,
-            entity: entityKey(s.channel, s.campaign_id),
-            rule: s.rule,
-            roi: s.roi,
-          },
-          'signal published',
-        )
-        if (config.alerter.webhookUrl !== undefined) {
-          const delivery = deliverWebhook(s, {
-            url: config.alerter.webhookUrl,
-            logger: log,
-            onResult: (ok) => metrics.webhooks.inc({ result: ok ? 'ok' : 'failed' }),
-          }).finally(() => webhooks.delete(delivery))
-          webhooks.add(delivery)
-        }
-      }
-    }
+    await publishSignals(publish, result, at)
     for (const [key, state] of result.changed) states.set(key, state)
-    metrics.entities.set(result.judged)
-    metrics.evaluations.inc({ result: 'ok' })
-    metrics.lastSuccess.set(at / 1000)
-    metrics.evaluationSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9)
+    recordEvaluation(metrics, result.judged, at, started)
     status = { ...status, state: 'ok' }
     return result.signals
   }
@@ -171,9 +120,37 @@ export async function startAlerter(deps: AlerterDeps): Promise<RunningAlerter> {
     },
     async stop() {
       await evaluations.stop()
-      await Promise.allSettled([...webhooks])
+      await Promise.allSettled([...publish.webhooks])
     },
   }
 }
 
-const printable = (s: Signal): unknown => JSON.parse(JSON.stringify(s, signalJsonReplacer))
+const startingStatus = (dryRun: boolean): AlerterStatus => ({
+  state: 'starting',
+  data_complete_through: null,
+  evaluated_at: null,
+  dry_run: dryRun,
+})
+
+/** The instant through which every accepted event is in ClickHouse (null before any), also on its gauge. */
+async function dataCompleteThrough(
+  deps: Pick<AlerterDeps, 'config' | 'progress'>,
+  metrics: ReturnType<typeof createAlerterMetrics>,
+): Promise<number | null> {
+  const complete = await deps.progress.completeThrough(deps.config.kafka.topics.events)
+  if (complete !== null) metrics.dataLag.set(complete / 1000)
+  return complete
+}
+
+/** The rule states the alerter saved, by stateKey: a restarted or newly elected alerter goes on from them. */
+async function loadRuleStates(store: Pick<AlerterStateStore, 'load'>): Promise<Map<string, RuleState>> {
+  const loaded = new Map<string, RuleState>()
+  for (const s of await store.load()) {
+    loaded.set(stateKey(s.rule, s.entity), {
+      active: s.active,
+      lastSignalAt: s.lastSignalAt,
+      totalChangePct: s.totalChangePct,
+    })
+  }
+  return loaded
+}

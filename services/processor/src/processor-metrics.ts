@@ -1,8 +1,9 @@
 import type { ClickHouseErrorKind } from '@adpulse/clickhouse'
 import type { DeadLetterReason } from '@adpulse/events'
 import type { IncomingBatch, PartitionAssignment } from '@adpulse/kafka'
-import { Counter, deadLetterCounter, Gauge, Histogram, type Registry } from '@adpulse/observability'
+import { Counter, deadLetterCounter, Histogram, type Registry } from '@adpulse/observability'
 import { type ChannelSums, createChannelMetrics } from './channel-metrics.ts'
+import { PartitionMetrics } from './partition-metrics.ts'
 
 /** What the processor tells Prometheus, at the three moments of a batch. */
 export interface ProcessorMetrics {
@@ -57,18 +58,7 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   })
-  const lag = new Gauge({
-    name: 'adpulse_processor_consumer_lag_messages',
-    help: 'Records of a partition not yet committed by this processor: high watermark minus the next offset to commit.',
-    labelNames: ['topic', 'partition'],
-    registers: [registry],
-  })
-  const newest = new Gauge({
-    name: 'adpulse_processor_newest_event_timestamp_seconds',
-    help: 'Event time (occurred_at) of the newest event written to ClickHouse, per partition, Unix seconds. Freshness is time() minus it.',
-    labelNames: ['topic', 'partition'],
-    registers: [registry],
-  })
+  const partitionSeries = new PartitionMetrics(registry)
   const duplicatesDropped = new Counter({
     name: 'adpulse_processor_duplicates_total',
     help: 'Events dropped as repeats of an event_id (same source and campaign) counted within the dedup horizon.',
@@ -94,35 +84,14 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
   })
   const deadLetters = deadLetterCounter(registry, 'processor', DEAD_LETTER_REASONS)
   const channels = createChannelMetrics(registry, maxChannels)
-  /** Newest event time per partition (ms), and the labels of every partition with series. */
-  const newestMs = new Map<string, number>()
-  const partitions = new Map<string, { topic: string; partition: string }>()
-
-  const labelsOf = (topic: string, partition: number) => {
-    const labels = { topic, partition: String(partition) }
-    partitions.set(`${topic}/${partition}`, labels)
-    return labels
-  }
-  const lagAfter = (batch: IncomingBatch, nextOffset: string) =>
-    Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(nextOffset)))
-
   return {
     fetched(batch) {
-      const first = batch.messages[0]
-      if (first) lag.set(labelsOf(batch.topic, batch.partition), lagAfter(batch, first.offset))
+      partitionSeries.fetched(batch)
     },
 
     written(batch, { counted, newestEventMs, channels: sums, poison, duplicates }) {
-      const last = batch.messages[batch.messages.length - 1]
-      if (!last) return
-      const labels = labelsOf(batch.topic, batch.partition)
-      lag.set(labels, lagAfter(batch, (BigInt(last.offset) + 1n).toString()))
-      const key = `${batch.topic}/${batch.partition}`
-      const newestInBatch = Math.max(newestMs.get(key) ?? Number.NEGATIVE_INFINITY, newestEventMs)
-      if (Number.isFinite(newestInBatch)) {
-        newestMs.set(key, newestInBatch)
-        newest.set(labels, newestInBatch / 1000)
-      }
+      if (batch.messages.length === 0) return
+      partitionSeries.written(batch, newestEventMs)
       processed.inc({ outcome: 'counted' }, counted)
       duplicatesDropped.inc(duplicates)
       processed.inc({ outcome: 'poison' }, poison.length)
@@ -131,14 +100,7 @@ export function createProcessorMetrics(registry: Registry, maxChannels: number):
     },
 
     assigned(assignment) {
-      const kept = new Set(assignment.flatMap(({ topic, partitions: ps }) => ps.map((p) => `${topic}/${p}`)))
-      for (const [key, labels] of partitions) {
-        if (kept.has(key)) continue
-        lag.remove(labels)
-        newest.remove(labels)
-        newestMs.delete(key)
-        partitions.delete(key)
-      }
+      partitionSeries.assigned(assignment)
     },
 
     writeRetried() {

@@ -9,7 +9,7 @@ import type { SchemaCatalog } from '@adpulse/schema-registry'
 import { BatchTally } from './batch-tally.ts'
 import { NO_RATES, type RateSource } from './currency-rates.ts'
 import { PartitionStates } from './partition-state.ts'
-import { createProcessorMetrics } from './processor-metrics.ts'
+import { createProcessorMetrics, type ProcessorMetrics } from './processor-metrics.ts'
 import { sendDeadLetters } from './steps/dead-letters.ts'
 import { decodeBatch, learnWriterSchemas } from './steps/decode.ts'
 import type { PricedRecord } from './steps/price.ts'
@@ -58,6 +58,21 @@ export interface RunningProcessor {
   stop(): Promise<void>
 }
 
+/** What the processor keeps per partition (written offset, dedup window), logging repairs and counting recalls. */
+function partitionStates(deps: ProcessorDeps, log: Logger, metrics: ProcessorMetrics): PartitionStates {
+  return new PartitionStates({
+    store: deps.store,
+    horizonMs: deps.config.processor.dedupHorizonMs,
+    maxIds: deps.config.processor.dedupMaxIds,
+    onRepaired: (topic, partition, events) =>
+      log.warn(
+        { topic, partition, events },
+        'events written to events_raw without their minute buckets (a process stopped between the two) re-summarised',
+      ),
+    onRecall: () => metrics.dedupLookup(),
+  })
+}
+
 /**
  * Consumes the events topic: decode → convert → price → drop repeats → events_raw, and
  * only then commit. Exactly once (docs/exactly-once.md): a batch is one insert,
@@ -70,17 +85,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
   const log = deps.logger.child({ component: 'processor' })
   const codec = createEventCodec(deps.schemas.events)
   const metrics = createProcessorMetrics(deps.registry, config.processor.metricsMaxChannels)
-  const states = new PartitionStates({
-    store,
-    horizonMs: config.processor.dedupHorizonMs,
-    maxIds: config.processor.dedupMaxIds,
-    onRepaired: (topic, partition, events) =>
-      log.warn(
-        { topic, partition, events },
-        'events written to events_raw without their minute buckets (a process stopped between the two) re-summarised',
-      ),
-    onRecall: () => metrics.dedupLookup(),
-  })
+  const states = partitionStates(deps, log, metrics)
   const retry = deps.retry ?? DEFAULT_RETRY_POLICY
   const shutdown = new AbortController()
   const health = new WriteHealth()

@@ -1,0 +1,114 @@
+import type { Kafka, Admin as KafkaJsAdmin } from 'kafkajs'
+import { isRetriable, KafkaAdapterError } from './errors.ts'
+
+export interface TopicSpec {
+  topic: string
+  partitions: number
+  replicationFactor: number
+}
+
+export interface PartitionProgress {
+  partition: number
+  highWatermark: bigint
+  committedOffset: bigint
+}
+
+/** The cluster questions of the client (topics, liveness, a group's progress), over one admin connected on first use. */
+export class KafkaAdmin {
+  private readonly admin: KafkaJsAdmin
+  private connected: Promise<void> | undefined
+
+  constructor(kafka: Kafka) {
+    this.admin = kafka.admin()
+  }
+
+  /** Connects once; a failed attempt is forgotten, so the next call tries again. */
+  private connect(): Promise<void> {
+    this.connected ??= this.admin.connect().catch((err: unknown) => {
+      this.connected = undefined
+      throw new KafkaAdapterError('CONNECT_FAILED', 'cannot reach Kafka', true, { cause: err })
+    })
+    return this.connected
+  }
+
+  /** The kafkajs admin, connected: for a reader that asks the cluster more (topic-reader.ts). */
+  async ready(): Promise<KafkaJsAdmin> {
+    await this.connect()
+    return this.admin
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    await this.connect()
+    try {
+      const existing = new Set(await this.admin.listTopics())
+      const missing = specs.filter((spec) => !existing.has(spec.topic))
+      if (missing.length === 0) return
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.partitions,
+          replicationFactor: spec.replicationFactor,
+        })),
+      })
+    } catch (err) {
+      // Another instance may have created it in between: that is success.
+      if (isTopicExists(err)) return
+      throw new KafkaAdapterError('TOPIC_SETUP_FAILED', 'cannot create topics', isRetriable(err), {
+        cause: err,
+      })
+    }
+  }
+
+  async ping(timeoutMs: number): Promise<void> {
+    await this.connect()
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new KafkaAdapterError('CONNECT_FAILED', `no answer within ${timeoutMs} ms`, true)),
+        timeoutMs,
+      )
+    })
+    try {
+      await Promise.race([this.admin.describeCluster(), timeout])
+    } catch (err) {
+      if (err instanceof KafkaAdapterError) throw err
+      throw new KafkaAdapterError('CONNECT_FAILED', 'cluster metadata request failed', true, { cause: err })
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async groupProgress(groupId: string, topic: string): Promise<PartitionProgress[]> {
+    await this.connect()
+    try {
+      const [ends, [committed]] = await Promise.all([
+        this.admin.fetchTopicOffsets(topic),
+        this.admin.fetchOffsets({ groupId, topics: [topic] }),
+      ])
+      const committedBy = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]))
+      return ends.map((end) => ({
+        partition: end.partition,
+        highWatermark: BigInt(end.high),
+        committedOffset: committedBy.get(end.partition) ?? -1n,
+      }))
+    } catch (err) {
+      throw new KafkaAdapterError(
+        'CONNECT_FAILED',
+        `cannot read the progress of ${groupId} on ${topic}`,
+        true,
+        {
+          cause: err,
+        },
+      )
+    }
+  }
+
+  disconnect(): Promise<void> {
+    return this.admin.disconnect()
+  }
+}
+
+function isTopicExists(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'type' in err && err.type === 'TOPIC_ALREADY_EXISTS'
+}

@@ -1,0 +1,136 @@
+import type { Kafka, Batch as KafkaJsBatch, Consumer as KafkaJsConsumer } from 'kafkajs'
+import { KafkaAdapterError } from './errors.ts'
+
+export interface IncomingMessage {
+  offset: string
+  key: Buffer | null
+  value: Buffer | null
+  headers: Record<string, string>
+  /** Broker timestamp, epoch ms. */
+  timestamp: number
+}
+
+export interface IncomingBatch {
+  topic: string
+  partition: number
+  /**
+   * The partition's high watermark when the batch was fetched: the offset the
+   * next record written will get. It minus the next offset to commit is the lag.
+   */
+  highWatermark: string
+  messages: IncomingMessage[]
+}
+
+/** Partitions the group gave this member, per topic (after every rebalance). */
+export type PartitionAssignment = ReadonlyArray<{ topic: string; partitions: number[] }>
+
+export interface ConsumeOptions {
+  groupId: string
+  topics: string[]
+  fromBeginning: boolean
+  /**
+   * How long the group waits for a silent member before reassigning its
+   * partitions (kafkajs default 30s); the broker bounds it (group.min.session.timeout.ms).
+   */
+  sessionTimeoutMs?: number
+  /**
+   * Handles one batch of one partition. Its offsets are committed only after
+   * the returned promise resolves; a rejection leaves them uncommitted so the
+   * batch is delivered again.
+   */
+  onBatch(batch: IncomingBatch): Promise<void>
+  /**
+   * Batches of different partitions handled at the same time (kafkajs
+   * partitionsConsumedConcurrently), default 1. Batches of one partition are
+   * always handled one after the other, and each is committed after its onBatch.
+   */
+  partitionsConcurrently?: number
+  /**
+   * Most bytes fetched per partition at once (kafkajs maxBytesPerPartition,
+   * default 1 MiB, compressed: a gzip-compressed MiB can be 60,000 records).
+   * Bounds the records in hand per partition; a larger record batch still comes whole.
+   */
+  maxBytesPerPartition?: number
+  /** Called when the group (re)assigns partitions: state kept per partition can drop the ones that left. */
+  onAssignment?(assignment: PartitionAssignment): void
+}
+
+export interface Consumer {
+  /** Stops fetching, waits for the batch in hand, leaves the group. */
+  stop(): Promise<void>
+}
+
+/** A kafkajs batch in our terms: string headers, epoch-ms timestamps. */
+function incomingBatch(batch: KafkaJsBatch): IncomingBatch {
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    highWatermark: batch.highWatermark,
+    messages: batch.messages.map((m) => ({
+      offset: m.offset,
+      key: m.key,
+      value: m.value,
+      headers: Object.fromEntries(
+        Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? '' : String(v)]),
+      ),
+      timestamp: Number(m.timestamp),
+    })),
+  }
+}
+
+/** Commits the offset after a handled batch: the next one the group reads from this partition. */
+async function commitAfter(consumer: KafkaJsConsumer, batch: KafkaJsBatch): Promise<void> {
+  const next = (BigInt(batch.lastOffset()) + 1n).toString()
+  try {
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
+  } catch (err) {
+    throw new KafkaAdapterError('COMMIT_FAILED', `commit of ${batch.topic}/${batch.partition}`, true, {
+      cause: err,
+    })
+  }
+}
+
+/**
+ * Joins the group and runs onBatch for each batch, committing its offsets only
+ * after it resolves. `open` holds the client's connected consumers, for it to
+ * disconnect on close.
+ */
+export async function startConsumer(
+  kafka: Kafka,
+  options: ConsumeOptions,
+  open: Set<KafkaJsConsumer>,
+): Promise<Consumer> {
+  const { groupId, sessionTimeoutMs, maxBytesPerPartition, onAssignment } = options
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    ...(sessionTimeoutMs === undefined ? {} : { sessionTimeout: sessionTimeoutMs }),
+    ...(maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition }),
+  })
+  if (onAssignment) {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      onAssignment(
+        Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions })),
+      ),
+    )
+  }
+  await consumer.connect()
+  open.add(consumer)
+  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning })
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return
+      await options.onBatch(incomingBatch(batch))
+      await commitAfter(consumer, batch)
+      await heartbeat()
+    },
+  })
+  return {
+    async stop() {
+      open.delete(consumer)
+      await consumer.disconnect()
+    },
+  }
+}
