@@ -1,4 +1,4 @@
-import type { Kafka, Batch as KafkaJsBatch, Consumer as KafkaJsConsumer } from 'kafkajs'
+import type { Kafka, Batch as KafkaJsBatch, Consumer as KafkaJsConsumer, KafkaMessage } from 'kafkajs'
 import { KafkaAdapterError } from './errors.ts'
 
 export interface IncomingMessage {
@@ -66,15 +66,20 @@ function incomingBatch(batch: KafkaJsBatch): IncomingBatch {
     topic: batch.topic,
     partition: batch.partition,
     highWatermark: batch.highWatermark,
-    messages: batch.messages.map((m) => ({
-      offset: m.offset,
-      key: m.key,
-      value: m.value,
-      headers: Object.fromEntries(
-        Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? '' : String(v)]),
-      ),
-      timestamp: Number(m.timestamp),
-    })),
+    messages: batch.messages.map(incomingMessage),
+  }
+}
+
+/** A kafkajs message in our terms: string headers, an epoch-ms timestamp. */
+export function incomingMessage(m: KafkaMessage): IncomingMessage {
+  return {
+    offset: m.offset,
+    key: m.key,
+    value: m.value,
+    headers: Object.fromEntries(
+      Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? '' : String(v)]),
+    ),
+    timestamp: Number(m.timestamp),
   }
 }
 

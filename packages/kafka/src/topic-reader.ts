@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs'
-import type { IncomingMessage } from './consumer.ts'
+import { type IncomingMessage, incomingMessage } from './consumer.ts'
 import { isRetriable, KafkaAdapterError } from './errors.ts'
 
 export interface ReadTopicOptions {
@@ -84,7 +84,7 @@ export async function readTopic(
         return offset >= start && (follow || offset < end)
       })
       try {
-        if (inRange.length > 0) await options.onMessages(batch.partition, inRange.map(incoming))
+        if (inRange.length > 0) await options.onMessages(batch.partition, inRange.map(incomingMessage))
       } catch (err) {
         // Not retried: a handler that failed half-way would see its records twice.
         settle?.reject(err)
@@ -99,18 +99,6 @@ export async function readTopic(
   })
   for (const [partition, offset] of starts) consumer.seek({ topic, partition, offset: offset.toString() })
   return { finished, stop }
-}
-
-function incoming(m: KafkaMessage): IncomingMessage {
-  return {
-    offset: m.offset,
-    key: m.key,
-    value: m.value,
-    headers: Object.fromEntries(
-      Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? '' : String(v)]),
-    ),
-    timestamp: Number(m.timestamp),
-  }
 }
 
 /** Per partition: the first offset to read (at the timestamp, or the oldest kept) and the end now. */
