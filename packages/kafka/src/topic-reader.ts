@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Admin, Kafka, KafkaMessage } from 'kafkajs'
+import type { Admin, Kafka } from 'kafkajs'
 import { type IncomingMessage, incomingMessage } from './consumer.ts'
 import { isRetriable, KafkaAdapterError } from './errors.ts'
 
