@@ -5,7 +5,7 @@ import { createKafkaClient, type KafkaClient } from '@adpulse/kafka'
 import { createLogger } from '@adpulse/observability'
 import { freePortPair, pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type AdpulseProcess, startAdpulse, untilReady } from './support/adpulse-process.ts'
+import { type AdpulseProcess, assertRunning, startAdpulse, untilReady } from './support/adpulse-process.ts'
 import { type KillableBroker, startKillableBroker } from './support/killable-broker.ts'
 import { DEFAULT_PRICING_FILE, type PricingFile, referencePricer } from './support/reference-pricing.ts'
 import { type AcceptedBatch, startRetryingSender } from './support/retrying-sender.ts'
@@ -26,6 +26,7 @@ const KILLS = 5
 const SEED = 20261210
 const HOUR = 3_600_000
 const MINUTE = 60_000
+// The development key a process has without ADPULSE_INGEST_KEYS (`demo:adpulse-dev-key`): its source is `demo`.
 const API_KEY = 'adpulse-dev-key'
 const SOURCE = 'demo'
 
@@ -227,7 +228,10 @@ describe('faults as a user meets them: adpulse start SIGKILLed under a retrying 
       // A seeded point in this round's share of the events, the last share left to run to the end.
       const target = Math.floor((EVENTS / (KILLS + 1)) * (round + 0.2 + 0.7 * random()))
       await pollUntil(
-        async () => sender.acceptedEvents(),
+        async () => {
+          assertRunning(adpulse)
+          return sender.acceptedEvents()
+        },
         (n) => n >= target,
         { what: `round ${round}: ${target} events answered 202`, timeoutMs: 120_000, intervalMs: 10 },
       )
@@ -250,6 +254,14 @@ describe('faults as a user meets them: adpulse start SIGKILLed under a retrying 
       kills.push({ accepted, inFlight, broker: withBroker, downMs: Date.now() - killedAt })
     }
 
+    await pollUntil(
+      async () => {
+        assertRunning(adpulse)
+        return sender.acceptedEvents()
+      },
+      (n) => n === EVENTS,
+      { what: 'every event answered 202', timeoutMs: 180_000, intervalMs: 50 },
+    )
     const accepted = await sender.done
     const sentMs = Date.now() - started
     const topic = env.ADPULSE_TOPIC_EVENTS ?? ''

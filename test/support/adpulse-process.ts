@@ -47,13 +47,26 @@ export async function untilReady(started: AdpulseProcess, base: string, timeoutM
     const tail = started.lines.slice(-10).map((l) => JSON.stringify(l))
     throw new Error(`adpulse exited (${code}) before it was ready:\n${tail.join('\n')}`)
   })
-  await Promise.race([
-    pollUntil(
-      () => fetch(`${base}/readyz`).then((r) => r.status),
-      (status) => status === 200,
-      { what: `${base}/readyz 200`, timeoutMs, intervalMs: 100 },
-    ),
-    exitedFirst,
-  ])
-  ready = true
+  try {
+    await Promise.race([
+      pollUntil(
+        () => fetch(`${base}/readyz`).then((r) => r.status),
+        (status) => status === 200,
+        { what: `${base}/readyz 200`, timeoutMs, intervalMs: 100 },
+      ),
+      exitedFirst,
+    ])
+  } finally {
+    // A later exit (a kill, the cleanup) is no failure of this wait.
+    ready = true
+  }
+}
+
+/** Throws when the process has exited: for polls that wait on it while it should be serving. */
+export function assertRunning(started: AdpulseProcess): void {
+  const { exitCode, signalCode } = started.child
+  if (exitCode !== null || signalCode !== null) {
+    const tail = started.lines.slice(-10).map((l) => JSON.stringify(l))
+    throw new Error(`adpulse exited on its own (${exitCode ?? signalCode}):\n${tail.join('\n')}`)
+  }
 }
