@@ -36,3 +36,44 @@ export function referenceCost(e: PriceableEvent): bigint {
   }
   return 0n
 }
+
+/** One model of a pricing file (README, Pricing), as JSON holds it. */
+export interface PricingFileModel {
+  model: 'CPC' | 'CPM' | 'CPA' | 'CPS'
+  rate_micros?: number
+  rate_bps?: number
+  actions?: string[]
+}
+
+/** A pricing file (deploy/pricing.json is the default one), as JSON holds it. */
+export interface PricingFile {
+  channels: Record<string, PricingFileModel>
+  campaigns?: Record<string, PricingFileModel>
+}
+
+/** The pricing file a process uses without ADPULSE_PRICING_FILE. */
+export const DEFAULT_PRICING_FILE = new URL('../../deploy/pricing.json', import.meta.url)
+
+/**
+ * A pricer for any pricing file, written by hand from the README's rules and
+ * not through the pricing package: an explicit cost wins; else the campaign's
+ * model, else the channel's, else nothing. CPC charges a click, CPM a
+ * thousandth of the rate per impression, CPA a conversion of a listed action,
+ * CPS its share of a purchase's value (truncated).
+ */
+export function referencePricer(file: PricingFile): (e: PriceableEvent & { campaign_id: string }) => bigint {
+  return (e) => {
+    if (e.cost_micros !== null) return e.cost_micros
+    const m = file.campaigns?.[e.campaign_id] ?? file.channels[e.channel]
+    if (m === undefined) return 0n
+    const rate = BigInt(m.rate_micros ?? 0)
+    if (m.model === 'CPC') return e.type === 'click' ? rate : 0n
+    if (m.model === 'CPM') return e.type === 'impression' ? rate / 1000n : 0n
+    if (m.model === 'CPA') {
+      return e.type === 'conversion' && (m.actions ?? []).includes(e.action ?? '') ? rate : 0n
+    }
+    return e.type === 'conversion' && e.action === 'purchase'
+      ? ((e.value_micros ?? 0n) * BigInt(m.rate_bps ?? 0)) / 10_000n
+      : 0n
+  }
+}
