@@ -14,7 +14,8 @@ interface Bucket {
 /**
  * A token bucket of events per source: each source has its own, so one sender
  * over its limit gets 429 while the others go on untouched. `now` is in
- * milliseconds (injected for tests).
+ * milliseconds (injected for tests). The buckets are this process's: each
+ * ingest instance grants the whole limit (docs/scaling.md, "Ingest").
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>()

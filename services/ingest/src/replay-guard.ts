@@ -3,6 +3,8 @@
  * so the same signed request is taken once. Memory is bounded: when full, the
  * oldest entry is forgotten and the acceptance floor rises to its timestamp,
  * so a forgotten signature can never be replayed (its timestamp is then too old).
+ * The memory is this process's: another ingest instance takes the replay, and
+ * the processor drops its events as repeats (docs/scaling.md, "Ingest").
  */
 export class ReplayGuard {
   /** signature → the request's timestamp (ms); in claim order. */
