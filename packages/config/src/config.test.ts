@@ -84,6 +84,17 @@ describe('loadConfig', () => {
   })
 })
 
+describe('loadConfig: ingest replicas', () => {
+  it('refuses a dedup horizon that a replay within the signature tolerance could outlast', () => {
+    expect(problemsOf({ ADPULSE_DEDUP_HORIZON: '10m', ADPULSE_INGEST_SIGNATURE_TOLERANCE: '5m' })).toEqual([
+      expect.stringMatching(
+        /^ADPULSE_DEDUP_HORIZON: must be more than twice ADPULSE_INGEST_SIGNATURE_TOLERANCE/,
+      ),
+    ])
+    expect(problemsOf({ ADPULSE_DEDUP_HORIZON: '11m', ADPULSE_INGEST_SIGNATURE_TOLERANCE: '5m' })).toEqual([])
+  })
+})
+
 describe('loadConfig: production', () => {
   const productionKeys = { NODE_ENV: 'production', ADPULSE_INGEST_KEYS: 'ops:key-aaaaaaaa' }
 

@@ -54,6 +54,13 @@ export function readConfig(r: EnvReader): AdpulseConfig {
   const server = readServer(r)
   const processor = readProcessor(r)
   const logLevel = readLogLevel(r)
+  // A replayed signed request that another ingest instance accepts is dropped by the processor's
+  // dedup only while the first copy is still within the horizon (docs/scaling.md, Ingest).
+  if (processor.dedupHorizonMs <= 2 * ingest.signatureToleranceMs) {
+    r.fail(
+      'ADPULSE_DEDUP_HORIZON: must be more than twice ADPULSE_INGEST_SIGNATURE_TOLERANCE, or a replay accepted by another ingest instance could be counted again',
+    )
+  }
   return {
     server,
     kafka,
