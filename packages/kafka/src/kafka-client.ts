@@ -66,6 +66,12 @@ export interface ConsumeOptions {
   maxBytesPerPartition?: number
   /** Called when the group (re)assigns partitions: state kept per partition can drop the ones that left. */
   onAssignment?(assignment: PartitionAssignment): void
+  /**
+   * Called when this member learns the group is rebalancing (kafkajs REBALANCING):
+   * every partition may leave it, so work that must not outlive its ownership stops.
+   * A member stalled past the session timeout learns it only once it fetches again.
+   */
+  onRevoke?(): void
 }
 
 export interface Consumer {
@@ -149,6 +155,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       maxBytesPerPartition,
       onBatch,
       onAssignment,
+      onRevoke,
     }) {
       const consumer = kafka.consumer({
         groupId,
@@ -163,6 +170,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
           ),
         )
       }
+      if (onRevoke) consumer.on(consumer.events.REBALANCING, () => onRevoke())
       await consumer.connect()
       consumers.add(consumer)
       await consumer.subscribe({ topics, fromBeginning })

@@ -1,4 +1,4 @@
-import type { RawEventStore } from '@adpulse/clickhouse'
+import { PartitionFencedError, type RawEventStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
 import { createEventCodec } from '@adpulse/events'
 import type { ReadinessCheck } from '@adpulse/http'
@@ -26,7 +26,10 @@ export interface ProcessorDeps {
   schemas: Pick<SchemaCatalog, 'events' | 'resolve'>
   kafka: KafkaClient
   producer: Producer
-  store: Pick<RawEventStore, 'insert' | 'newestOffset' | 'recentIds' | 'lastReceipts' | 'repairBuckets'>
+  store: Pick<
+    RawEventStore,
+    'insert' | 'claimPartition' | 'newestOffset' | 'recentIds' | 'lastReceipts' | 'repairBuckets'
+  >
   pricing: PricingTable
   /** Exchange rates to the reporting currency (CurrencyRates); default none: every other currency is a dead letter. */
   rates?: RateSource
@@ -114,6 +117,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     const writer = new OrderedSliceWriter((rows: readonly PricedRecord[]) => insertSlice(batch, state, rows))
     try {
       for (const slice of slicesOf(fresh, SLICE_RECORDS)) {
+        if (state.revoked.aborted) break
         const priced = await price(batch, decodeBatch(slice, codec, config.contract))
         const { rows, duplicates } = await state.dedup.filterRepeats(priced.priced)
         tally.add(priced.poison, rows, duplicates)
@@ -125,7 +129,16 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     } finally {
       await writer.drain()
     }
-    await writer.finish()
+    await writer.finish().catch((err: unknown) => {
+      // Another processor claimed the partition since (this one stalled past a rebalance):
+      // nothing more of it is written here; if the group gives it back, the next batch claims again.
+      if (err instanceof PartitionFencedError) {
+        states.forget(batch.topic, batch.partition)
+        log.warn({ partition: batch.partition }, err.message)
+      }
+      throw err
+    })
+    state.revoked.throwIfAborted()
     state.written = BigInt(last.offset)
     state.dedup.prune()
     metrics.written(batch, tally.summary())
@@ -143,6 +156,8 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
       states.clear(assignment.reduce((n, { partitions }) => n + partitions.length, 0))
       metrics.assigned(assignment)
     },
+    // A rebalance began: the partitions may be leaving, so the writes in progress stop before they do.
+    onRevoke: () => states.revoke(),
   })
   log.info({ topic: config.kafka.topics.events, group: config.processor.groupId }, 'processor consuming')
   return {

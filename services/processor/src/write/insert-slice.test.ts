@@ -71,6 +71,8 @@ function setUp(failure: () => Error) {
   const state: PartitionState = {
     written: null,
     dedup: new PartitionDedup(HOUR, Number.POSITIVE_INFINITY, async () => []),
+    writer: 'w1',
+    revoked: new AbortController().signal,
   }
   const counter = async (name: string, labels: Record<string, string> = {}) =>
     (await registry.getSingleMetric(name)?.get())?.values.find((v) =>
