@@ -120,10 +120,12 @@ describe('processor: a stalled former owner', () => {
     const real = new RawEventStore(client, config.clickhouse.database)
     const kpis = new KpiStore(client, config.clickhouse.database)
     const events = Array.from({ length: 50 }, (_, i) => event(i))
-    await producer.send(
-      config.kafka.topics.events,
-      events.map((e) => ({ key: e.campaign_id, value: codec.encode(e) })),
-    )
+    const send = (some: AdEvent[]) =>
+      producer.send(
+        config.kafka.topics.events,
+        some.map((e) => ({ key: e.campaign_id, value: codec.encode(e) })),
+      )
+    await send(events.slice(0, 30))
     const clicks = async () =>
       (await kpis.sums({ from: 0, to: Date.now() + 3_600_000 }, 'campaign')).reduce((n, r) => n + r.clicks, 0)
 
@@ -135,6 +137,8 @@ describe('processor: a stalled former owner', () => {
       (n) => n >= 1,
       { what: "the stalled owner's insert" },
     )
+    // More arrive: B's batch (0-49) is cut elsewhere than A's (0-29), so their insert tokens differ.
+    await send(events.slice(30))
     // B joins; once A's session expired the group gives B the partition, and B writes all of it.
     await start(real, 'b')
     expect(await pollUntil(clicks, (n) => n >= 50, { what: 'the new owner writing the partition' })).toBe(50)
