@@ -69,10 +69,11 @@ export async function claimPartition(
   database: string,
   claim: { topic: string; partition: number; writer: string },
 ): Promise<void> {
-  await client.insert({
-    table: `${database}.partition_writers`,
-    values: [claim],
-    format: 'JSONEachRow',
+  // A statement, not client.insert(): the event inserts are the only inserts of the processor.
+  await client.command({
+    query: `INSERT INTO ${database}.partition_writers (topic, partition, writer)
+      VALUES ({topic:String}, {partition:UInt32}, {writer:String})`,
+    query_params: claim,
   })
   const prefix = insertQueryIdPrefix(claim.topic, claim.partition)
   for (;;) {
