@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { BucketRepair, bucketsFromRaw } from './bucket-repair.ts'
 import { foldKpiMinute } from './kpi-minute-fold.ts'
+import { FENCE_MIGRATIONS } from './partition-fence.ts'
 import { applyRawRetention } from './raw-retention.ts'
 
 /** Where the schema lives: one server (the default, and chDB), or every replica of a cluster. */
@@ -213,6 +214,8 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
   //     (foldKpiMinute) right before this step, which finishes a fold's drop on
   //     every server of a cluster. The KPIs and the resume offsets read kpi_buckets alone.
   (db, ddl) => `DROP TABLE IF EXISTS ${db}.kpi_minute${ddl.onCluster}`,
+  // 14–15. The writer fence of events_raw: one writer per partition, even past a rebalance.
+  ...FENCE_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
 ]
 
 /** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */

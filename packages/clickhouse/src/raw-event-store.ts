@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { BucketRepair } from './bucket-repair.ts'
 import { toCount } from './client.ts'
 import { DatabaseStore } from './database-store.ts'
+import {
+  claimPartition,
+  insertQueryIdPrefix,
+  isFenceRefusal,
+  PartitionFencedError,
+} from './partition-fence.ts'
 import { encodeRawEventsTsv, RAW_EVENT_COLUMNS } from './raw-event-tsv.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
@@ -51,22 +58,42 @@ export class RawEventStore extends DatabaseStore {
    * Inserts rows as one part. The token must be a function of the rows (the
    * processor uses topic/partition/first-last offset), so that inserting the
    * same rows again, after a timeout whose insert did land, changes nothing.
+   * With a `writer` (the processor's claim of the rows' partition, all rows of
+   * one partition), ClickHouse refuses the insert unless that claim is still the
+   * partition's newest: then it throws PartitionFencedError and writes nothing.
    */
-  async insert(rows: readonly RawEventRow[], token: string): Promise<void> {
-    if (rows.length === 0) return
-    await this.client.insert({
-      table: `${this.database}.events_raw`,
-      columns: [...RAW_EVENT_COLUMNS],
-      format: 'TabSeparated',
-      values: Readable.from([encodeRawEventsTsv(rows)], { objectMode: false }),
-      clickhouse_settings: {
-        insert_deduplication_token: token,
-        insert_deduplicate: 1,
-        // A retried insert that had landed is dropped in kpi_buckets too, not
-        // only in events_raw: the view's block is deduplicated by a token derived from this one.
-        deduplicate_blocks_in_dependent_materialized_views: 1,
-      },
-    })
+  async insert(rows: readonly RawEventRow[], token: string, writer?: string): Promise<void> {
+    const first = rows[0]
+    if (!first) return
+    try {
+      await this.client.insert({
+        table: `${this.database}.events_raw`,
+        columns: writer === undefined ? [...RAW_EVENT_COLUMNS] : [...RAW_EVENT_COLUMNS, 'writer'],
+        format: 'TabSeparated',
+        values: Readable.from([encodeRawEventsTsv(rows, writer)], { objectMode: false }),
+        // Named after the partition: a new owner waits for the inserts of its partition still running.
+        query_id: `${insertQueryIdPrefix(first.topic, first.partition)}${randomUUID()}`,
+        clickhouse_settings: {
+          insert_deduplication_token: token,
+          insert_deduplicate: 1,
+          // A retried insert that had landed is dropped in kpi_buckets too, not
+          // only in events_raw: the view's block is deduplicated by a token derived from this one.
+          deduplicate_blocks_in_dependent_materialized_views: 1,
+        },
+      })
+    } catch (err) {
+      if (isFenceRefusal(err)) throw new PartitionFencedError(first.topic, first.partition, { cause: err })
+      throw err
+    }
+  }
+
+  /**
+   * Makes `writer` the only processor whose inserts of the partition land, and
+   * returns once no insert of an earlier owner can land any more
+   * (partition-fence.ts). Called before reading where the partition resumes.
+   */
+  claimPartition(topic: string, partition: number, writer: string): Promise<void> {
+    return claimPartition(this.client, this.database, { topic, partition, writer })
   }
 
   /**

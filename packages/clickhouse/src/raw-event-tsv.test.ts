@@ -74,4 +74,13 @@ describe('encodeRawEventsTsv', () => {
     expect(dateTimeText(1_795_353_828_678)).toBe('2026-11-22 13:23:48.678')
     expect(dateTimeText(1_795_353_828_050)).toBe('2026-11-22 13:23:48.050')
   })
+
+  it("appends the writer's claim as the last column of every row when one is given", () => {
+    const lines = encodeRawEventsTsv([row, { ...row, offset: '8' }], 'claim-1').split('\n')
+    expect(lines.slice(0, 2).map((l) => l.split('\t'))).toEqual([
+      [...(encodeRawEventsTsv([row]).split('\n')[0] ?? '').split('\t'), 'claim-1'],
+      expect.arrayContaining(['8', 'claim-1']),
+    ])
+    expect(lines[1]?.split('\t')).toHaveLength(RAW_EVENT_COLUMNS.length + 1)
+  })
 })

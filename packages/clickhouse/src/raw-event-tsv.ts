@@ -30,8 +30,12 @@ export const RAW_EVENT_COLUMNS = [
   'offset',
 ] as const satisfies ReadonlyArray<keyof RawEventRow>
 
-/** The rows as one TabSeparated text, in the order of RAW_EVENT_COLUMNS. */
-export function encodeRawEventsTsv(rows: readonly RawEventRow[]): string {
+/**
+ * The rows as one TabSeparated text, in the order of RAW_EVENT_COLUMNS; with a
+ * `writer`, that column last on every row (partition-fence.ts).
+ */
+export function encodeRawEventsTsv(rows: readonly RawEventRow[], writer?: string): string {
+  const end = writer === undefined ? '\n' : `\t${tsvString(writer)}\n`
   const lines: string[] = new Array(rows.length)
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as RawEventRow
@@ -43,7 +47,7 @@ export function encodeRawEventsTsv(rows: readonly RawEventRow[]): string {
       `${tsvString(r.original_currency ?? r.currency)}\t` +
       `${r.original_cost_micros === undefined ? r.cost_micros : (r.original_cost_micros ?? '\\N')}\t` +
       `${r.original_value_micros ?? r.value_micros}\t${dateTimeText(r.received_at)}\t` +
-      `${tsvString(r.topic)}\t${r.partition}\t${r.offset}\n`
+      `${tsvString(r.topic)}\t${r.partition}\t${r.offset}${end}`
   }
   return lines.join('')
 }

@@ -53,6 +53,12 @@ export interface ConsumeOptions {
   maxBytesPerPartition?: number
   /** Called when the group (re)assigns partitions: state kept per partition can drop the ones that left. */
   onAssignment?(assignment: PartitionAssignment): void
+  /**
+   * Called when this member learns the group is rebalancing (kafkajs REBALANCING):
+   * every partition may leave it, so work that must not outlive its ownership stops.
+   * A member stalled past the session timeout learns it only once it fetches again.
+   */
+  onRevoke?(): void
 }
 
 export interface Consumer {
@@ -105,7 +111,7 @@ export async function startConsumer(
   options: ConsumeOptions,
   open: Set<KafkaJsConsumer>,
 ): Promise<Consumer> {
-  const { groupId, sessionTimeoutMs, maxBytesPerPartition, onAssignment } = options
+  const { groupId, sessionTimeoutMs, maxBytesPerPartition, onAssignment, onRevoke } = options
   const consumer = kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
@@ -119,6 +125,7 @@ export async function startConsumer(
       ),
     )
   }
+  if (onRevoke) consumer.on(consumer.events.REBALANCING, () => onRevoke())
   await consumer.connect()
   open.add(consumer)
   await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning })

@@ -1,15 +1,24 @@
+import { randomUUID } from 'node:crypto'
 import type { RawEventStore } from '@adpulse/clickhouse'
 import { PartitionDedup } from './dedup/partition-dedup.ts'
+import { RetryAbortedError } from './write/insert-retry.ts'
 
 /** What the processor knows of one partition it reads, all rebuilt from events_raw. */
 export interface PartitionState {
   /** Newest offset written to ClickHouse; records at or below it are already counted. */
   written: bigint | null
   dedup: PartitionDedup
+  /** This processor's claim of the partition: its inserts land only while no other claimed it since. */
+  writer: string
+  /** Aborted when the partition may have left this processor (a rebalance): no write starts after it. */
+  revoked: AbortSignal
 }
 
 export interface PartitionStatesOptions {
-  store: Pick<RawEventStore, 'newestOffset' | 'recentIds' | 'lastReceipts' | 'repairBuckets'>
+  store: Pick<
+    RawEventStore,
+    'claimPartition' | 'newestOffset' | 'recentIds' | 'lastReceipts' | 'repairBuckets'
+  >
   horizonMs: number
   /** Ids in memory for all partitions (ADPULSE_DEDUP_MAX_IDS); unbounded when omitted. */
   maxIds?: number
@@ -24,11 +33,14 @@ export interface PartitionStatesOptions {
  * arrives and forgotten at every rebalance: another member may have written the
  * partition meanwhile, so nothing is assumed after a restart or a reassignment.
  * The dedup budget (ADPULSE_DEDUP_MAX_IDS, per processor) is shared evenly by
- * the partitions assigned.
+ * the partitions assigned. Loading claims the partition first
+ * (docs/exactly-once.md): no insert of a former owner lands after it, so what
+ * is read afterwards stays true while this processor writes.
  */
 export class PartitionStates {
   private readonly states = new Map<string, PartitionState>()
   private partitions = 1
+  private assignment = new AbortController()
 
   constructor(private readonly options: PartitionStatesOptions) {}
 
@@ -42,6 +54,9 @@ export class PartitionStates {
     const known = this.states.get(key)
     if (known) return known
     const { store, horizonMs } = this.options
+    const revoked = this.assignment.signal
+    const writer = randomUUID()
+    await store.claimPartition(topic, partition, writer)
     // The last insert of a processor killed mid-write may have reached events_raw
     // and not kpi_buckets: summarised now, before this owner writes anything.
     const repaired = await store.repairBuckets(topic, partition)
@@ -57,14 +72,35 @@ export class PartitionStates {
       return found
     })
     dedup.load(seen, seen.length < cap)
-    const state = { written, dedup }
-    this.states.set(key, state)
+    const state = { written, dedup, writer, revoked }
+    // A rebalance while loading: this load belongs to the assignment before; the next batch claims again.
+    if (!revoked.aborted) this.states.set(key, state)
     return state
   }
 
   /** Forgets every partition: the next batch of each reloads from ClickHouse, with its share of the budget. */
   clear(assignedPartitions = 1): void {
-    this.states.clear()
+    this.revoke()
     this.partitions = Math.max(1, assignedPartitions)
+  }
+
+  /** The partitions may be leaving (a rebalance began): writes in progress stop, nothing new starts. */
+  revoke(): void {
+    this.assignment.abort(new PartitionsRevokedError())
+    this.assignment = new AbortController()
+    this.states.clear()
+  }
+
+  /** Forgets one partition (another processor claimed it): its next batch, if it comes, claims it again. */
+  forget(topic: string, partition: number): void {
+    this.states.delete(`${topic}/${partition}`)
+  }
+}
+
+/** A write stopped because its partition may have moved to another processor; the batch stays uncommitted. */
+export class PartitionsRevokedError extends RetryAbortedError {
+  override readonly code = 'PARTITIONS_REVOKED'
+  constructor() {
+    super('the group is rebalancing: the partitions may have moved, writes in progress stop')
   }
 }

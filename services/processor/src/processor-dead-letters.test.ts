@@ -116,6 +116,7 @@ function memoryStore(acked: () => Set<string>) {
     recentIds: async () => [],
     lastReceipts: async () => [],
     repairBuckets: async () => 0,
+    claimPartition: async () => undefined,
     /** Dead letters a restarted owner would skip (at or below the newest written) that Kafka never acknowledged. */
     async lost() {
       const written = await store.newestOffset()

@@ -1,4 +1,4 @@
-import type { RawEventStore } from '@adpulse/clickhouse'
+import { PartitionFencedError, type RawEventStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
 import { createEventCodec } from '@adpulse/events'
 import type { ReadinessCheck } from '@adpulse/http'
@@ -26,7 +26,10 @@ export interface ProcessorDeps {
   schemas: Pick<SchemaCatalog, 'events' | 'resolve'>
   kafka: KafkaClient
   producer: Producer
-  store: Pick<RawEventStore, 'insert' | 'newestOffset' | 'recentIds' | 'lastReceipts' | 'repairBuckets'>
+  store: Pick<
+    RawEventStore,
+    'insert' | 'claimPartition' | 'newestOffset' | 'recentIds' | 'lastReceipts' | 'repairBuckets'
+  >
   pricing: PricingTable
   /** Exchange rates to the reporting currency (CurrencyRates); default none: every other currency is a dead letter. */
   rates?: RateSource
@@ -70,6 +73,31 @@ function partitionStates(deps: ProcessorDeps, log: Logger, metrics: ProcessorMet
         'events written to events_raw without their minute buckets (a process stopped between the two) re-summarised',
       ),
     onRecall: () => metrics.dedupLookup(),
+  })
+}
+
+/** Joins the processors' group on the events topic; the partition states follow its assignments. */
+function consumeEvents(
+  deps: ProcessorDeps,
+  states: PartitionStates,
+  metrics: ProcessorMetrics,
+  onBatch: (batch: IncomingBatch) => Promise<void>,
+): Promise<Consumer> {
+  const { config } = deps
+  return deps.kafka.consume({
+    groupId: config.processor.groupId,
+    topics: [config.kafka.topics.events],
+    fromBeginning: true,
+    sessionTimeoutMs: config.processor.sessionTimeoutMs,
+    partitionsConcurrently: PARTITIONS_CONCURRENTLY,
+    maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
+    onBatch,
+    onAssignment: (assignment) => {
+      states.clear(assignment.reduce((n, { partitions }) => n + partitions.length, 0))
+      metrics.assigned(assignment)
+    },
+    // A rebalance began: the partitions may be leaving, so the writes in progress stop before they do.
+    onRevoke: () => states.revoke(),
   })
 }
 
@@ -119,6 +147,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     const writer = new OrderedSliceWriter((rows: readonly PricedRecord[]) => insertSlice(batch, state, rows))
     try {
       for (const slice of slicesOf(fresh, SLICE_RECORDS)) {
+        if (state.revoked.aborted) break
         const priced = await price(batch, decodeBatch(slice, codec, config.contract))
         const { rows, duplicates } = await state.dedup.filterRepeats(priced.priced)
         tally.add(priced.poison, rows, duplicates)
@@ -130,25 +159,22 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     } finally {
       await writer.drain()
     }
-    await writer.finish()
+    await writer.finish().catch((err: unknown) => {
+      // Another processor claimed the partition since (this one stalled past a rebalance):
+      // nothing more of it is written here; if the group gives it back, the next batch claims again.
+      if (err instanceof PartitionFencedError) {
+        states.forget(batch.topic, batch.partition)
+        log.warn({ partition: batch.partition }, err.message)
+      }
+      throw err
+    })
+    state.revoked.throwIfAborted()
     state.written = BigInt(last.offset)
     state.dedup.prune()
     metrics.written(batch, tally.summary())
   }
 
-  const consumer: Consumer = await deps.kafka.consume({
-    groupId: config.processor.groupId,
-    topics: [config.kafka.topics.events],
-    fromBeginning: true,
-    sessionTimeoutMs: config.processor.sessionTimeoutMs,
-    partitionsConcurrently: PARTITIONS_CONCURRENTLY,
-    maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
-    onBatch: handleBatch,
-    onAssignment: (assignment) => {
-      states.clear(assignment.reduce((n, { partitions }) => n + partitions.length, 0))
-      metrics.assigned(assignment)
-    },
-  })
+  const consumer = await consumeEvents(deps, states, metrics, handleBatch)
   log.info({ topic: config.kafka.topics.events, group: config.processor.groupId }, 'processor consuming')
   return {
     readiness: health.readiness,

@@ -31,16 +31,25 @@ export class AttemptTimeoutError extends Error {
   }
 }
 
-/** The retry loop gave up because the process is shutting down; the batch stays uncommitted. */
+/**
+ * The retry loop gave up because the process is shutting down (or, a subclass
+ * as the signal's reason, the partition may have moved); the batch stays uncommitted.
+ */
 export class RetryAbortedError extends Error {
-  readonly code = 'SHUTTING_DOWN'
+  readonly code: string = 'SHUTTING_DOWN'
   readonly retriable = true
 }
+
+/** An error that says trying again cannot succeed (a fenced writer, partition-fence.ts): the loop ends at once. */
+const stopsRetries = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { stopsRetries?: unknown }).stopsRetries === true
 
 /**
  * Runs `attempt` until it resolves: each attempt bounded by a timeout, failures
  * followed by an exponential backoff. It gives up only when `signal` aborts
- * (shutdown). Holding the batch here is the pause: the consumer fetches nothing
+ * (shutdown, or a rebalance: no attempt starts once it aborted), or on an
+ * error that `stopsRetries` (the partition was claimed by another processor,
+ * which every later attempt would meet too). Holding the batch here is the pause: the consumer fetches nothing
  * more for the partition until onBatch returns, so memory stays one batch.
  * `attempt` must be idempotent (the same rows with the same insert token).
  * A failure `isRetriable` denies (permanent: only an operator can fix it) is
@@ -55,12 +64,17 @@ export async function retryUntilDone(
 ): Promise<void> {
   let delay = policy.initialDelayMs
   for (let attempts = 1; ; attempts++) {
-    if (signal.aborted) throw new RetryAbortedError('shutting down before the write succeeded')
+    if (signal.aborted) {
+      throw signal.reason instanceof RetryAbortedError
+        ? signal.reason
+        : new RetryAbortedError('shutting down before the write succeeded')
+    }
     let wait: number
     try {
       await withTimeout(attempt(), policy.attemptTimeoutMs)
       return
     } catch (err) {
+      if (stopsRetries(err)) throw err
       const retriable = isRetriable(err)
       wait = retriable ? delay : (policy.permanentDelayMs ?? DEFAULT_PERMANENT_DELAY_MS)
       onFailure(err, attempts, wait, retriable)

@@ -1,10 +1,10 @@
-import type { RawEventRow } from '@adpulse/clickhouse'
+import { PartitionFencedError, type RawEventRow } from '@adpulse/clickhouse'
 import type { IncomingBatch } from '@adpulse/kafka'
 import { Registry } from '@adpulse/observability'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
 import { PartitionDedup } from '../dedup/partition-dedup.ts'
-import type { PartitionState } from '../partition-state.ts'
+import { type PartitionState, PartitionsRevokedError } from '../partition-state.ts'
 import { createProcessorMetrics } from '../processor-metrics.ts'
 import type { PricedRecord } from '../steps/price.ts'
 import { createSliceInserter } from './insert-slice.ts'
@@ -44,11 +44,11 @@ function faultyStore(failure: () => Error) {
   const store = {
     failing: true,
     calls: 0,
-    landed: [] as { rows: readonly RawEventRow[]; token: string }[],
-    async insert(rows: readonly RawEventRow[], token: string) {
+    landed: [] as { rows: readonly RawEventRow[]; token: string; writer: string | undefined }[],
+    async insert(rows: readonly RawEventRow[], token: string, writer?: string) {
       store.calls++
       if (store.failing) throw failure()
-      store.landed.push({ rows, token })
+      store.landed.push({ rows, token, writer })
     },
   }
   return store
@@ -71,6 +71,8 @@ function setUp(failure: () => Error) {
   const state: PartitionState = {
     written: null,
     dedup: new PartitionDedup(HOUR, Number.POSITIVE_INFINITY, async () => []),
+    writer: 'w1',
+    revoked: new AbortController().signal,
   }
   const counter = async (name: string, labels: Record<string, string> = {}) =>
     (await registry.getSingleMetric(name)?.get())?.values.find((v) =>
@@ -129,5 +131,29 @@ describe('createSliceInserter', () => {
     expect(await counter('adpulse_processor_clickhouse_errors_total', { kind: 'retriable' })).toBe(failures)
     expect(logged(40)).toHaveLength(failures)
     expect(logged(50)).toHaveLength(0)
+  })
+
+  it("writes under the partition's claim; once another processor claimed it, stops at the first refusal", async () => {
+    const { store, insert, state, counter } = setUp(() => new PartitionFencedError('events', 3))
+    await expect(insert(BATCH, state, [priced(4, 'e4')])).rejects.toBeInstanceOf(PartitionFencedError)
+    expect(store.calls).toBe(1)
+    expect(state.written).toBeNull()
+    expect(state.dedup.size).toBe(0)
+    expect(await counter('adpulse_processor_clickhouse_retries_total')).toBe(0)
+    store.failing = false
+    await insert(BATCH, state, [priced(4, 'e4')])
+    expect(store.landed[0]?.writer).toBe('w1')
+  })
+
+  it('starts no attempt once the partition was revoked (a rebalance), and advances nothing', async () => {
+    const { store, insert, state } = setUp(connectionReset)
+    const assignment = new AbortController()
+    assignment.abort(new PartitionsRevokedError())
+    store.failing = false
+    await expect(
+      insert(BATCH, { ...state, revoked: assignment.signal }, [priced(4, 'e4')]),
+    ).rejects.toBeInstanceOf(PartitionsRevokedError)
+    expect(store.calls).toBe(0)
+    expect(state.written).toBeNull()
   })
 })

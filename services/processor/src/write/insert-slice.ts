@@ -11,7 +11,10 @@ import type { WriteHealth } from './write-health.ts'
 export interface SliceInserterDeps {
   store: Pick<RawEventStore, 'insert'>
   retry: RetryPolicy
-  /** Aborted on shutdown: the only end of the retries; the batch then stays uncommitted. */
+  /**
+   * Aborted on shutdown; with the partition's `revoked` (a rebalance) and a
+   * fenced insert (PartitionFencedError), the ends of the retries. The batch then stays uncommitted.
+   */
   signal: AbortSignal
   metrics: Pick<ProcessorMetrics, 'flushTimer' | 'writeRetried' | 'clickHouseError'>
   health: WriteHealth
@@ -50,9 +53,10 @@ export function createSliceInserter({
     const raw = rows.map((row) => toRawEventRow(row, batch))
     const flushed = metrics.flushTimer()
     await retryUntilDone(
-      () => store.insert(raw, token),
+      // Under the partition's claim: ClickHouse refuses it once another processor claimed the partition.
+      () => store.insert(raw, token, state.writer),
       retry,
-      signal,
+      AbortSignal.any([signal, state.revoked]),
       (err, attempts, delayMs) => {
         const { kind, code } = classifyClickHouseError(err)
         metrics.clickHouseError(kind)
