@@ -38,7 +38,7 @@ const CURRENCY = /^[A-Z]{3}$/
 /**
  * An id (event_id, campaign_id, ad_id, click_id, user_id, source): 1 to
  * `maxLength` characters, no control character. The processor joins ids with
- * U+0000 into its dedup keys (event-id-window.ts), so a control character in
+ * U+0000 into its dedup keys (dedup/partition-dedup.ts), so a control character in
  * an id could make two different events one key.
  */
 export function idRule(value: string, maxLength: number): string | null {
