@@ -1,6 +1,7 @@
 import type { MinuteBucket, PricedEvent } from '@adpulse/kpi'
 import { aggregateMinuteBuckets, testClickHouse, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { insertRowsBeforeIds } from '../test/raw-events-before-ids.ts'
 import { type ClickHouseClient, createClickHouse } from './client.ts'
 import { type KpiGrouping, KpiStore, type KpiSumsRow } from './kpi-store.ts'
 import { migrate, schemaStatements } from './migrations.ts'
@@ -115,7 +116,10 @@ describe('kpi_minute folded into kpi_buckets', () => {
     await insertLegacyBuckets(database, aggregateMinuteBuckets(legacy0), 0, 299)
     await insertLegacyBuckets(database, aggregateMinuteBuckets(legacy1), 1, 199)
     const streamed = events(250, 5000)
-    await new RawEventStore(client, database).insert(
+    // As the processor of version 12 wrote them: events_raw had no id columns yet (16).
+    await insertRowsBeforeIds(
+      client,
+      database,
       streamed.map((e, i) => rawOf(e, 0, 300 + i)),
       `${TOPIC}/0/300-549`,
     )
@@ -179,8 +183,8 @@ describe('kpi_minute folded into kpi_buckets', () => {
       const all = await writeHistory(database)
       expect(await tablesOf(database)).toEqual(['kpi_minute'])
 
-      // The fold (13), then the writer fence (14, 15).
-      expect(await migrate(client, database)).toBe(3)
+      // The fold (13), the writer fence (14, 15), the ids of events_raw (16).
+      expect(await migrate(client, database)).toBe(4)
       expect(await tablesOf(database)).toEqual([])
       await expectSums(database, all)
       const raw = new RawEventStore(client, database)
@@ -220,7 +224,7 @@ describe('kpi_minute folded into kpi_buckets', () => {
           },
         })
         await expect(migrate(killed, database)).rejects.toThrow(`killed at ${cutAt}`)
-        expect(await migrate(client, database)).toBe(3)
+        expect(await migrate(client, database)).toBe(4)
         expect(await tablesOf(database)).toEqual([])
         await expectSums(database, all)
         expect(await new RawEventStore(client, database).newestOffset(TOPIC, 1)).toBe(199n)

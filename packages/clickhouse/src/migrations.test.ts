@@ -4,7 +4,7 @@ import { schemaStatements } from './migrations.ts'
 describe('schemaStatements', () => {
   it('creates plain MergeTree tables on one server by default', () => {
     const statements = schemaStatements('adpulse')
-    expect(statements).toHaveLength(17)
+    expect(statements).toHaveLength(18)
     expect(statements.join('\n')).not.toContain('ON CLUSTER')
     expect(statements.join('\n')).not.toContain('Replicated')
     expect(statements[2]).toContain('ENGINE = MergeTree')
@@ -26,5 +26,19 @@ describe('schemaStatements', () => {
     expect(statements[3]).toContain('ENGINE = ReplicatedReplacingMergeTree')
     expect(statements[9]).toContain('ENGINE = ReplicatedSummingMergeTree')
     expect(statements[9]).toContain('replicated_deduplication_window = 10000')
+  })
+
+  it("keeps an event's ids in events_raw, as nullable strings added to older databases (16)", () => {
+    for (const [target, onCluster] of [
+      [{}, ''],
+      [{ cluster: 'c' }, " ON CLUSTER 'c'"],
+    ] as const) {
+      const ids = schemaStatements('adpulse', target).at(-1)
+      expect(ids).toContain(`ALTER TABLE adpulse.events_raw${onCluster}`)
+      for (const column of ['ad_id', 'click_id', 'user_id']) {
+        expect(ids).toContain(`ADD COLUMN IF NOT EXISTS ${column} Nullable(String)`)
+      }
+      expect(ids).not.toContain('LowCardinality')
+    }
   })
 })

@@ -216,6 +216,13 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
   (db, ddl) => `DROP TABLE IF EXISTS ${db}.kpi_minute${ddl.onCluster}`,
   // 14–15. The writer fence of events_raw: one writer per partition, even past a rebalance.
   ...FENCE_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
+  // 16. Nothing an event carries is dropped: its ad, click and user ids, NULL when
+  //     the event had none. Nullable, not '' for none, as the event itself says
+  //     (AdEvent); not LowCardinality: ids are many. Rows written before have NULL.
+  (db, ddl) => `ALTER TABLE ${db}.events_raw${ddl.onCluster}
+    ADD COLUMN IF NOT EXISTS ad_id Nullable(String) AFTER campaign_id,
+    ADD COLUMN IF NOT EXISTS click_id Nullable(String) AFTER ad_id,
+    ADD COLUMN IF NOT EXISTS user_id Nullable(String) AFTER click_id`,
 ]
 
 /** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */

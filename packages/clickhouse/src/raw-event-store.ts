@@ -20,6 +20,10 @@ export interface RawEventRow {
   occurred_at: number
   channel: string
   campaign_id: string
+  /** The event's ad, click and user ids; null or omitted: the event had none (NULL). */
+  ad_id?: string | null
+  click_id?: string | null
+  user_id?: string | null
   /** A conversion's action; empty on impressions and clicks. */
   action: string
   /** Priced cost in micros of the reporting currency. */

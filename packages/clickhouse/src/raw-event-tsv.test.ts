@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { RawEventRow } from './raw-event-store.ts'
-import { dateTimeText, encodeRawEventsTsv, RAW_EVENT_COLUMNS, tsvString } from './raw-event-tsv.ts'
+import {
+  dateTimeText,
+  encodeRawEventsTsv,
+  RAW_EVENT_COLUMNS,
+  tsvNullable,
+  tsvString,
+} from './raw-event-tsv.ts'
 
 const row: RawEventRow = {
   event_id: 'e1',
@@ -32,6 +38,10 @@ describe('encodeRawEventsTsv', () => {
       occurred_at: '2026-11-22 10:00:00.007',
       channel: 'search',
       campaign_id: 'c1',
+      // No ids given: NULL.
+      ad_id: '\\N',
+      click_id: '\\N',
+      user_id: '\\N',
       action: 'purchase',
       cost_micros: '1267650600228229401496703205376',
       value_micros: '25000000',
@@ -61,6 +71,29 @@ describe('encodeRawEventsTsv', () => {
       '\\N',
       '23000000',
     ])
+  })
+
+  it('writes the ids as sent, escaped, and NULL for a null or omitted one', () => {
+    const ids = (r: RawEventRow) => {
+      const fields = (encodeRawEventsTsv([r]).split('\n')[0] ?? '').split('\t')
+      expect(fields).toHaveLength(RAW_EVENT_COLUMNS.length)
+      return ['ad_id', 'click_id', 'user_id'].map((c) => fields[RAW_EVENT_COLUMNS.indexOf(c as 'ad_id')])
+    }
+    expect(ids({ ...row, ad_id: 'ad-7', click_id: 'gclid-123', user_id: 'u 42' })).toEqual([
+      'ad-7',
+      'gclid-123',
+      'u 42',
+    ])
+    // A backslash is escaped, so an id that reads `\N` stays that text, never NULL.
+    expect(ids({ ...row, ad_id: '\\N', click_id: 'a\\b', user_id: null })).toEqual(['\\\\N', 'a\\\\b', '\\N'])
+    expect(ids({ ...row, ad_id: 'x\ty', click_id: null, user_id: undefined })).toEqual([
+      'x\\ty',
+      '\\N',
+      '\\N',
+    ])
+    expect(tsvNullable(null)).toBe('\\N')
+    expect(tsvNullable(undefined)).toBe('\\N')
+    expect(tsvNullable('')).toBe('')
   })
 
   it('escapes what would end a field or a line', () => {

@@ -17,6 +17,9 @@ export const RAW_EVENT_COLUMNS = [
   'occurred_at',
   'channel',
   'campaign_id',
+  'ad_id',
+  'click_id',
+  'user_id',
   'action',
   'cost_micros',
   'value_micros',
@@ -41,7 +44,8 @@ export function encodeRawEventsTsv(rows: readonly RawEventRow[], writer?: string
     const r = rows[i] as RawEventRow
     lines[i] =
       `${tsvString(r.event_id)}\t${tsvString(r.source)}\t${r.type}\t${dateTimeText(r.occurred_at)}\t` +
-      `${tsvString(r.channel)}\t${tsvString(r.campaign_id)}\t${tsvString(r.action)}\t` +
+      `${tsvString(r.channel)}\t${tsvString(r.campaign_id)}\t` +
+      `${tsvNullable(r.ad_id)}\t${tsvNullable(r.click_id)}\t${tsvNullable(r.user_id)}\t${tsvString(r.action)}\t` +
       `${r.cost_micros}\t${r.value_micros}\t${tsvString(r.currency)}\t` +
       // Omitted originals: the event was sent in the reporting currency (the columns' DEFAULTs).
       `${tsvString(r.original_currency ?? r.currency)}\t` +
@@ -59,6 +63,11 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
 /** TabSeparated escaping of a String: backslash, tab, line breaks and NUL become escape sequences. */
 export function tsvString(value: string): string {
   return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c] as string) : value
+}
+
+/** A Nullable(String): `\N` for null or omitted, else the escaped string (a text `\N` stays text: its backslash is escaped). */
+export function tsvNullable(value: string | null | undefined): string {
+  return value === null || value === undefined ? '\\N' : tsvString(value)
 }
 
 /** Formatted seconds, reused: a batch's receipt times share a few seconds, its event times a few thousand. */

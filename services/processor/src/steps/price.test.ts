@@ -48,6 +48,31 @@ describe('priceBatch', () => {
   })
 })
 
+describe('priceBatch: what the event carries', () => {
+  it('keeps the ad, click and user ids as sent, null when the event had none', () => {
+    const batch = priceBatch(
+      decodeBatch(
+        [
+          message(
+            0,
+            codec.encode(anEvent({ event_id: 'e1', ad_id: 'ad-7', click_id: 'ck\\9', user_id: 'u 1' })),
+          ),
+          message(1, codec.encode(anEvent({ event_id: 'e2', ad_id: null, click_id: null, user_id: null }))),
+        ],
+        codec,
+        LIMITS,
+      ),
+      PRICING,
+      { reportingCurrency: 'USD', rates: new Map() },
+    )
+    expect(batch.poison).toEqual([])
+    expect(batch.priced.map((p) => [p.event_id, p.ad_id, p.click_id, p.user_id])).toEqual([
+      ['e1', 'ad-7', 'ck\\9', 'u 1'],
+      ['e2', null, null, null],
+    ])
+  })
+})
+
 describe('priceBatch: currencies', () => {
   const DAY = '2026-11-22'
   const rates = new Map([

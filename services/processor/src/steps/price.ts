@@ -16,6 +16,10 @@ export interface PricedRecord extends PricedEvent {
   offset: string
   event_id: string
   source: string
+  /** The event's ids as sent, null when it had none (events_raw keeps them). */
+  ad_id: string | null
+  click_id: string | null
+  user_id: string | null
   action: string | null
   currency: string
   /** The currency and amounts as sent (events_raw's original_* columns). */
@@ -75,6 +79,9 @@ export function priceDecoded(
       offset,
       event_id: event.event_id,
       source: event.source,
+      ad_id: event.ad_id,
+      click_id: event.click_id,
+      user_id: event.user_id,
       action: event.action,
       currency: event.currency,
       original_currency: original.currency,
