@@ -16,9 +16,11 @@ export function countOnce<T extends { received_at: number }>(
   keyOf: (event: T) => string,
   window: { isRepeat(key: string, receivedAt: number): boolean },
   horizonMs: number,
-): CountedBatch<T> {
+): CountedBatch<T> & { keys: string[] } {
   const inBatch = new Map<string, number>()
   const rows: T[] = []
+  /** The key of each kept row, in the same order: built once per event. */
+  const keys: string[] = []
   let duplicates = 0
   for (const event of events) {
     const key = keyOf(event)
@@ -30,6 +32,7 @@ export function countOnce<T extends { received_at: number }>(
     }
     inBatch.set(key, event.received_at)
     rows.push(event)
+    keys.push(key)
   }
-  return { rows, duplicates }
+  return { rows, keys, duplicates }
 }

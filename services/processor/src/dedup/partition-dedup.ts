@@ -28,6 +28,8 @@ export type RecallReceipts = (eventIds: readonly string[], sinceMs: number) => P
 export class PartitionDedup {
   private readonly counted: EventIdWindow
   private pending: EventIdWindow
+  /** The key of each pending row, so that markWritten does not build it again (a per-event hot path). */
+  private pendingKeys = new WeakMap<EventReceipt, string>()
 
   constructor(
     private readonly horizonMs: number,
@@ -52,6 +54,7 @@ export class PartitionDedup {
   /** A new batch: ids a failed batch left pending were never acknowledged, so they are forgotten. */
   beginBatch(): void {
     this.pending = new EventIdWindow(this.horizonMs)
+    this.pendingKeys = new WeakMap()
   }
 
   /**
@@ -63,19 +66,23 @@ export class PartitionDedup {
       isRepeat: (key: string, at: number) => this.counted.isRepeat(key, at) || this.pending.isRepeat(key, at),
     }
     const forgotten = await this.recall(events, seen)
-    const kept = countOnce(
+    const { rows, keys, duplicates } = countOnce(
       events,
       keyOf,
       forgotten === null ? seen : { isRepeat: (k, at) => seen.isRepeat(k, at) || forgotten.isRepeat(k, at) },
       this.horizonMs,
     )
-    for (const row of kept.rows) this.pending.add(keyOf(row), row.received_at)
-    return kept
+    rows.forEach((row, i) => {
+      const key = keys[i] as string
+      this.pending.add(key, row.received_at)
+      this.pendingKeys.set(row, key)
+    })
+    return { rows, duplicates }
   }
 
   /** ClickHouse acknowledged these rows: their ids are counted from now on. */
   markWritten(rows: readonly EventReceipt[]): void {
-    for (const row of rows) this.counted.add(keyOf(row), row.received_at)
+    for (const row of rows) this.counted.add(this.pendingKeys.get(row) ?? keyOf(row), row.received_at)
     this.counted.prune()
   }
 
