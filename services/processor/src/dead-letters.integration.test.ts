@@ -10,7 +10,7 @@ import { type AdEvent, createEventCodec } from '@adpulse/events'
 import { createKafkaClient, type KafkaClient, type OutgoingMessage, type Producer } from '@adpulse/kafka'
 import { createLogger, createRegistry } from '@adpulse/observability'
 import { builtInCatalog } from '@adpulse/schema-registry'
-import { pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { anEvent, pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type RunningProcessor, SLICE_RECORDS, startProcessor } from './processor.ts'
 
@@ -33,22 +33,7 @@ const POISON = [3, 4000, SLICE_RECORDS - 1, SLICE_RECORDS + 1, SLICE_RECORDS + 1
 const STALLED = String(SLICE_RECORDS + 1)
 
 function event(i: number, now: number): AdEvent {
-  return {
-    event_id: `d${i}`,
-    type: 'click',
-    occurred_at: now - 60_000,
-    channel: 'search',
-    campaign_id: 'c1',
-    ad_id: null,
-    click_id: null,
-    cost_micros: BigInt(1000 + i),
-    value_micros: null,
-    action: null,
-    currency: 'USD',
-    user_id: null,
-    source: 'dlq-it',
-    received_at: now,
-  }
+  return anEvent({ event_id: `d${i}`, cost_micros: BigInt(1000 + i), source: 'dlq-it' }, now)
 }
 
 /** A record the processor refuses: not Avro, older than the allowed lateness, or beyond the clock skew. */

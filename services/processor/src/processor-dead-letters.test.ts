@@ -11,6 +11,7 @@ import type {
 } from '@adpulse/kafka'
 import { createLogger, createRegistry } from '@adpulse/observability'
 import { builtInCatalog } from '@adpulse/schema-registry'
+import { anEvent } from '@adpulse/testkit'
 import { describe, expect, it } from 'vitest'
 import { SLICE_RECORDS, startProcessor } from './processor.ts'
 
@@ -32,22 +33,7 @@ const RECORDS = 2 * SLICE_RECORDS + 500
 const POISON = [5000, SLICE_RECORDS - 1, SLICE_RECORDS + 2000, RECORDS - 1].map(String)
 
 function event(offset: number): AdEvent {
-  return {
-    event_id: `e${offset}`,
-    type: 'click',
-    occurred_at: NOW - 60_000,
-    channel: 'search',
-    campaign_id: 'c1',
-    ad_id: null,
-    click_id: null,
-    cost_micros: 1000n,
-    value_micros: null,
-    action: null,
-    currency: 'USD',
-    user_id: null,
-    source: 'unit',
-    received_at: NOW,
-  }
+  return anEvent({ event_id: `e${offset}`, source: 'unit' }, NOW)
 }
 
 function batchOf(count: number, poison: readonly string[]): IncomingBatch {
