@@ -1,44 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startAdpulse } from './support/adpulse-process.ts'
 
 /** The all-in-one entry as users run it: a real process, real signals, its JSON log lines read back. */
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-
-interface Started {
-  child: ChildProcess
-  lines: Array<Record<string, unknown>>
-  exit: Promise<number | null>
-}
-
-function startCli(env: Record<string, string>): Started {
-  const { KAFKA_BROKERS: _unset, ...inherited } = process.env
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/adpulse/src/cli.ts', 'start'], {
-    cwd: ROOT,
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const lines: Array<Record<string, unknown>> = []
-  let buffered = ''
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString()
-    const parts = buffered.split('\n')
-    buffered = parts.pop() ?? ''
-    for (const line of parts) {
-      try {
-        lines.push(JSON.parse(line))
-      } catch {
-        lines.push({ msg: line })
-      }
-    }
-  })
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, lines, exit }
-}
 
 describe('adpulse start (the process)', () => {
   const cleanups: Array<() => Promise<void>> = []
@@ -47,7 +14,7 @@ describe('adpulse start (the process)', () => {
   })
 
   it('refuses to start on bad configuration, naming every bad variable', async () => {
-    const started = startCli({ ADPULSE_PORT: 'eighty', ADPULSE_CUT_BELOW_ROI: 'x' })
+    const started = startAdpulse({ ADPULSE_PORT: 'eighty', ADPULSE_CUT_BELOW_ROI: 'x' })
     expect(await started.exit).toBe(1)
     const fatal = started.lines.find((l) => l.level === 60)
     expect(fatal?.problems).toEqual([
@@ -63,7 +30,7 @@ describe('adpulse start (the process)', () => {
       cleanups.push(() => rm(chdb, { recursive: true, force: true }))
       // Its own chDB directory: a second process cannot share the run's.
       const env = testEnvironment(id, { ADPULSE_CHDB_PATH: chdb, LOG_LEVEL: 'info' })
-      const started = startCli(env)
+      const started = startAdpulse(env)
       cleanups.push(async () => {
         started.child.kill('SIGKILL')
       })
