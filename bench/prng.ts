@@ -6,20 +6,8 @@
 /** A uniform draw in [0, 1). */
 export type Rng = () => number
 
-/**
- * mulberry32 (Tommy Ettinger): 32 bits of state, fast, passes the usual
- * statistical batteries well enough for simulation; not for cryptography.
- */
-export function mulberry32(seed: number): Rng {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+/** The seeded generator every draw here starts from (shared with the tests' data). */
+export { mulberry32 } from '@adpulse/testkit'
 
 /**
  * A seed for one stream of a run (e.g. one channel's traffic), mixed with

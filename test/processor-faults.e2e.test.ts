@@ -8,7 +8,7 @@ import { loadConfig } from '@adpulse/config'
 import { type AdEvent, createEventCodec } from '@adpulse/events'
 import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
 import { createLogger } from '@adpulse/observability'
-import { anEvent, pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { anEvent, mulberry32, pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { PRICING, referenceCost } from './support/reference-pricing.ts'
 
@@ -23,18 +23,6 @@ const EVENTS = 200_000
 const KILLS = 6
 const SEED = 20261122
 const HOUR = 3_600_000
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A market of 5 channels × 8 campaigns; about 1 % of sends repeat an earlier event. */
 function market(random: () => number, now: number): AdEvent[] {
@@ -173,7 +161,7 @@ describe('processor faults: SIGKILL at random points while 200,000 events flow',
     const producer: Producer = await kafka.createProducer()
     cleanups.push(() => producer.disconnect())
 
-    const random = prng(SEED)
+    const random = mulberry32(SEED)
     const events = market(random, Date.now())
     const codec = createEventCodec()
     let produced = 0

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createKafkaClient, type KafkaClient } from '@adpulse/kafka'
 import { createLogger } from '@adpulse/observability'
-import { freePortPair, pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { freePortPair, mulberry32, pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type AdpulseProcess, assertRunning, startAdpulse, untilReady } from './support/adpulse-process.ts'
 import { type KillableBroker, startKillableBroker } from './support/killable-broker.ts'
@@ -29,18 +29,6 @@ const MINUTE = 60_000
 // The development key a process has without ADPULSE_INGEST_KEYS (`demo:adpulse-dev-key`): its source is `demo`.
 const API_KEY = 'adpulse-dev-key'
 const SOURCE = 'demo'
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** An event as a client posts it: JSON numbers for time and money. */
 interface PostedEvent {
@@ -181,7 +169,7 @@ describe('faults as a user meets them: adpulse start SIGKILLed under a retrying 
 
   it('answers /v1/kpis with exactly the events answered 202, each once, whatever the kills', async () => {
     const started = Date.now()
-    const random = prng(SEED)
+    const random = mulberry32(SEED)
     const now = Date.now()
     const events = market(random, now)
     const batches = Array.from({ length: Math.ceil(EVENTS / BATCH) }, (_, i) =>
