@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ClickHouseClient, createClickHouse, KpiStore, migrate } from '@adpulse/clickhouse'
-import type { MinuteBucket } from '@adpulse/kpi'
 import { rulesInForce } from '@adpulse/rules'
+import { CAMPAIGN_RULES_YAML, campaignBucketsAt, UNIT } from '@adpulse/rules/testing'
 import { testClickHouse, testClickHouseEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runBacktest } from './backtest.ts'
@@ -21,50 +21,6 @@ const HOUR = 60 * MINUTE
 const FROM = Date.UTC(2026, 2, 1, 0, 0)
 const TO = FROM + HOUR
 const HISTORY = FROM - HOUR
-const UNIT = 1_000_000
-const RULES_YAML = `rules:
-  - name: cut-campaigns
-    scope: campaign
-    window: 1h
-    action: CUT
-    when: roi < 0
-    exit: roi > 0.2
-    min_evidence: { spend_micros: 100000000, clicks: 50 }
-    confidence: 0.9
-  - name: scale-campaigns
-    scope: campaign
-    window: 1h
-    action: SCALE
-    when: roi > 1
-    exit: roi < 0.8
-    min_evidence: { spend_micros: 100000000, conversions: 5 }
-    confidence: 0.9
-`
-
-/**
- * One minute of three campaigns: display/d1 converts 3 × 5 units on 10 (ROI +0.5),
- * search/s1 2 × 8 units on 10 (ROI +0.6), neither certain of a cut or a scale;
- * display/dud spends 20 units on 20 clicks and never converts.
- */
-function bucketsAt(minute: number): MinuteBucket[] {
-  const bucket = (channel: string, campaign: string, spend: number, n: number, value: number) => ({
-    minute,
-    channel,
-    campaign_id: campaign,
-    impressions: 500,
-    clicks: 20,
-    conversions: n,
-    spend_micros: BigInt(spend * UNIT),
-    revenue_micros: BigInt(n * value * UNIT),
-    revenue_squares: n * (value * UNIT) ** 2,
-  })
-  return [
-    bucket('display', 'd1', 10, 3, 5),
-    bucket('display', 'dud', 20, 0, 0),
-    bucket('search', 's1', 10, 2, 8),
-  ]
-}
-
 describe('backtest with campaign-only rules', () => {
   const database = uniqueName('adpulse_backtest_campaigns')
   let client: ClickHouseClient
@@ -74,11 +30,11 @@ describe('backtest with campaign-only rules', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'adpulse-backtest-campaigns-'))
     rulesFile = join(dir, 'rules.yaml')
-    await writeFile(rulesFile, RULES_YAML)
+    await writeFile(rulesFile, CAMPAIGN_RULES_YAML)
     client = await createClickHouse(testClickHouse())
     await migrate(client, database)
     const buckets = Array.from({ length: (TO - HISTORY) / MINUTE }, (_, i) =>
-      bucketsAt(HISTORY + i * MINUTE),
+      campaignBucketsAt(HISTORY + i * MINUTE),
     ).flat()
     await new KpiStore(client, database).insertBuckets(buckets, {
       topic: 'history',

@@ -12,8 +12,8 @@ import {
 } from '@adpulse/clickhouse'
 import { type AdpulseConfig, loadConfig } from '@adpulse/config'
 import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
-import type { MinuteBucket } from '@adpulse/kpi'
 import { createLogger, createRegistry } from '@adpulse/observability'
+import { CAMPAIGN_RULES_YAML, campaignBucketsAt, UNIT } from '@adpulse/rules/testing'
 import { builtInCatalog } from '@adpulse/schema-registry'
 import { testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -26,50 +26,6 @@ import { loadRules } from './rules-file.ts'
  * prior is estimated over, so a campaign that spends without converting is cut
  * (before, it read campaigns only, had no prior, and priced a conversion at ∞).
  */
-const UNIT = 1_000_000
-const RULES_YAML = `rules:
-  - name: cut-campaigns
-    scope: campaign
-    window: 1h
-    action: CUT
-    when: roi < 0
-    exit: roi > 0.2
-    min_evidence: { spend_micros: 100000000, clicks: 50 }
-    confidence: 0.9
-  - name: scale-campaigns
-    scope: campaign
-    window: 1h
-    action: SCALE
-    when: roi > 1
-    exit: roi < 0.8
-    min_evidence: { spend_micros: 100000000, conversions: 5 }
-    confidence: 0.9
-`
-
-/**
- * One minute of three campaigns: display/d1 converts 3 × 5 units on 10 (ROI +0.5),
- * search/s1 2 × 8 units on 10 (ROI +0.6), neither certain of a cut or a scale;
- * display/dud spends 20 units on 20 clicks and never converts.
- */
-function bucketsAt(minute: number): MinuteBucket[] {
-  const bucket = (channel: string, campaign: string, spend: number, n: number, value: number) => ({
-    minute,
-    channel,
-    campaign_id: campaign,
-    impressions: 500,
-    clicks: 20,
-    conversions: n,
-    spend_micros: BigInt(spend * UNIT),
-    revenue_micros: BigInt(n * value * UNIT),
-    revenue_squares: n * (value * UNIT) ** 2,
-  })
-  return [
-    bucket('display', 'd1', 10, 3, 5),
-    bucket('display', 'dud', 20, 0, 0),
-    bucket('search', 's1', 10, 2, 8),
-  ]
-}
-
 describe('alerter with campaign-only rules', () => {
   const id = uniqueName('alerter_campaigns')
   const logger = createLogger('alerter-test', { level: 'warn' })
@@ -83,7 +39,7 @@ describe('alerter with campaign-only rules', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'adpulse-campaign-rules-'))
     const rulesFile = join(dir, 'rules.yaml')
-    await writeFile(rulesFile, RULES_YAML)
+    await writeFile(rulesFile, CAMPAIGN_RULES_YAML)
     // An interval far longer than the test: the only evaluation is the one the test calls.
     config = loadConfig(
       testEnvironment(id, { ADPULSE_RULES_FILE: rulesFile, ADPULSE_ALERTER_INTERVAL: '1h' }),
@@ -97,7 +53,7 @@ describe('alerter with campaign-only rules', () => {
     // The last 30 minutes, complete through now.
     const now = Date.now()
     const minute = Math.floor(now / 60_000) * 60_000
-    const buckets = Array.from({ length: 30 }, (_, i) => bucketsAt(minute - (i + 1) * 60_000)).flat()
+    const buckets = Array.from({ length: 30 }, (_, i) => campaignBucketsAt(minute - (i + 1) * 60_000)).flat()
     await new KpiStore(client, config.clickhouse.database).insertBuckets(buckets, {
       topic: 'history',
       partition: 0,
