@@ -1,3 +1,4 @@
+export * from './breakdown.ts'
 export * from './derived-kpis.ts'
 export * from './durations.ts'
 export * from './minute-buckets.ts'
