@@ -1,4 +1,4 @@
-import { EVENT_V1, SCHEMA_HISTORY, SIGNAL_V1 } from '@adpulse/events'
+import { EVENT_V1, SCHEMA_HISTORY, type SchemaVersion, SIGNAL_V1 } from '@adpulse/events'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSchemaRegistryClient } from './registry-client.ts'
@@ -17,7 +17,9 @@ const HISTORY = {
   signals: [{ id: 70, schema: SIGNAL_V1 }],
 }
 
-async function serve(history = HISTORY): Promise<FastifyInstance> {
+async function serve(
+  history: Record<'events' | 'signals', readonly SchemaVersion[]> = HISTORY,
+): Promise<FastifyInstance> {
   const app = Fastify()
   const names = topicSubjects({ events: 'adpulse.events.v1', signals: 'adpulse.signals.v1' })
   registerSchemaRoutes(app, schemaSubjects(names, history))
