@@ -1,6 +1,7 @@
 import type { KpiSums, MinuteBucket, TimeRange } from '@adpulse/kpi'
 import { toCount } from './client.ts'
 import { DatabaseStore } from './database-store.ts'
+import type { CampaignListRequest, CampaignPage, KpiPage, KpiRequest } from './kpi-request.ts'
 
 /** Where a set of bucket rows came from: one contiguous offset range of one partition. */
 export interface BucketSource {
@@ -88,6 +89,15 @@ export class KpiStore extends DatabaseStore {
       revenue_micros: BigInt(String(row.revenue_micros)),
       revenue_squares: Number(row.revenue_squares),
     }))
+  }
+
+  // Placeholders so that the processor's routes compile on wt-api: implemented by wt-store.
+  async rows(_request: KpiRequest): Promise<KpiPage> {
+    throw new Error('implemented by wt-store')
+  }
+
+  async campaigns(_request: CampaignListRequest): Promise<CampaignPage> {
+    throw new Error('implemented by wt-store')
   }
 }
 
