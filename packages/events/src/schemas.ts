@@ -18,7 +18,9 @@ const nullable = (name: string, type: unknown) => ({ name, type: ['null', type],
  * symbols, items, values and size (not `default`), and the binary encoding of
  * an enum is its index either way. `click` because that is how ad platforms
  * count an interaction that is not a conversion: likes, shares and comments
- * are within "clicks (all)".
+ * are within "clicks (all)". (A schema registry that compares schema text
+ * rather than the canonical form registers this text as one more version of
+ * the subject, compatible with the first, and keeps answering the old id.)
  */
 export const EVENT_V1 = {
   type: 'record',
