@@ -38,7 +38,7 @@ describe('the pipeline with a schema registry', () => {
   })
 
   it('counts events written with the registry ids', async () => {
-    expect(registry.subjects.get(`${id}.events-value`)).toEqual([5000])
+    expect(registry.subjects.get(`${id}.events-value`)).toEqual([5000, 5001])
     const now = Date.now()
     const events = [0, 1, 2].map((i) =>
       aRawEvent({ event_id: `r${i}`, occurred_at: now, campaign_id: 'c1', cost_micros: 1_000_000 + i }, now),

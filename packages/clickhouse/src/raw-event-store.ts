@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
+import type { EventType } from '@adpulse/events'
 import { BucketRepair } from './bucket-repair.ts'
 import { toCount } from './client.ts'
 import { DatabaseStore } from './database-store.ts'
@@ -15,7 +16,7 @@ import { encodeRawEventsTsv, RAW_EVENT_COLUMNS } from './raw-event-tsv.ts'
 export interface RawEventRow {
   event_id: string
   source: string
-  type: 'impression' | 'click' | 'conversion'
+  type: EventType
   /** Event time, epoch ms UTC. */
   occurred_at: number
   channel: string
@@ -24,7 +25,7 @@ export interface RawEventRow {
   ad_id?: string | null
   click_id?: string | null
   user_id?: string | null
-  /** A conversion's action; empty on impressions and clicks. */
+  /** A conversion's or an engagement's action; empty on impressions and clicks. */
   action: string
   /** Priced cost in micros of the reporting currency. */
   cost_micros: bigint

@@ -57,6 +57,27 @@ describe('encodeRawEventsTsv', () => {
     })
   })
 
+  it('writes an engagement with its type, action and priced cost', () => {
+    const engagement: RawEventRow = {
+      ...row,
+      type: 'engagement',
+      action: 'video_view',
+      ad_id: 'ad-2',
+      cost_micros: 12_500n,
+      value_micros: 0n,
+      original_cost_micros: null,
+    }
+    const fields = (encodeRawEventsTsv([engagement]).split('\n')[0] ?? '').split('\t')
+    const column = (name: (typeof RAW_EVENT_COLUMNS)[number]) => fields[RAW_EVENT_COLUMNS.indexOf(name)]
+    expect([column('type'), column('action'), column('ad_id'), column('cost_micros')]).toEqual([
+      'engagement',
+      'video_view',
+      'ad-2',
+      '12500',
+    ])
+    expect([column('value_micros'), column('original_cost_micros')]).toEqual(['0', '\\N'])
+  })
+
   it('writes the amounts as sent, and NULL for a cost the pricing model set', () => {
     const sent = {
       ...row,

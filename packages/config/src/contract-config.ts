@@ -5,7 +5,7 @@ import type { EnvReader } from './env-reader.ts'
  * The limits of the event contract, one set for ingest and the processor
  * (packages/events, EventContract):
  * `ADPULSE_INGEST_MAX_ID_LENGTH`, default 128: characters of event_id, campaign_id, ad_id, click_id, user_id;
- * `ADPULSE_INGEST_MAX_ACTION_LENGTH`, default 64: characters of an action;
+ * `ADPULSE_INGEST_MAX_ACTION_LENGTH`, default 64: characters of an action (conversions, engagements);
  * `ADPULSE_ALLOWED_LATENESS`, default 7d: older events go to the dead-letter topic;
  * `ADPULSE_MAX_CLOCK_SKEW`, default 5m: events further in the future go there too.
  */

@@ -79,6 +79,60 @@ describe('checkEvent', () => {
     expect(fieldsOf(event({ currency: 'XYZ' }))).toEqual(['currency'])
   })
 
+  it('holds an engagement to a slug action within the action limit, and no value', () => {
+    const like = event({ type: 'engagement', action: 'like', cost_micros: 40_000n })
+    expect(fieldsOf(like)).toEqual([])
+    expect(fieldsOf(event({ type: 'engagement', action: 'video_view', cost_micros: null }))).toEqual([])
+    expect(fieldsOf(event({ type: 'engagement', action: null }))).toEqual(['action'])
+    expect(fieldsOf(event({ type: 'engagement', action: 'Video View' }))).toEqual(['action'])
+    expect(fieldsOf(like, { ...CONTRACT, maxActionLength: 3 })).toEqual(['action'])
+    expect(fieldsOf(event({ type: 'engagement', action: 'share', value_micros: 0n }))).toEqual([
+      'value_micros',
+    ])
+    const result = checkEvent(event({ type: 'engagement', action: '', value_micros: 5n }), CONTRACT, T)
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'invalid_field',
+      errors: [
+        { field: 'action', expected: 'a lowercase slug of 1-64 characters (a-z, 0-9, _ or -)', got: '""' },
+        {
+          field: 'value_micros',
+          expected: 'no value on an impression, click or engagement (only conversions carry revenue)',
+          got: '5',
+        },
+      ],
+    })
+  })
+
+  it("words an engagement's refusals as validateEvent does", () => {
+    const ctx = { ...CONTRACT, now: T, reportingCurrency: 'USD', source: 's' }
+    const raw = {
+      event_id: 'e1',
+      type: 'engagement',
+      occurred_at: T - 60_000,
+      channel: 'search',
+      campaign_id: 'c1',
+      action: 'Like!',
+      value_micros: 3,
+    }
+    const validated = validateEvent(raw, ctx)
+    const checked = checkEvent(
+      event({
+        type: 'engagement',
+        action: 'Like!',
+        value_micros: 3n,
+        ad_id: null,
+        click_id: null,
+        user_id: null,
+      }),
+      CONTRACT,
+      T,
+    )
+    expect(validated.ok || checked.ok).toBe(false)
+    if (validated.ok || checked.ok) return
+    expect(checked.errors).toEqual(validated.errors)
+  })
+
   it('judges the event time against the receipt it is given', () => {
     const late = event({ occurred_at: T - CONTRACT.allowedLatenessMs - 1 })
     expect(checkEvent(late, CONTRACT, T)).toMatchObject({ ok: false, reason: 'too_late' })

@@ -1,14 +1,16 @@
 import {
+  actionRule,
   channelRule,
   currencyRule,
   type EventContract,
   eventTimeRule,
   idRule,
-  lengthRule,
   moneyRule,
+  NO_ACTION,
+  NO_VALUE,
 } from './contract.ts'
 import { type AdEvent, EVENT_TYPES, type FieldError } from './event.ts'
-import { describe, NO_ACTION, NO_VALUE, type ValidationResult } from './validate.ts'
+import { describe, type ValidationResult } from './validate.ts'
 
 /** Every id field of a decoded event, with whether it may be absent. */
 const ID_FIELDS = [
@@ -42,12 +44,12 @@ export function checkEvent(event: AdEvent, contract: EventContract, receivedAt: 
   }
   check('channel', event.channel, channelRule(event.channel))
   if (event.cost_micros !== null) check('cost_micros', event.cost_micros, moneyRule(event.cost_micros))
-  if (event.type === 'conversion') {
-    check('action', event.action, lengthRule(event.action ?? '', contract.maxActionLength))
-    if (event.value_micros !== null) check('value_micros', event.value_micros, moneyRule(event.value_micros))
-  } else {
-    if (event.action !== null) check('action', event.action, NO_ACTION)
-    if (event.value_micros !== null) check('value_micros', event.value_micros, NO_VALUE)
+  if (event.type === 'conversion' || event.type === 'engagement') {
+    check('action', event.action, actionRule(event.type, event.action ?? '', contract.maxActionLength))
+  } else if (event.action !== null) check('action', event.action, NO_ACTION)
+  if (event.value_micros !== null) {
+    const isConversion = event.type === 'conversion'
+    check('value_micros', event.value_micros, isConversion ? moneyRule(event.value_micros) : NO_VALUE)
   }
   check('currency', event.currency, currencyRule(event.currency))
   // A time outside the window names the reason only of an event otherwise valid,

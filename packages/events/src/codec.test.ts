@@ -47,10 +47,10 @@ const signal: Signal = {
 describe('event codec', () => {
   const codec = createEventCodec()
 
-  it('frames with magic byte 0 and the schema id', () => {
+  it('frames with magic byte 0 and the schema id, event schema v2', () => {
     const frame = codec.encode(event)
     expect(frame.readUInt8(0)).toBe(0)
-    expect(frame.readInt32BE(1)).toBe(SCHEMA_IDS.eventV1)
+    expect(frame.readInt32BE(1)).toBe(SCHEMA_IDS.eventV2)
     expect(frame.length).toBeGreaterThan(5)
   })
 

@@ -125,8 +125,9 @@ export interface CodecSchemas {
   writerId: number
 }
 
+/** Writes event schema v2 (engagements) by default, and reads records of every known version. */
 export const createEventCodec = (
-  schemas: CodecSchemas = { table: KNOWN_SCHEMAS, writerId: SCHEMA_IDS.eventV1 },
+  schemas: CodecSchemas = { table: KNOWN_SCHEMAS, writerId: SCHEMA_IDS.eventV2 },
 ): FramedCodec<AdEvent> =>
   new FramedCodec<AdEvent>(schemas.writerId, ['occurred_at', 'received_at'], schemas.table)
 export const createSignalCodec = (

@@ -12,17 +12,46 @@ export type Incompatibility = { direction: 'backward' | 'forward'; detail: strin
 export function checkFullCompatibility(older: object, newer: object): Incompatibility {
   const olderType = avro.Type.forSchema(older as avro.Schema)
   const newerType = avro.Type.forSchema(newer as avro.Schema)
+  const backward = readProblem(newerType, olderType)
+  if (backward) return { direction: 'backward', detail: backward }
+  const forward = readProblem(olderType, newerType)
+  return forward ? { direction: 'forward', detail: forward } : null
+}
+
+/**
+ * Why `reader` cannot read records of `writer`, or null when it can. avsc's
+ * own message does not always say where ("cannot read "long" as "string""):
+ * for records, the first field that fails is named, and what it lacks.
+ */
+function readProblem(reader: avro.Type, writer: avro.Type): string | null {
   try {
-    newerType.createResolver(olderType)
+    reader.createResolver(writer)
+    return null
   } catch (err) {
-    return { direction: 'backward', detail: (err as Error).message }
+    return fieldProblem(reader, writer) ?? (err as Error).message
   }
-  try {
-    olderType.createResolver(newerType)
-  } catch (err) {
-    return { direction: 'forward', detail: (err as Error).message }
+}
+
+function fieldProblem(reader: avro.Type, writer: avro.Type): string | null {
+  if (!(reader instanceof avro.types.RecordType) || !(writer instanceof avro.types.RecordType)) return null
+  for (const field of reader.fields) {
+    const written = [field.name, ...field.aliases].map((name) => writer.field(name)).find(Boolean)
+    if (!written) {
+      if (field.defaultValue() !== undefined) continue
+      return `field "${field.name}" has no default, and records written without it cannot be read`
+    }
+    const problem = readProblem(field.type, written.type)
+    if (problem) return `field "${field.name}": ${symbolProblem(field.type, written.type) ?? problem}`
   }
   return null
+}
+
+/** An enum without a default cannot read a symbol it does not have. */
+function symbolProblem(reader: avro.Type, writer: avro.Type): string | null {
+  if (!(reader instanceof avro.types.EnumType) || !(writer instanceof avro.types.EnumType)) return null
+  const unknown = writer.symbols.filter((symbol) => !reader.symbols.includes(symbol))
+  if (unknown.length === 0) return null
+  return `the writer's symbols ${unknown.map((s) => JSON.stringify(s)).join(', ')} are not in the reader's enum, which has no default`
 }
 
 /** Every incompatible pair among the versions of one subject, all pairs, not just neighbours. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  actionRule,
   channelRule,
   currencyRule,
   DEFAULT_CONTRACT,
@@ -8,6 +9,7 @@ import {
   lengthRule,
   MAX_EVENT_MICROS,
   moneyRule,
+  slugRule,
 } from './contract.ts'
 
 describe('idRule', () => {
@@ -41,6 +43,29 @@ describe('the other field rules', () => {
     for (const bad of ['', 'Search', '_search', 'a b', `a${'b'.repeat(64)}`]) {
       expect(channelRule(bad), bad).toBe('a lowercase slug of 1-64 characters (a-z, 0-9, _ or -)')
     }
+  })
+
+  it('slugRule takes a lowercase slug of 1 to maxLength characters, the rule of channels', () => {
+    expect(slugRule('video_view', 10)).toBeNull()
+    expect(slugRule('a-1', 3)).toBeNull()
+    expect(slugRule('abcd', 3)).toBe('a lowercase slug of 1-3 characters (a-z, 0-9, _ or -)')
+    for (const bad of ['', 'Like', '_like', '-like', 'video view', 'like!', 'é']) {
+      expect(slugRule(bad, 64), bad).toBe('a lowercase slug of 1-64 characters (a-z, 0-9, _ or -)')
+    }
+  })
+
+  it("actionRule: a conversion's action is any string of 1-max characters, an engagement's a slug", () => {
+    expect(actionRule('conversion', 'Lead form', 64)).toBeNull()
+    expect(actionRule('conversion', '', 64)).toBe('a string of 1-64 characters')
+    expect(actionRule('conversion', 'a'.repeat(65), 64)).toBe('a string of 1-64 characters')
+    for (const action of ['like', 'share', 'comment', 'save', 'follow', 'video_view', 'poll-vote-2']) {
+      expect(actionRule('engagement', action, 64), action).toBeNull()
+    }
+    const slug = 'a lowercase slug of 1-64 characters (a-z, 0-9, _ or -)'
+    for (const bad of ['', 'Like', 'video view', '_like', 'a'.repeat(65)]) {
+      expect(actionRule('engagement', bad, 64), bad).toBe(slug)
+    }
+    expect(actionRule('engagement', 'like', 3)).toBe('a lowercase slug of 1-3 characters (a-z, 0-9, _ or -)')
   })
 
   it('moneyRule takes 0 to 2^63 - 1 micros', () => {

@@ -32,7 +32,9 @@ export const DEFAULT_CONTRACT: EventContract = {
 /** Largest money amount one event may carry: it travels as an Avro long. */
 export const MAX_EVENT_MICROS = 2n ** 63n - 1n
 
-const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,63}$/
+/** Longest channel: channels are metric labels and keys of the pricing file. */
+const MAX_CHANNEL_LENGTH = 64
+const SLUG = /^[a-z0-9][a-z0-9_-]*$/
 const CURRENCY = /^[A-Z]{3}$/
 
 /**
@@ -52,10 +54,41 @@ export function lengthRule(value: string, maxLength: number): string | null {
   return value.length === 0 || value.length > maxLength ? `a string of 1-${maxLength} characters` : null
 }
 
+/**
+ * A lowercase slug of 1 to `maxLength` characters (a-z, 0-9, _ or -, not
+ * starting with _ or -): a name that is a label or a key (a channel, an
+ * engagement's action).
+ */
+export function slugRule(value: string, maxLength: number): string | null {
+  return value.length <= maxLength && SLUG.test(value)
+    ? null
+    : `a lowercase slug of 1-${maxLength} characters (a-z, 0-9, _ or -)`
+}
+
 /** A channel: a lowercase slug, the label of channel metrics and the key of the pricing file. */
 export function channelRule(value: string): string | null {
-  return CHANNEL.test(value) ? null : 'a lowercase slug of 1-64 characters (a-z, 0-9, _ or -)'
+  return slugRule(value, MAX_CHANNEL_LENGTH)
 }
+
+/**
+ * The action of an event that has one (`''` when absent). A conversion's is
+ * any string of 1 to `maxLength` characters, as advertisers name their goals
+ * (`purchase`, `lead`); an engagement's is a lowercase slug (`like`, `share`,
+ * `comment`, `save`, `follow`, `video_view`, or any other), the vocabulary of
+ * the pricing file's CPE actions and of the KPI breakdown by action.
+ */
+export function actionRule(
+  type: 'conversion' | 'engagement',
+  value: string,
+  maxLength: number,
+): string | null {
+  return type === 'engagement' ? slugRule(value, maxLength) : lengthRule(value, maxLength)
+}
+
+/** What an impression or a click must not carry: only conversions and engagements have an action. */
+export const NO_ACTION = 'no action on an impression or click (only conversions and engagements have one)'
+/** What an impression, click or engagement must not carry. */
+export const NO_VALUE = 'no value on an impression, click or engagement (only conversions carry revenue)'
 
 export const MONEY_EXPECTED =
   'integer micros >= 0 (a JSON integer, or a string of digits above 2^53 - 1), at most 2^63 - 1'

@@ -1,5 +1,9 @@
-/** The three kinds of event an ad platform sends. */
-export const EVENT_TYPES = ['impression', 'click', 'conversion'] as const
+/**
+ * The kinds of event an ad platform sends. An engagement is an interaction
+ * with an ad that is neither a click nor a conversion (a like, share, comment,
+ * save, follow, video view): it has an action but, unlike a conversion, no revenue.
+ */
+export const EVENT_TYPES = ['impression', 'click', 'conversion', 'engagement'] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 
 /**
@@ -18,9 +22,12 @@ export interface AdEvent {
   click_id: string | null
   /** Explicit cost; null lets the pricing model decide. */
   cost_micros: bigint | null
-  /** Revenue of a conversion; null on impressions and clicks. */
+  /** Revenue of a conversion; null on impressions, clicks and engagements. */
   value_micros: bigint | null
-  /** What a conversion is (`purchase`, `lead`, …); null on impressions and clicks. */
+  /**
+   * What a conversion is (`purchase`, `lead`, …) or what an engagement is
+   * (`like`, `share`, `video_view`, …); null on impressions and clicks.
+   */
   action: string | null
   /** ISO 4217 code of cost_micros and value_micros. */
   currency: string

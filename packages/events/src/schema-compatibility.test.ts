@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkFullCompatibility, incompatiblePairs } from './compatibility.ts'
-import { EVENT_V1, KNOWN_SCHEMAS, SCHEMA_HISTORY } from './schemas.ts'
+import { EVENT_V1, EVENT_V2, KNOWN_SCHEMAS, SCHEMA_HISTORY } from './schemas.ts'
 
 /**
  * The gate on schema changes: every published version of a topic's value
@@ -63,5 +63,55 @@ describe('the compatibility check', () => {
       [1, 3, 'forward'],
       [2, 3, 'forward'],
     ])
+  })
+})
+
+describe('an incompatible v3 of the event schema', () => {
+  const history = SCHEMA_HISTORY.events
+  const v3With = (fields: readonly object[]) => ({ ...EVENT_V2, fields })
+  const gate = (v3: object) => incompatiblePairs([...history, { id: 3, schema: v3 }])
+
+  it('is refused for a new required field without default, naming the field', () => {
+    const v3 = v3With([...EVENT_V2.fields, { name: 'placement', type: 'string' }])
+    const detail = 'field "placement" has no default, and records written without it cannot be read'
+    expect(gate(v3)).toEqual([
+      { older: 1, newer: 3, problem: { direction: 'backward', detail } },
+      { older: 2, newer: 3, problem: { direction: 'backward', detail } },
+    ])
+  })
+
+  it('is refused for a changed field type, naming the field and the types', () => {
+    const v3 = v3With(
+      EVENT_V2.fields.map((f) => (f.name === 'cost_micros' ? { ...f, type: ['null', 'string'] } : f)),
+    )
+    expect(checkFullCompatibility(EVENT_V2, v3)).toEqual({
+      direction: 'backward',
+      detail: expect.stringMatching(/^field "cost_micros": /),
+    })
+    expect(gate(v3).map((p) => [p.older, p.newer])).toEqual([
+      [1, 3],
+      [2, 3],
+    ])
+  })
+
+  it('is refused for an enum that drops a symbol and has no default, naming the symbol', () => {
+    const type = {
+      type: 'enum',
+      name: 'EventType',
+      symbols: ['impression', 'click', 'conversion', 'interaction'],
+    }
+    const v3 = v3With(EVENT_V2.fields.map((f) => (f.name === 'type' ? { name: 'type', type } : f)))
+    expect(checkFullCompatibility(EVENT_V2, v3)).toEqual({
+      direction: 'backward',
+      detail: `field "type": the writer's symbols "engagement" are not in the reader's enum, which has no default`,
+    })
+    // v1 never wrote an engagement, and v1's default reads v3's new symbol: only v2 → v3 breaks.
+    expect(gate(v3).map((p) => [p.older, p.newer, p.problem.direction])).toEqual([[2, 3, 'backward']])
+  })
+
+  it('accepts a v3 with a new optional field: the gate is not a blanket refusal', () => {
+    expect(
+      gate(v3With([...EVENT_V2.fields, { name: 'placement', type: ['null', 'string'], default: null }])),
+    ).toEqual([])
   })
 })

@@ -7,7 +7,21 @@
 
 const nullable = (name: string, type: unknown) => ({ name, type: ['null', type], default: null })
 
-/** adpulse.events.v1 value, version 1. Money is integer micros in an Avro long. */
+/**
+ * adpulse.events.v1 value, version 1. Money is integer micros in an Avro long.
+ *
+ * The enum's `default` was added after v1 was published, so that a v1 reader
+ * (a processor not yet upgraded) reads a record of a later version whose type
+ * it does not know (`engagement` of v2) instead of failing on it. It leaves v1
+ * the same schema for every record already written: Avro's Parsing Canonical
+ * Form, and so the schema's fingerprint, keeps only name, type, fields,
+ * symbols, items, values and size (not `default`), and the binary encoding of
+ * an enum is its index either way. `click` because that is how ad platforms
+ * count an interaction that is not a conversion: likes, shares and comments
+ * are within "clicks (all)". (A schema registry that compares schema text
+ * rather than the canonical form registers this text as one more version of
+ * the subject, compatible with the first, and keeps answering the old id.)
+ */
 export const EVENT_V1 = {
   type: 'record',
   name: 'Event',
@@ -16,7 +30,12 @@ export const EVENT_V1 = {
     { name: 'event_id', type: 'string' },
     {
       name: 'type',
-      type: { type: 'enum', name: 'EventType', symbols: ['impression', 'click', 'conversion'] },
+      type: {
+        type: 'enum',
+        name: 'EventType',
+        symbols: ['impression', 'click', 'conversion'],
+        default: 'click',
+      },
     },
     { name: 'occurred_at', type: 'long', doc: 'event time, epoch milliseconds UTC' },
     { name: 'channel', type: 'string' },
@@ -31,6 +50,31 @@ export const EVENT_V1 = {
     { name: 'source', type: 'string' },
     { name: 'received_at', type: 'long', doc: 'ingest receipt time, epoch milliseconds UTC' },
   ],
+} as const
+
+/**
+ * adpulse.events.v1 value, version 2: version 1 with the event type
+ * `engagement` (a like, share, comment, save, follow or video view, with its
+ * `action`). Same record and enum names, so each version resolves the other.
+ * The enum's `default` lets a v2 reader read a symbol a later version adds, as
+ * `engagement`: an interaction it does not know. A v1 reader reads a v2
+ * engagement as a `click`, through v1's enum default.
+ */
+export const EVENT_V2 = {
+  ...EVENT_V1,
+  fields: EVENT_V1.fields.map((field) =>
+    field.name === 'type'
+      ? {
+          name: 'type',
+          type: {
+            type: 'enum',
+            name: 'EventType',
+            symbols: ['impression', 'click', 'conversion', 'engagement'],
+            default: 'engagement',
+          },
+        }
+      : field,
+  ),
 } as const
 
 /**
@@ -64,7 +108,6 @@ export const SIGNAL_V1 = {
   ],
 } as const
 
-/** The built-in schema table: id → schema. */
 /**
  * adpulse.signals.v1 value, version 2: version 1 and the rule's conditions and
  * confidence, for rules on any KPI (cut_below_roi / scale_above_roi then hold
@@ -85,13 +128,15 @@ export const SIGNAL_V2 = {
   ],
 } as const
 
+/** The built-in schema table: id → schema. */
 export const KNOWN_SCHEMAS: ReadonlyMap<number, object> = new Map<number, object>([
   [1, EVENT_V1],
+  [2, EVENT_V2],
   [101, SIGNAL_V1],
   [102, SIGNAL_V2],
 ])
 
-export const SCHEMA_IDS = { eventV1: 1, signalV1: 101, signalV2: 102 } as const
+export const SCHEMA_IDS = { eventV1: 1, eventV2: 2, signalV1: 101, signalV2: 102 } as const
 
 /** One published version of a topic's value schema. */
 export interface SchemaVersion {
@@ -106,7 +151,10 @@ export interface SchemaVersion {
  * refuses it unless every pair of versions can read each other.
  */
 export const SCHEMA_HISTORY: Readonly<Record<'events' | 'signals', readonly SchemaVersion[]>> = {
-  events: [{ id: SCHEMA_IDS.eventV1, schema: EVENT_V1 }],
+  events: [
+    { id: SCHEMA_IDS.eventV1, schema: EVENT_V1 },
+    { id: SCHEMA_IDS.eventV2, schema: EVENT_V2 },
+  ],
   signals: [
     { id: SCHEMA_IDS.signalV1, schema: SIGNAL_V1 },
     { id: SCHEMA_IDS.signalV2, schema: SIGNAL_V2 },

@@ -46,6 +46,16 @@ const conversion = aRawEvent({
   currency: 'USD',
 })
 
+const engagement = aRawEvent({
+  event_id: 'eng-1',
+  type: 'engagement',
+  occurred_at: NOW - 2_000,
+  channel: 'social',
+  campaign_id: 'camp-4',
+  ad_id: 'ad-9',
+  action: 'video_view',
+})
+
 const accept = (input: unknown): AdEvent => {
   const result = validateEvent(input, ctx)
   if (!result.ok) throw new Error(`expected a valid event, got ${JSON.stringify(result.errors)}`)
@@ -181,7 +191,7 @@ describe('validateEvent: invalid events name their field', () => {
 
   it('rejects an unknown type', () => {
     expect(reject({ ...impression, type: 'view' })).toEqual([
-      { field: 'type', expected: 'one of impression, click, conversion', got: '"view"' },
+      { field: 'type', expected: 'one of impression, click, conversion, engagement', got: '"view"' },
     ])
     expect(fieldsOf({ ...impression, type: 'Click' })).toEqual(['type'])
     expect(fieldsOf({ ...impression, type: undefined })).toEqual(['type'])
@@ -264,10 +274,78 @@ describe('validateEvent: invalid events name their field', () => {
     expect(fieldsOf({ ...conversion, action: null })).toEqual(['action'])
   })
 
+  it('accepts an engagement with a slug action, its ids and an explicit cost, and no value', () => {
+    expect(accept(engagement)).toEqual({
+      event_id: 'eng-1',
+      type: 'engagement',
+      occurred_at: NOW - 2_000,
+      channel: 'social',
+      campaign_id: 'camp-4',
+      ad_id: 'ad-9',
+      click_id: null,
+      cost_micros: null,
+      value_micros: null,
+      action: 'video_view',
+      currency: 'USD',
+      user_id: null,
+      source: 'partner-a',
+      received_at: NOW,
+    })
+    for (const action of ['like', 'share', 'comment', 'save', 'follow', 'poll-vote', 'a'.repeat(64)]) {
+      expect(accept({ ...engagement, action }).action).toBe(action)
+    }
+    const full = accept({ ...engagement, click_id: 'k-1', user_id: 'u-1', cost_micros: 40_000 })
+    expect(full).toMatchObject({ click_id: 'k-1', user_id: 'u-1', cost_micros: 40_000n, value_micros: null })
+  })
+
+  it('requires an action on an engagement, a lowercase slug within the action limit', () => {
+    const { action: _, ...withoutAction } = engagement
+    const slug = 'a lowercase slug of 1-64 characters (a-z, 0-9, _ or -)'
+    expect(reject(withoutAction)).toEqual([{ field: 'action', expected: slug, got: 'nothing' }])
+    expect(reject({ ...engagement, action: null })).toEqual([
+      { field: 'action', expected: slug, got: 'null' },
+    ])
+    expect(reject({ ...engagement, action: 'Video View' })).toEqual([
+      { field: 'action', expected: slug, got: '"Video View"' },
+    ])
+    for (const bad of ['', '_like', 'like!', 'a'.repeat(65), 7]) {
+      expect(fieldsOf({ ...engagement, action: bad }), String(bad)).toEqual(['action'])
+    }
+    const strict: ValidationContext = { ...ctx, maxActionLength: 4 }
+    expect(fieldsOfWith(strict, { ...engagement, action: 'like' })).toEqual([])
+    expect(validateEvent({ ...engagement, action: 'share' }, strict)).toMatchObject({
+      ok: false,
+      errors: [{ field: 'action', expected: 'a lowercase slug of 1-4 characters (a-z, 0-9, _ or -)' }],
+    })
+  })
+
+  it('refuses a value on an engagement: only conversions carry revenue', () => {
+    expect(reject({ ...engagement, value_micros: 5_000_000 })).toEqual([
+      {
+        field: 'value_micros',
+        expected: 'no value on an impression, click or engagement (only conversions carry revenue)',
+        got: '5000000',
+      },
+    ])
+    expect(fieldsOf({ ...engagement, value_micros: 0 })).toEqual(['value_micros'])
+    expect(accept({ ...engagement, value_micros: null }).value_micros).toBeNull()
+  })
+
+  it('keeps the action rule of a conversion: any string, not only a slug', () => {
+    expect(accept({ ...conversion, action: 'Lead form / EU' }).action).toBe('Lead form / EU')
+  })
+
   it('rejects a value or an action on an impression or a click', () => {
     expect(fieldsOf({ ...click, value_micros: 5_000_000 })).toEqual(['value_micros'])
     expect(fieldsOf({ ...impression, value_micros: 0 })).toEqual(['value_micros'])
     expect(fieldsOf({ ...click, action: 'purchase' })).toEqual(['action'])
+    expect(reject({ ...impression, action: 'like' })).toEqual([
+      {
+        field: 'action',
+        expected: 'no action on an impression or click (only conversions and engagements have one)',
+        got: '"like"',
+      },
+    ])
   })
 
   it('keeps any ISO 4217 currency in circulation, and refuses unknown codes', () => {

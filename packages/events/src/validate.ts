@@ -1,13 +1,15 @@
 import {
+  actionRule,
   channelRule,
   currencyRule,
   DEFAULT_CONTRACT,
   type EventContract,
   eventTimeRule,
   idRule,
-  lengthRule,
   MONEY_EXPECTED,
   moneyRule,
+  NO_ACTION,
+  NO_VALUE,
 } from './contract.ts'
 import { type AdEvent, EVENT_TYPES, type EventType, type FieldError } from './event.ts'
 
@@ -89,13 +91,11 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
   const isConversion = type === 'conversion'
   const value = parseMoney(raw, 'value_micros', fail)
   let action: string | null = null
-  if (isConversion) {
+  if (type === 'conversion' || type === 'engagement') {
     const actionMax = ctx.maxActionLength ?? DEFAULT_CONTRACT.maxActionLength
-    action = requiredString(raw, 'action', (v) => lengthRule(v, actionMax), fail)
-  } else {
-    if (raw.action !== undefined && raw.action !== null) fail('action', NO_ACTION)
-    if (value !== null) fail('value_micros', NO_VALUE)
-  }
+    action = requiredString(raw, 'action', (v) => actionRule(type, v, actionMax), fail)
+  } else if (raw.action !== undefined && raw.action !== null) fail('action', NO_ACTION)
+  if (!isConversion && value !== null) fail('value_micros', NO_VALUE)
 
   // Any currency in circulation: the processor converts it at the rate of the
   // event's day, so a rate imported later still applies when a dead letter is replayed.
@@ -127,10 +127,6 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
     },
   }
 }
-
-/** What an impression or a click must not carry (only conversions have an action and revenue). */
-export const NO_ACTION = 'no action on an impression or click'
-export const NO_VALUE = 'no value on an impression or click (only conversions carry revenue)'
 
 type Fail = (field: string, expected: string, got?: unknown, reason?: RejectReason) => void
 type Rule = (value: string) => string | null

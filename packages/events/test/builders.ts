@@ -37,6 +37,25 @@ export function anEvent(over: Partial<AdEvent> = {}, now: number = TEST_NOW): Ad
   }
 }
 
+/**
+ * A decoded engagement: like anEvent, a `like` on the ad `ad-1` of campaign
+ * `c1` in `social`, without explicit cost (the pricing model prices it).
+ */
+export function anEngagement(over: Partial<AdEvent> = {}, now: number = TEST_NOW): AdEvent {
+  return anEvent(
+    {
+      event_id: 'g1',
+      type: 'engagement',
+      channel: 'social',
+      ad_id: 'ad-1',
+      action: 'like',
+      cost_micros: null,
+      ...over,
+    },
+    now,
+  )
+}
+
 /** A JSON event as a sender posts it to ingest, before validation: any field, any type. */
 export type RawEvent = Record<string, unknown>
 

@@ -15,7 +15,8 @@ export interface MinuteBucket {
 
 /** What aggregation needs of an event once it is priced. */
 export interface PricedEvent {
-  type: 'impression' | 'click' | 'conversion'
+  /** The event types of @adpulse/events (EVENT_TYPES); an engagement counts only its cost here. */
+  type: 'impression' | 'click' | 'conversion' | 'engagement'
   occurred_at: number
   channel: string
   campaign_id: string

@@ -1,5 +1,5 @@
 import type { AdEvent } from '@adpulse/events'
-import type { PricingModel, PricingTable } from './pricing-model.ts'
+import { type PricingModel, type PricingTable, VIDEO_VIEW } from './pricing-model.ts'
 
 type Priceable = Pick<AdEvent, 'type' | 'channel' | 'campaign_id' | 'cost_micros' | 'value_micros' | 'action'>
 
@@ -28,5 +28,11 @@ function modelCost(event: Priceable, model: PricingModel): bigint {
       return event.type === 'conversion' && event.action === 'purchase'
         ? ((event.value_micros ?? 0n) * BigInt(model.rate_bps)) / 10_000n
         : 0n
+    case 'CPE':
+      return event.type === 'engagement' && event.action !== null && model.actions.includes(event.action)
+        ? model.rate_micros
+        : 0n
+    case 'CPV':
+      return event.type === 'engagement' && event.action === VIDEO_VIEW ? model.rate_micros : 0n
   }
 }

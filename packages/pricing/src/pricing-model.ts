@@ -1,5 +1,7 @@
+import { slugRule } from '@adpulse/events'
+
 /**
- * The four payment models of performance marketing (DESIGN.md, Pricing models).
+ * The payment models of performance marketing (DESIGN.md, Pricing models).
  * Rates are integer micros (or basis points for CPS), so costs stay exact.
  */
 export type PricingModel =
@@ -11,6 +13,13 @@ export type PricingModel =
   | { model: 'CPA'; rate_micros: bigint; actions: readonly string[] }
   /** per sale: a purchase costs value_micros × rate_bps / 10000 */
   | { model: 'CPS'; rate_bps: number }
+  /** per engagement: an engagement whose action is listed (`like`, `share`, …) costs rate_micros */
+  | { model: 'CPE'; rate_micros: bigint; actions: readonly string[] }
+  /** per view: an engagement of action `video_view` costs rate_micros */
+  | { model: 'CPV'; rate_micros: bigint }
+
+/** The engagement action CPV charges. */
+export const VIDEO_VIEW = 'video_view'
 
 /** Models by channel, and by campaign (a campaign's model overrides its channel's). */
 export interface PricingTable {
@@ -86,6 +95,17 @@ function parseModel(value: unknown, path: string, errors: string[]): PricingMode
       }
       return rate === undefined ? undefined : { model: 'CPA', rate_micros: rate, actions }
     }
+    case 'CPE': {
+      const rate = rateMicros()
+      const actions = engagementActions(spec.actions, `${path}.actions`, errors)
+      return rate === undefined || actions === undefined
+        ? undefined
+        : { model: 'CPE', rate_micros: rate, actions }
+    }
+    case 'CPV': {
+      const rate = rateMicros()
+      return rate === undefined ? undefined : { model: 'CPV', rate_micros: rate }
+    }
     case 'CPS': {
       const bps = spec.rate_bps
       if (typeof bps !== 'number' || !Number.isInteger(bps) || bps < 0 || bps > 10_000) {
@@ -97,7 +117,24 @@ function parseModel(value: unknown, path: string, errors: string[]): PricingMode
       return { model: 'CPS', rate_bps: bps }
     }
     default:
-      errors.push(`${path}.model: expected CPM, CPC, CPA or CPS, got ${JSON.stringify(spec.model)}`)
+      errors.push(`${path}.model: expected CPM, CPC, CPA, CPS, CPE or CPV, got ${JSON.stringify(spec.model)}`)
       return undefined
   }
+}
+
+/**
+ * The actions a CPE model charges: engagement actions, so lowercase slugs as
+ * the event contract wants them (an entry such as "Like" would never match).
+ * No length limit here: the contract's is a deployment setting, and a longer
+ * entry merely matches nothing.
+ */
+function engagementActions(value: unknown, path: string, errors: string[]): string[] | undefined {
+  const isSlug = (a: unknown) => typeof a === 'string' && slugRule(a, Number.POSITIVE_INFINITY) === null
+  if (!Array.isArray(value) || value.length === 0 || !value.every(isSlug)) {
+    errors.push(
+      `${path}: expected a non-empty list of engagement actions (lowercase slugs), e.g. ["like", "share"]`,
+    )
+    return undefined
+  }
+  return value as string[]
 }

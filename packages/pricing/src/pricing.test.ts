@@ -235,10 +235,10 @@ describe('parsePricingTable', () => {
 
   it('rejects an unknown model', () => {
     expect(errorsOf({ campaigns: { c7: { model: 'CPX', rate_micros: 1 } } })).toEqual([
-      'campaigns.c7.model: expected CPM, CPC, CPA or CPS, got "CPX"',
+      'campaigns.c7.model: expected CPM, CPC, CPA, CPS, CPE or CPV, got "CPX"',
     ])
     expect(errorsOf({ channels: { search: { rate_micros: 1 } } })).toEqual([
-      'channels.search.model: expected CPM, CPC, CPA or CPS, got undefined',
+      'channels.search.model: expected CPM, CPC, CPA, CPS, CPE or CPV, got undefined',
     ])
   })
 

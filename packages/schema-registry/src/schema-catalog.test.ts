@@ -2,12 +2,13 @@ import {
   type AdEvent,
   createEventCodec,
   EVENT_V1,
+  EVENT_V2,
   FramedCodec,
   SCHEMA_HISTORY,
   SIGNAL_V1,
   schemaIdOf,
 } from '@adpulse/events'
-import { anEvent, type FakeRegistry, startFakeRegistry } from '@adpulse/testkit'
+import { anEngagement, anEvent, type FakeRegistry, startFakeRegistry } from '@adpulse/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSchemaRegistryClient, SchemaRegistryError } from './registry-client.ts'
 import { builtInCatalog, registryCatalog } from './schema-catalog.ts'
@@ -21,8 +22,8 @@ const event: AdEvent = anEvent({
   received_at: Date.UTC(2026, 10, 22, 11, 0, 1),
 })
 const subjects = { events: 'adpulse.events.v1-value', signals: 'adpulse.signals.v1-value' }
-/** v2 of the event: a new optional field with a default, the kind of change the gate allows. */
-const EVENT_V2 = {
+/** A later event schema: a new optional field with a default, the kind of change the gate allows. */
+const EVENT_WITH_PLACEMENT = {
   ...EVENT_V1,
   fields: [...EVENT_V1.fields, { name: 'placement', type: ['string', 'null'], default: 'unknown' }],
 }
@@ -71,9 +72,10 @@ describe('schema catalog', () => {
 
   it('without a registry, writes with the built-in ids', async () => {
     const catalog = builtInCatalog()
-    expect(catalog.events.writerId).toBe(1)
+    expect(catalog.events.writerId).toBe(2)
     expect(catalog.signals.writerId).toBe(102)
     expect(await catalog.resolve(1)).toBe(true)
+    expect(await catalog.resolve(2)).toBe(true)
     expect(await catalog.resolve(999)).toBe(false)
   })
 
@@ -82,27 +84,46 @@ describe('schema catalog', () => {
     const catalog = await registryCatalog(createSchemaRegistryClient({ url: registry.url }), subjects)
     expect(registry.subjects).toEqual(
       new Map([
-        [subjects.events, [700]],
-        [subjects.signals, [701, 702]],
+        [subjects.events, [700, 701]],
+        [subjects.signals, [702, 703]],
       ]),
     )
     expect(catalog.events.table.get(700)).toBe(SCHEMA_HISTORY.events[0]?.schema)
-    expect(catalog.signals.table.get(701)).toBe(SIGNAL_V1)
-    expect(catalog.signals.writerId).toBe(702)
+    expect(catalog.events.table.get(701)).toBe(EVENT_V2)
+    expect(catalog.signals.table.get(702)).toBe(SIGNAL_V1)
+    expect(catalog.signals.writerId).toBe(703)
     const codec = createEventCodec(catalog.events)
     const frame = codec.encode(event)
-    expect(schemaIdOf(frame)).toBe(700)
+    expect(schemaIdOf(frame)).toBe(701)
     expect(codec.decode(frame)).toEqual(event)
+  })
+
+  it('a process that knows only event schema v1 reads an engagement of a v2 writer as a click', async () => {
+    registry = await startFakeRegistry({ firstId: 800 })
+    const client = createSchemaRegistryClient({ url: registry.url })
+    const v1Only = { events: SCHEMA_HISTORY.events.slice(0, 1), signals: SCHEMA_HISTORY.signals }
+    const v1Process = await registryCatalog(client, subjects, v1Only)
+    const v2Process = await registryCatalog(client, subjects)
+    expect(v1Process.events.writerId).toBe(800)
+    expect(v2Process.events.writerId).toBe(803)
+    const engagement = anEngagement({ event_id: 'g-1', received_at: event.received_at })
+    const frame = createEventCodec(v2Process.events).encode(engagement)
+    expect(await v1Process.resolve(803)).toBe(true)
+    expect(createEventCodec(v1Process.events).decode(frame)).toEqual({ ...engagement, type: 'click' })
+    expect(createEventCodec(v2Process.events).decode(frame)).toEqual(engagement)
   })
 
   it('a v2 reader reads a v1 record whose writer schema it learns from the registry, and the reverse', async () => {
     registry = await startFakeRegistry({ firstId: 900 })
     const client = createSchemaRegistryClient({ url: registry.url })
-    const v1Process = await registryCatalog(client, subjects)
+    const v1Process = await registryCatalog(client, subjects, {
+      events: SCHEMA_HISTORY.events.slice(0, 1),
+      signals: SCHEMA_HISTORY.signals,
+    })
     const v2Process = await registryCatalog(client, subjects, {
       events: [
         { id: 1, schema: EVENT_V1 },
-        { id: 2, schema: EVENT_V2 },
+        { id: 2, schema: EVENT_WITH_PLACEMENT },
       ],
       signals: SCHEMA_HISTORY.signals,
     })
@@ -118,7 +139,7 @@ describe('schema catalog', () => {
 
     // A reader that has never seen the writer's id asks the registry for it.
     const fresh = await registryCatalog(client, subjects, {
-      events: [{ id: 2, schema: EVENT_V2 }],
+      events: [{ id: 2, schema: EVENT_WITH_PLACEMENT }],
       signals: SCHEMA_HISTORY.signals,
     })
     const v2Reader = new FramedCodec<AdEvent & { placement: string | null }>(

@@ -121,6 +121,14 @@ describe('aggregateMinuteBuckets', () => {
     ])
   })
 
+  it('counts an engagement in spend only: it is neither a click nor a conversion', () => {
+    const buckets = aggregateMinuteBuckets([
+      event({ type: 'click', cost_micros: 2n }),
+      event({ type: 'engagement', cost_micros: 40_000n, value_micros: 0n }),
+    ])
+    expect(buckets).toEqual([bucket({ clicks: 1, spend_micros: 40_002n })])
+  })
+
   it('keeps sums exact beyond 2^64', () => {
     const max = 9_223_372_036_854_775_807n // 2^63 - 1, the largest money of one event
     const events = [1, 2, 3, 4].map(() =>

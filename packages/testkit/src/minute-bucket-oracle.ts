@@ -39,7 +39,7 @@ export function aggregateMinuteBuckets(events: Iterable<PricedEvent>): MinuteBuc
     }
     if (event.type === 'impression') bucket.impressions += 1
     else if (event.type === 'click') bucket.clicks += 1
-    else {
+    else if (event.type === 'conversion') {
       bucket.conversions += 1
       bucket.revenue_micros += event.value_micros
       bucket.revenue_squares += Number(event.value_micros) ** 2

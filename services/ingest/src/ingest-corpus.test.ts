@@ -268,6 +268,27 @@ const EVENT_CASES: EventCase[] = [
     got: '"22/11/2026 10:00"',
   },
   { name: 'not an object', event: ['click'], field: '', expected: /event object/, got: 'an array' },
+  {
+    name: 'an engagement without action',
+    event: click('g', { type: 'engagement', channel: 'social' }),
+    field: 'action',
+    expected: /^a lowercase slug of 1-64 characters/,
+    got: 'nothing',
+  },
+  {
+    name: 'an engagement whose action is not a slug',
+    event: click('gs', { type: 'engagement', action: 'Video View' }),
+    field: 'action',
+    expected: /^a lowercase slug of 1-64 characters/,
+    got: '"Video View"',
+  },
+  {
+    name: 'an engagement with a value',
+    event: click('gv', { type: 'engagement', action: 'like', value_micros: 5 }),
+    field: 'value_micros',
+    expected: /only conversions carry revenue/,
+    got: '5',
+  },
 ]
 
 describe('ingest corpus: whole requests', () => {

@@ -31,7 +31,7 @@ const money = fc.oneof(
 const validEvent = fc
   .record({
     event_id: fc.string({ minLength: 1, maxLength: 128 }),
-    type: fc.constantFrom('impression', 'click', 'conversion'),
+    type: fc.constantFrom('impression', 'click', 'conversion', 'engagement'),
     occurred_at: fc.oneof(
       fc.integer({ min: NOW - ctx.allowedLatenessMs, max: NOW + ctx.maxClockSkewMs }),
       fc
@@ -42,9 +42,10 @@ const validEvent = fc
     campaign_id: fc.string({ minLength: 1, maxLength: 128 }),
     cost_micros: fc.option(money, { nil: undefined }),
   })
-  .map((e) =>
-    e.type === 'conversion' ? { ...e, action: 'purchase', value_micros: 1_000_000 } : (e as object),
-  )
+  .map((e): object => {
+    if (e.type === 'conversion') return { ...e, action: 'purchase', value_micros: 1_000_000 }
+    return e.type === 'engagement' ? { ...e, action: 'video_view' } : e
+  })
 
 /** Any JSON value, plus the values that most often break validators. */
 const nasty = fc.oneof(

@@ -50,7 +50,9 @@ describe('prepareBatch', () => {
       {
         index: 1,
         event_id: 'c',
-        errors: [{ field: 'type', expected: 'one of impression, click, conversion', got: '"view"' }],
+        errors: [
+          { field: 'type', expected: 'one of impression, click, conversion, engagement', got: '"view"' },
+        ],
         reason: 'invalid_field',
         deadLetterReason: 'invalid_event',
         input: badType,

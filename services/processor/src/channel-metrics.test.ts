@@ -66,7 +66,7 @@ describe('addChannelSums', () => {
   it('adds events to their channel: counts by type, spend of all, revenue of conversions', () => {
     const event = (
       channel: string,
-      type: 'impression' | 'click' | 'conversion',
+      type: 'impression' | 'click' | 'conversion' | 'engagement',
       cost: bigint,
       value = 0n,
     ) => ({
@@ -80,6 +80,8 @@ describe('addChannelSums', () => {
     const sums = new Map<string, ChannelSums>()
     addChannelSums(sums, [event('search', 'impression', 10n), event('search', 'click', 500n)])
     addChannelSums(sums, [event('search', 'conversion', 0n, 7_000n), event('social', 'click', 300n)])
+    // An engagement is neither a click nor a conversion: only its spend counts here.
+    addChannelSums(sums, [event('social', 'engagement', 40n)])
     expect([...sums.values()]).toEqual([
       {
         channel: 'search',
@@ -94,7 +96,7 @@ describe('addChannelSums', () => {
         impressions: 0,
         clicks: 1,
         conversions: 0,
-        spend_micros: 300n,
+        spend_micros: 340n,
         revenue_micros: 0n,
       },
     ])

@@ -84,7 +84,7 @@ export function addChannelSums(sums: Map<string, ChannelSums>, events: readonly 
     }
     if (event.type === 'impression') s.impressions += 1
     else if (event.type === 'click') s.clicks += 1
-    else {
+    else if (event.type === 'conversion') {
       s.conversions += 1
       s.revenue_micros += event.value_micros
     }

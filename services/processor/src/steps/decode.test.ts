@@ -1,5 +1,5 @@
 import { DEFAULT_CONTRACT } from '@adpulse/events'
-import { anEvent, TEST_NOW as T } from '@adpulse/testkit'
+import { anEngagement, anEvent, TEST_NOW as T } from '@adpulse/testkit'
 import { describe, expect, it } from 'vitest'
 import { checkDecoded } from './decode.ts'
 
@@ -35,6 +35,17 @@ describe('checkDecoded', () => {
     expect(checkDecoded(anEvent({ currency: 'usd' }), LIMITS)?.reason).toBe('invalid_event')
     expect(checkDecoded(anEvent({ currency: 'ABC' }), LIMITS)?.reason).toBe('invalid_event')
     expect(checkDecoded(anEvent({ currency: 'JPY' }), LIMITS)).toBeNull()
+  })
+
+  it("refuses an engagement without a slug action or with a value, in ingest's words", () => {
+    expect(checkDecoded(anEngagement(), LIMITS)).toBeNull()
+    expect(checkDecoded(anEngagement({ action: null }), LIMITS)).toMatchObject({
+      reason: 'invalid_event',
+      detail: 'action: a lowercase slug of 1-64 characters (a-z, 0-9, _ or -) (got null)',
+    })
+    expect(checkDecoded(anEngagement({ value_micros: 1n }), LIMITS)?.detail).toBe(
+      'value_micros: no value on an impression, click or engagement (only conversions carry revenue) (got 1)',
+    )
   })
 
   it('takes the id and action limits from the contract, as ingest does', () => {

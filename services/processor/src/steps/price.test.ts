@@ -1,6 +1,6 @@
 import { createEventCodec, DEFAULT_CONTRACT } from '@adpulse/events'
 import type { IncomingMessage } from '@adpulse/kafka'
-import { anEvent, TEST_NOW as T } from '@adpulse/testkit'
+import { anEngagement, anEvent, TEST_NOW as T } from '@adpulse/testkit'
 import { describe, expect, it } from 'vitest'
 import { decodeBatch } from './decode.ts'
 import { priceBatch } from './price.ts'
@@ -69,6 +69,39 @@ describe('priceBatch: what the event carries', () => {
     expect(batch.priced.map((p) => [p.event_id, p.ad_id, p.click_id, p.user_id])).toEqual([
       ['e1', 'ad-7', 'ck\\9', 'u 1'],
       ['e2', null, null, null],
+    ])
+  })
+})
+
+describe('priceBatch: engagements', () => {
+  it('prices an engagement by its CPE or CPV model and keeps its action, with no value', () => {
+    const pricing = {
+      channels: new Map([
+        ['social', { model: 'CPE' as const, rate_micros: 45_000n, actions: ['like'] }],
+        ['video', { model: 'CPV' as const, rate_micros: 12_500n }],
+      ]),
+      campaigns: new Map(),
+    }
+    const batch = priceBatch(
+      decodeBatch(
+        [
+          message(0, codec.encode(anEngagement({ event_id: 'g1', action: 'like' }))),
+          message(1, codec.encode(anEngagement({ event_id: 'g2', action: 'share' }))),
+          message(2, codec.encode(anEngagement({ event_id: 'g3', channel: 'video', action: 'video_view' }))),
+          message(3, codec.encode(anEngagement({ event_id: 'g4', action: 'like', cost_micros: 3n }))),
+        ],
+        codec,
+        LIMITS,
+      ),
+      pricing,
+      { reportingCurrency: 'USD', rates: new Map() },
+    )
+    expect(batch.poison).toEqual([])
+    expect(batch.priced.map((p) => [p.event_id, p.type, p.action, p.cost_micros, p.value_micros])).toEqual([
+      ['g1', 'engagement', 'like', 45_000n, 0n],
+      ['g2', 'engagement', 'share', 0n, 0n],
+      ['g3', 'engagement', 'video_view', 12_500n, 0n],
+      ['g4', 'engagement', 'like', 3n, 0n],
     ])
   })
 })

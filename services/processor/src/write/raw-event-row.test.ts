@@ -49,6 +49,19 @@ describe('toRawEventRow', () => {
     })
   })
 
+  it("keeps an engagement's type and action, with no value", () => {
+    const row = toRawEventRow(
+      { ...priced, type: 'engagement', action: 'like', value_micros: 0n, original_value_micros: 0n },
+      { topic: 'events', partition: 0 },
+    )
+    expect([row.type, row.action, row.cost_micros, row.value_micros]).toEqual([
+      'engagement',
+      'like',
+      1_200_000n,
+      0n,
+    ])
+  })
+
   it('keeps absent ids as null, and an absent action as empty', () => {
     const row = toRawEventRow(
       { ...priced, ad_id: null, click_id: null, user_id: null, action: null },
