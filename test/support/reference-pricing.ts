@@ -39,7 +39,7 @@ export function referenceCost(e: PriceableEvent): bigint {
 
 /** One model of a pricing file (README, Pricing), as JSON holds it. */
 export interface PricingFileModel {
-  model: 'CPC' | 'CPM' | 'CPA' | 'CPS'
+  model: 'CPC' | 'CPM' | 'CPA' | 'CPS' | 'CPE' | 'CPV'
   rate_micros?: number
   rate_bps?: number
   actions?: string[]
@@ -59,7 +59,8 @@ export const DEFAULT_PRICING_FILE = new URL('../../deploy/pricing.json', import.
  * not through the pricing package: an explicit cost wins; else the campaign's
  * model, else the channel's, else nothing. CPC charges a click, CPM a
  * thousandth of the rate per impression, CPA a conversion of a listed action,
- * CPS its share of a purchase's value (truncated).
+ * CPS its share of a purchase's value (truncated), CPE an engagement of a
+ * listed action, CPV an engagement whose action is video_view.
  */
 export function referencePricer(file: PricingFile): (e: PriceableEvent & { campaign_id: string }) => bigint {
   return (e) => {
@@ -72,6 +73,10 @@ export function referencePricer(file: PricingFile): (e: PriceableEvent & { campa
     if (m.model === 'CPA') {
       return e.type === 'conversion' && (m.actions ?? []).includes(e.action ?? '') ? rate : 0n
     }
+    if (m.model === 'CPE') {
+      return e.type === 'engagement' && (m.actions ?? []).includes(e.action ?? '') ? rate : 0n
+    }
+    if (m.model === 'CPV') return e.type === 'engagement' && e.action === 'video_view' ? rate : 0n
     return e.type === 'conversion' && e.action === 'purchase'
       ? ((e.value_micros ?? 0n) * BigInt(m.rate_bps ?? 0)) / 10_000n
       : 0n
