@@ -4,7 +4,7 @@
 //   npm test                install what is missing, then lint, typecheck and run every test
 // Plain Node (no dependencies), so it works on a fresh clone before anything is installed.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -43,6 +43,28 @@ function requireJavaAndMaven() {
   }
 }
 
+/**
+ * The downstream-client test (test/confluent-client.e2e.test.ts) decodes the
+ * topics with Confluent's own Python client, pinned in test/python/requirements.txt,
+ * from a virtual environment at .local/venv: created, or refreshed when the
+ * requirements change.
+ */
+function installPythonClientIfNeeded() {
+  const venv = join(root, '.local', 'venv')
+  const requirements = join(root, 'test', 'python', 'requirements.txt')
+  const marker = join(venv, '.requirements-installed')
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(requirements).mtimeMs) return
+  const python = ['python3.11', 'python3'].find((name) => has(name))
+  if (!python) {
+    console.error('adpulse: the downstream-client test needs Python 3.11 (python3.11 or python3)')
+    process.exit(1)
+  }
+  console.error('adpulse: installing the Python test client into .local/venv')
+  if (!existsSync(join(venv, 'bin', 'python'))) run([python, '-m', 'venv', venv])
+  run([join(venv, 'bin', 'pip'), 'install', '--quiet', '--disable-pip-version-check', '-r', requirements])
+  writeFileSync(marker, '')
+}
+
 installIfNeeded()
 if (command === 'start') {
   requireJavaAndMaven()
@@ -59,6 +81,7 @@ if (command === 'start') {
   process.on('SIGTERM', () => child.kill('SIGTERM'))
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 } else if (command === 'test') {
+  installPythonClientIfNeeded()
   run([...pnpmCommand(), 'run', 'check', ...args])
 } else {
   console.error('usage: node scripts/bootstrap.mjs start [--demo] | test')

@@ -59,4 +59,12 @@ describe('the pipeline with a schema registry', () => {
     )
     expect(answer.rows[0]).toMatchObject({ channel: 'search', clicks: 3, spend_micros: '3000003' })
   })
+
+  it('does not serve its own schema routes: the records carry the registry ids, not the built-in ones', async () => {
+    for (const path of ['/subjects', '/schemas/ids/1', `/subjects/${id}.events-value/versions/latest`]) {
+      const response = await fetch(`${base}${path}`)
+      expect(response.status).toBe(404)
+      expect(await response.json()).not.toHaveProperty('error_code')
+    }
+  })
 })

@@ -1,23 +1,9 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import { BUCKETS, type BucketShape, insertBuckets } from './bucket-shapes.ts'
 import { toCount } from './client.ts'
 import { DatabaseStore } from './database-store.ts'
 
 export const DAY_MS = 86_400_000
-
-/**
- * The minute buckets of the events_raw rows matching `where` (a WHERE clause or
- * empty): the SELECT of the kpi_buckets_mv materialized view (migration step 9),
- * and the one rebuild and repair use, so a rebuilt bucket equals a streamed one.
- * Frozen with that step: a change needs a new step that recreates the view.
- */
-export function bucketsFromRaw(db: string, where: string): string {
-  return `SELECT toStartOfMinute(occurred_at) AS minute, channel, campaign_id, topic, partition,
-      countIf(type = 'impression') AS impressions, countIf(type = 'click') AS clicks,
-      countIf(type = 'conversion') AS conversions, sum(cost_micros) AS spend_micros,
-      sum(value_micros) AS revenue_micros, sum(pow(toFloat64(value_micros), 2)) AS revenue_squares,
-      max(offset) AS last_offset
-    FROM ${db}.events_raw ${where}
-    GROUP BY minute, channel, campaign_id, topic, partition`
-}
 
 /** What one day's rebuild did. */
 export interface DayRebuilt {
@@ -53,6 +39,15 @@ export interface RebuildHooks {
  * partition; `rebuildDay` recomputes a whole UTC day (`adpulse rebuild`).
  */
 export class BucketRepair extends DatabaseStore {
+  /** `shape`: the buckets' SELECT; the current one but while migrate() backfills kpi_buckets of version 1. */
+  constructor(
+    client: ClickHouseClient,
+    database: string,
+    private readonly shape: BucketShape = BUCKETS,
+  ) {
+    super(client, database)
+  }
+
   /**
    * Re-summarises the raw rows of a partition newer than the newest offset its
    * buckets cover. Run by the partition's only writer before its first insert,
@@ -85,7 +80,7 @@ export class BucketRepair extends DatabaseStore {
       { ...params, covered: covered.toString() },
     )
     await this.client.command({
-      query: `INSERT INTO ${this.database}.kpi_buckets ${bucketsFromRaw(this.database, where)}`,
+      query: insertBuckets(this.shape, this.database, `${this.database}.kpi_buckets`, where),
       query_params: { ...params, covered: covered.toString() },
       clickhouse_settings: {
         insert_deduplication_token: `repair/${topic}/${partition}/${covered}-${raw.newest}`,
@@ -114,10 +109,12 @@ export class BucketRepair extends DatabaseStore {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         await this.client.command({ query: `TRUNCATE TABLE ${staging}` })
         await this.client.command({
-          query: `INSERT INTO ${staging} ${bucketsFromRaw(
+          query: insertBuckets(
+            this.shape,
             this.database,
+            staging,
             `WHERE occurred_at >= toDateTime({from:UInt32}, 'UTC') AND occurred_at < toDateTime({to:UInt32}, 'UTC')`,
-          )}`,
+          ),
           query_params: params,
         })
         await hooks.afterStaging?.(attempt)
@@ -178,7 +175,7 @@ export class BucketRepair extends DatabaseStore {
 
   private async bucketTotals(params: { from: number; to: number }): Promise<DayTotals> {
     const [row] = await this.select<Record<string, unknown>>(
-      `SELECT sum(impressions + clicks + conversions) AS events, toString(sum(spend_micros)) AS spend,
+      `SELECT sum(${this.shape.events}) AS events, toString(sum(spend_micros)) AS spend,
           toString(sum(revenue_micros)) AS revenue
         FROM ${this.database}.kpi_buckets
         WHERE minute >= toDateTime({from:UInt32}, 'UTC') AND minute < toDateTime({to:UInt32}, 'UTC')`,

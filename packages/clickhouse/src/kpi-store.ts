@@ -1,6 +1,16 @@
 import type { KpiSums, MinuteBucket, TimeRange } from '@adpulse/kpi'
+import { campaignsQuery } from './campaign-list-query.ts'
 import { toCount } from './client.ts'
 import { DatabaseStore } from './database-store.ts'
+import type {
+  ActionSums,
+  CampaignListRequest,
+  CampaignPage,
+  KpiPage,
+  KpiRequest,
+  KpiRow,
+} from './kpi-request.ts'
+import { keyFieldsOf, rowsQuery } from './kpi-rows-query.ts'
 
 /** Where a set of bucket rows came from: one contiguous offset range of one partition. */
 export interface BucketSource {
@@ -89,7 +99,56 @@ export class KpiStore extends DatabaseStore {
       revenue_squares: Number(row.revenue_squares),
     }))
   }
+
+  /**
+   * One page of KPI rows grouped by any dimensions, filtered, sorted on any KPI
+   * (GET /v1/kpis; the SQL and what `action` means: rowsQuery and KpiRequest).
+   */
+  async rows(request: KpiRequest): Promise<KpiPage> {
+    const { query, params } = rowsQuery(this.database, request)
+    const keys = keyFieldsOf(request)
+    const rows = await this.select(query, params)
+    const page = rows.slice(0, request.limit).map((row): KpiRow => {
+      const out: KpiRow = {
+        impressions: toCount(row.impressions),
+        clicks: toCount(row.clicks),
+        engagements: toCount(row.engagements),
+        conversions: toCount(row.conversions),
+        spend_micros: BigInt(String(row.spend_micros)),
+        revenue_micros: BigInt(String(row.revenue_micros)),
+        actions: (row.action_sums as string[][]).map(actionSums),
+      }
+      if (request.bucketing) out.bucket_start = toCount(row.bucket_start) * 1000
+      for (const key of keys) out[key] = String(row[key])
+      return out
+    })
+    return { rows: page, more: rows.length > request.limit }
+  }
+
+  /** The campaigns seen, with their ads and first and last event time, a page at a time (GET /v1/campaigns). */
+  async campaigns(request: CampaignListRequest): Promise<CampaignPage> {
+    const { query, params } = campaignsQuery(this.database, request)
+    const rows = await this.select(query, params)
+    return {
+      rows: rows.slice(0, request.limit).map((row) => ({
+        channel: String(row.channel),
+        campaign_id: String(row.campaign_id),
+        ads: (row.ads as unknown[]).map(String),
+        first_event_at: toCount(row.first_ms),
+        last_event_at: toCount(row.last_ms),
+      })),
+      more: rows.length > request.limit,
+    }
+  }
 }
+
+/** [action, conversions, engagements, revenue], all strings (rowsQuery's action_sums). */
+const actionSums = ([action, conversions, engagements, revenue]: string[]): ActionSums => ({
+  action: String(action),
+  conversions: toCount(conversions),
+  engagements: toCount(engagements),
+  revenue_micros: BigInt(String(revenue)),
+})
 
 /**
  * The KPI query: the sums of kpi_buckets over whole minutes of event time,

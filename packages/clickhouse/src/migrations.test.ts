@@ -4,7 +4,7 @@ import { schemaStatements } from './migrations.ts'
 describe('schemaStatements', () => {
   it('creates plain MergeTree tables on one server by default', () => {
     const statements = schemaStatements('adpulse')
-    expect(statements).toHaveLength(18)
+    expect(statements).toHaveLength(20)
     expect(statements.join('\n')).not.toContain('ON CLUSTER')
     expect(statements.join('\n')).not.toContain('Replicated')
     expect(statements[2]).toContain('ENGINE = MergeTree')
@@ -33,12 +33,36 @@ describe('schemaStatements', () => {
       [{}, ''],
       [{ cluster: 'c' }, " ON CLUSTER 'c'"],
     ] as const) {
-      const ids = schemaStatements('adpulse', target).at(-1)
+      // Step 16, after the two setup statements.
+      const ids = schemaStatements('adpulse', target)[2 + 15]
       expect(ids).toContain(`ALTER TABLE adpulse.events_raw${onCluster}`)
       for (const column of ['ad_id', 'click_id', 'user_id']) {
         expect(ids).toContain(`ADD COLUMN IF NOT EXISTS ${column} Nullable(String)`)
       }
       expect(ids).not.toContain('LowCardinality')
+    }
+  })
+
+  it('keeps the ad, action and source of the buckets, appended to their sorting key (17), and moves the view in place (18)', () => {
+    for (const [target, onCluster] of [
+      [{}, ''],
+      [{ cluster: 'c' }, " ON CLUSTER 'c'"],
+    ] as const) {
+      const statements = schemaStatements('adpulse', target)
+      const detail = statements[2 + 16]
+      expect(detail).toContain(`ALTER TABLE adpulse.kpi_buckets${onCluster}`)
+      // Key columns without a DEFAULT expression: ClickHouse refuses one in a sorting key added by ALTER.
+      expect(detail).toContain('ADD COLUMN IF NOT EXISTS ad_id String AFTER')
+      expect(detail).toContain(
+        'MODIFY ORDER BY (channel, campaign_id, minute, topic, partition, ad_id, action, source)',
+      )
+      expect(detail).toContain('first_event_at SimpleAggregateFunction(min, DateTime64(3')
+      const view = statements[2 + 17]
+      expect(view).toContain(`ALTER TABLE adpulse.kpi_buckets_mv${onCluster} MODIFY QUERY SELECT`)
+      expect(view).toContain("countIf(type = 'engagement') AS engagements")
+      // Step 9 keeps the SELECT it was published with: a new database runs it before the columns exist.
+      expect(statements[2 + 8]).toContain('CREATE MATERIALIZED VIEW IF NOT EXISTS adpulse.kpi_buckets_mv')
+      expect(statements[2 + 8]).not.toContain('ad_id')
     }
   })
 })

@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
-import { BucketRepair, bucketsFromRaw } from './bucket-repair.ts'
+import { BucketRepair } from './bucket-repair.ts'
+import { BUCKETS_V1, bucketsFromRawV1 } from './bucket-shapes.ts'
+import { DETAIL_MIGRATIONS } from './kpi-detail-migrations.ts'
 import { foldKpiMinute } from './kpi-minute-fold.ts'
 import { FENCE_MIGRATIONS } from './partition-fence.ts'
 import { applyRawRetention } from './raw-retention.ts'
@@ -189,7 +191,7 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
   ORDER BY (channel, campaign_id, minute, topic, partition)
   SETTINGS ${ddl.dedupWindow} = 10000, deduplicate_merge_projection_mode = 'rebuild'`,
   (db, ddl) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.kpi_buckets_mv${ddl.onCluster}
-    TO ${db}.kpi_buckets AS ${bucketsFromRaw(db, '')}`,
+    TO ${db}.kpi_buckets AS ${bucketsFromRawV1(db, '')}`,
   (db, ddl) => `ALTER TABLE ${db}.events_raw${ddl.onCluster} DROP PROJECTION IF EXISTS by_minute`,
   // 11. Exchange rates to the reporting currency by UTC day (docs/currencies.md),
   //     loaded by `adpulse rates import` and read by every processor. Decimal(38, 18)
@@ -223,6 +225,8 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
     ADD COLUMN IF NOT EXISTS ad_id Nullable(String) AFTER campaign_id,
     ADD COLUMN IF NOT EXISTS click_id Nullable(String) AFTER ad_id,
     ADD COLUMN IF NOT EXISTS user_id Nullable(String) AFTER click_id`,
+  // 17–18. kpi_buckets keeps the ad, action and source of its events (kpi-detail-migrations.ts).
+  ...DETAIL_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
 ]
 
 /** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */
@@ -288,6 +292,7 @@ export async function migrate(
 
 /** Events written before the buckets table existed: their buckets, day by day. */
 async function backfillBuckets(client: ClickHouseClient, database: string): Promise<void> {
-  const repair = new BucketRepair(client, database)
+  // kpi_buckets is still of version 1 here (step 13): its SELECT, not the current one.
+  const repair = new BucketRepair(client, database, BUCKETS_V1)
   for (const day of await repair.daysWithRawEvents()) await repair.rebuildDay(day)
 }

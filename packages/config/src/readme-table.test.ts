@@ -25,6 +25,8 @@ const READ_OUTSIDE_CONFIG: Readonly<Record<string, string>> = {
   KAFKA_LOCAL_HEAP: 'deploy/local/kafka.sh, README below the table',
   KAFKA_LOCAL_PARTITIONS: 'deploy/local/kafka.sh, README below the table',
   ADPULSE_TEST_DOCKER: 'packages/testkit/src/global-setup.ts (the test harness), README quick start',
+  ADPULSE_TEST_PYTHON:
+    'test/confluent-client.e2e.test.ts (the Python of the downstream-client test), README quick start',
   BENCH_BATCHES: 'bench/ingest.ts, docs/benchmarks.md',
   BENCH_CONCURRENCY: 'bench/ingest.ts, docs/benchmarks.md',
   BENCH_INGEST_NODE_ARGS: 'bench/ingest.ts, docs/benchmarks.md',

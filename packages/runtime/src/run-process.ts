@@ -2,6 +2,7 @@ import { type AdpulseConfig, ConfigError, loadConfig } from '@adpulse/config'
 import { createHttpServer } from '@adpulse/http'
 import { ensureLocalKafka, type LocalKafka } from '@adpulse/local-kafka'
 import { createLogger, createRegistry, type Logger } from '@adpulse/observability'
+import { registerSchemaRoutes, schemaSubjects, topicSubjects } from '@adpulse/schema-registry'
 import { openInfrastructure, type ServiceContext, type Stoppable } from './service-context.ts'
 
 /** A service's entry into a process: register routes, start loops, return how to stop. */
@@ -59,6 +60,11 @@ async function startOn(
     readiness: infra.readiness,
     bodyLimitBytes: config.ingest.maxBodyBytes,
   })
+  // With a registry, records carry its ids: deserializers go to it, and the
+  // routes stay unregistered rather than answer with ids no record carries.
+  if (config.schemaRegistry.url === undefined) {
+    registerSchemaRoutes(app, schemaSubjects(topicSubjects(config.kafka.topics)))
+  }
   const context: ServiceContext = {
     config,
     logger,

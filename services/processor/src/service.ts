@@ -4,12 +4,13 @@ import { CurrencyRates } from './currency-rates.ts'
 import { loadPricingFile } from './pricing-file.ts'
 import { startProcessor } from './processor.ts'
 import { startProgressReporter } from './progress-reporter.ts'
+import { registerCampaignRoutes } from './query/campaign-routes.ts'
 import { registerFreshnessRoutes } from './query/freshness-routes.ts'
 import { registerKpiRoutes } from './query/kpi-routes.ts'
 
 /**
- * processor: the events topic → minute buckets in ClickHouse; GET /v1/kpis over
- * them, and GET /v1/freshness with how far the topic is written.
+ * processor: the events topic → minute buckets in ClickHouse; GET /v1/kpis and
+ * GET /v1/campaigns over them, and GET /v1/freshness with how far the topic is written.
  */
 export const attachProcessor: ServiceAttach = async (ctx) => {
   if (!ctx.clickhouse) throw new Error('processor needs ClickHouse')
@@ -23,7 +24,8 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
     logger: ctx.logger,
     registry: ctx.registry,
   })
-  registerKpiRoutes(ctx.app, ctx.clickhouse.kpis)
+  registerKpiRoutes(ctx.app, ctx.clickhouse.kpis, config.contract)
+  registerCampaignRoutes(ctx.app, ctx.clickhouse.kpis)
   registerFreshnessRoutes(ctx.app, ctx.clickhouse.progress, config.kafka.topics.events)
   const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.rawEvents, pricing, rates })
   ctx.readiness.push(processor.readiness)

@@ -4,6 +4,18 @@ import { type KpiQuery, parseKpiQuery } from './kpi-query.ts'
 const NOW = Date.parse('2026-11-22T10:30:15.500Z')
 const END = Date.parse('2026-11-22T10:31:00Z') // end of the current minute
 
+/** What a query without paging, filters or sort adds to its range and grouping. */
+const FIRST_PAGE = {
+  filters: {},
+  bucketing: undefined,
+  sort: undefined,
+  limit: 100,
+  offset: 0,
+  fingerprint: expect.any(String),
+}
+const BY_CHANNEL = ['channel']
+const BY_CAMPAIGN = ['channel', 'campaign']
+
 const queryOf = (params: Record<string, unknown>, now = NOW): KpiQuery => {
   const result = parseKpiQuery(params, now)
   if (!result.ok) throw new Error(`expected a query, got ${result.error}`)
@@ -20,22 +32,26 @@ describe('parseKpiQuery: named windows', () => {
     expect(queryOf({ window: '15m' })).toEqual({
       window: '15m',
       range: { from: Date.parse('2026-11-22T10:16:00Z'), to: END },
-      by: 'channel',
+      by: BY_CHANNEL,
+      ...FIRST_PAGE,
     })
     expect(queryOf({ window: '1h' })).toEqual({
       window: '1h',
       range: { from: Date.parse('2026-11-22T09:31:00Z'), to: END },
-      by: 'channel',
+      by: BY_CHANNEL,
+      ...FIRST_PAGE,
     })
     expect(queryOf({ window: '24h' })).toEqual({
       window: '24h',
       range: { from: Date.parse('2026-11-21T10:31:00Z'), to: END },
-      by: 'channel',
+      by: BY_CHANNEL,
+      ...FIRST_PAGE,
     })
     expect(queryOf({ window: '7d', by: 'campaign' })).toEqual({
       window: '7d',
       range: { from: Date.parse('2026-11-15T10:31:00Z'), to: END },
-      by: 'campaign',
+      by: BY_CAMPAIGN,
+      ...FIRST_PAGE,
     })
   })
 
@@ -43,9 +59,10 @@ describe('parseKpiQuery: named windows', () => {
     expect(queryOf({})).toEqual({
       window: '1h',
       range: { from: Date.parse('2026-11-22T09:31:00Z'), to: END },
-      by: 'channel',
+      by: BY_CHANNEL,
+      ...FIRST_PAGE,
     })
-    expect(queryOf({ by: 'campaign' }).by).toBe('campaign')
+    expect(queryOf({ by: 'campaign' }).by).toEqual(BY_CAMPAIGN)
   })
 })
 
@@ -54,7 +71,8 @@ describe('parseKpiQuery: from/to', () => {
     expect(queryOf({ from: '2026-11-21T00:00:00Z', to: '2026-11-22T00:00:00Z', by: 'campaign' })).toEqual({
       window: null,
       range: { from: Date.parse('2026-11-21T00:00:00Z'), to: Date.parse('2026-11-22T00:00:00Z') },
-      by: 'campaign',
+      by: BY_CAMPAIGN,
+      ...FIRST_PAGE,
     })
   })
 
@@ -71,7 +89,8 @@ describe('parseKpiQuery: from/to', () => {
     expect(queryOf({ from: String(from), to: String(to) })).toEqual({
       window: null,
       range: { from, to },
-      by: 'channel',
+      by: BY_CHANNEL,
+      ...FIRST_PAGE,
     })
   })
 
@@ -140,9 +159,11 @@ describe('parseKpiQuery: errors', () => {
   })
 
   it('rejects a bad by', () => {
-    expect(errorOf({ by: 'ad' })).toBe('by: expected channel or campaign, got "ad"')
-    expect(errorOf({ window: '1h', by: 'Channel' })).toBe('by: expected channel or campaign, got "Channel"')
-    expect(errorOf({ by: '' })).toBe('by: expected channel or campaign, got ""')
+    const expected =
+      'by: expected a comma list of channel, campaign, ad, action, source, each at most once, got'
+    expect(errorOf({ by: 'adset' })).toBe(`${expected} "adset"`)
+    expect(errorOf({ window: '1h', by: 'Channel' })).toBe(`${expected} "Channel"`)
+    expect(errorOf({ by: '' })).toBe(`${expected} ""`)
   })
 
   it('rejects unreadable times', () => {
@@ -171,7 +192,7 @@ describe('parseKpiQuery: buckets', () => {
     expect(queryOf({ window: '24h', bucket: 'hour' }).bucketing).toEqual({ unit: 'hour', timeZone: 'UTC' })
     expect(
       queryOf({ from: '2026-11-20T20:30:00Z', to: '2026-11-22T20:30:00Z', bucket: 'day', tz: 'Asia/Tehran' }),
-    ).toMatchObject({ bucketing: { unit: 'day', timeZone: 'Asia/Tehran' }, by: 'channel' })
+    ).toMatchObject({ bucketing: { unit: 'day', timeZone: 'Asia/Tehran' }, by: BY_CHANNEL })
     expect(queryOf({ window: '1h' }).bucketing).toBeUndefined()
   })
 

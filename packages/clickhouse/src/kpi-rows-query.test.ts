@@ -1,0 +1,84 @@
+import type { Dimension, SortableKpi } from '@adpulse/kpi'
+import { describe, expect, it } from 'vitest'
+import { campaignsQuery } from './campaign-list-query.ts'
+import type { KpiRequest } from './kpi-request.ts'
+import { rowsQuery } from './kpi-rows-query.ts'
+
+const request = (over: Partial<KpiRequest> = {}): KpiRequest => ({
+  range: { from: 60_000, to: 120_000 },
+  by: ['campaign'],
+  filters: {},
+  limit: 50,
+  offset: 0,
+  ...over,
+})
+
+describe('rowsQuery', () => {
+  it('binds every filter value as a parameter, never in the SQL text', () => {
+    const hostile = "x' OR 1=1 --"
+    const { query, params } = rowsQuery(
+      'adpulse',
+      request({
+        filters: { channel: hostile, campaign_id: hostile, ad_id: hostile, action: hostile, source: hostile },
+      }),
+    )
+    expect(query).not.toContain(hostile)
+    for (const field of ['channel', 'campaign_id', 'ad_id', 'source']) {
+      expect(query).toContain(`${field} = {f_${field}:String}`)
+      expect(params[`f_${field}`]).toBe(hostile)
+    }
+    // The action filter restricts the outcomes, not the buckets read (their spend counts).
+    expect(query).not.toContain('action = {f_action:String}')
+    expect(query).toContain('a = {f_action:String}')
+    expect(params.f_action).toBe(hostile)
+  })
+
+  it('asks for one row more than the page, after the offset', () => {
+    const { query, params } = rowsQuery('adpulse', request({ limit: 20, offset: 40 }))
+    expect(query).toContain('LIMIT {limit:UInt64} OFFSET {offset:UInt64}')
+    expect(params).toMatchObject({ limit: 21, offset: 40, from: 60, to: 120 })
+  })
+
+  it('splits a row per action only with action in `by` and no action filter', () => {
+    expect(rowsQuery('adpulse', request({ by: ['campaign', 'action'] })).query).toContain('ARRAY JOIN')
+    expect(rowsQuery('adpulse', request({ by: ['campaign'] })).query).not.toContain('ARRAY JOIN')
+    expect(
+      rowsQuery('adpulse', request({ by: ['campaign', 'action'], filters: { action: 'lead' } })).query,
+    ).not.toContain('ARRAY JOIN')
+  })
+
+  it('sorts NULLs last in both orders, ties by bucket_start and the keys', () => {
+    const { query } = rowsQuery(
+      'adpulse',
+      request({
+        by: ['channel', 'ad'],
+        bucketing: { unit: 'day', timeZone: 'Asia/Tehran' },
+        sort: { kpi: 'cpa_micros', order: 'desc' },
+      }),
+    )
+    expect(query).toMatch(
+      /ORDER BY if\(conversions = 0, NULL, .*\) DESC NULLS LAST, bucket_start, channel, ad_id\n/,
+    )
+  })
+
+  it('refuses a dimension or a KPI it does not know (names reach the SQL text)', () => {
+    expect(() => rowsQuery('adpulse', request({ by: ['x; DROP' as Dimension] }))).toThrow('not a dimension')
+    expect(() => rowsQuery('adpulse', request({ by: [] }))).toThrow('at least one dimension')
+    expect(() =>
+      rowsQuery('adpulse', request({ sort: { kpi: 'nope' as SortableKpi, order: 'asc' } })),
+    ).toThrow('not a sortable KPI')
+  })
+})
+
+describe('campaignsQuery', () => {
+  it('pages by the (channel, campaign_id) after the last row, bound as parameters', () => {
+    const { query, params } = campaignsQuery('adpulse', {
+      channel: "s'",
+      limit: 10,
+      after: { channel: "s'", campaign_id: "c'" },
+    })
+    expect(query).not.toContain("s'")
+    expect(query).toContain('(channel, campaign_id) > ({after_channel:String}, {after_campaign:String})')
+    expect(params).toEqual({ limit: 11, channel: "s'", after_channel: "s'", after_campaign: "c'" })
+  })
+})

@@ -1,0 +1,124 @@
+import { DIMENSION_FIELDS, type KpiSort, type SortableKpi } from '@adpulse/kpi'
+import type { KpiRequest } from './kpi-request.ts'
+import type { Bucketing } from './kpi-store.ts'
+
+/** A query and the values of its `{name:Type}` parameters: user input only ever travels as the latter. */
+export interface BoundQuery {
+  query: string
+  params: Record<string, unknown>
+}
+
+/** A key field of kpi_buckets a row can carry (DIMENSION_FIELDS). */
+type KeyField = (typeof DIMENSION_FIELDS)[keyof typeof DIMENSION_FIELDS]
+
+/** The row's key fields, in DIMENSIONS order (the order `by` comes in, and the order ties are broken in). */
+export function keyFieldsOf(request: KpiRequest): KeyField[] {
+  if (request.by.length === 0) throw new Error('a KPI request groups by at least one dimension')
+  return request.by.map((dimension) => {
+    if (!Object.hasOwn(DIMENSION_FIELDS, dimension)) throw new Error(`not a dimension: ${dimension}`)
+    return DIMENSION_FIELDS[dimension]
+  })
+}
+
+/** A ratio of two sums as a double, as deriveKpis computes it; NULL on a zero denominator. */
+const ratio = (numerator: string, denominator: string): string =>
+  `if(${denominator} = 0, NULL, toFloat64(${numerator}) / toFloat64(${denominator}))`
+/** Money per unit in integer micros rounded half up, as divideMicros computes it; NULL on a zero denominator. */
+const micros = (numerator: string, denominator: string): string =>
+  `if(${denominator} = 0, NULL, intDiv(${numerator} * 2 + ${denominator}, ${denominator} * 2))`
+
+/** Each sortable KPI over a row's sums (the columns of the row level of rowsQuery). */
+const SORT_EXPRESSIONS: Record<SortableKpi, string> = {
+  impressions: 'impressions',
+  clicks: 'clicks',
+  engagements: 'engagements',
+  conversions: 'conversions',
+  spend_micros: 'spend',
+  revenue_micros: 'revenue',
+  ctr: ratio('clicks', 'impressions'),
+  cvr: ratio('conversions', 'clicks'),
+  engagement_rate: ratio('engagements', 'impressions'),
+  cpc_micros: micros('spend', 'clicks'),
+  cpm_micros: micros('spend * 1000', 'impressions'),
+  cpa_micros: micros('spend', 'conversions'),
+  cpe_micros: micros('spend', 'engagements'),
+  roas: ratio('revenue', 'spend'),
+  roi: ratio('revenue - spend', 'spend'),
+}
+
+/** ORDER BY: the KPI (NULLs last either way), then bucket_start and the keys ascending. */
+function orderBy(keys: readonly string[], sort: KpiSort | undefined): string {
+  const tieBreak = keys.join(', ')
+  if (sort === undefined) return tieBreak
+  if (!Object.hasOwn(SORT_EXPRESSIONS, sort.kpi)) throw new Error(`not a sortable KPI: ${sort.kpi}`)
+  return `${SORT_EXPRESSIONS[sort.kpi]} ${sort.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, ${tieBreak}`
+}
+
+const bucketStartOf = (bucketing: Bucketing): string =>
+  `toUnixTimestamp(toStartOf${bucketing.unit === 'day' ? 'Day' : 'Hour'}(minute, {tz:String})) AS bucket_start`
+
+/**
+ * One page of KPI rows (KpiStore.rows), in four levels:
+ * 1. kpi_buckets summed per bucket_start, the row's other keys and action;
+ * 2. summed per bucket_start and other keys: impressions, clicks and spend over
+ *    every action, outcomes over the filtered action (or all), and the outcomes
+ *    of each action as a sorted array;
+ * 3. the rows: one per level-2 group, or with `action` in `by` (and no action
+ *    filter) one per element of that array (ARRAY JOIN), its outcomes those of
+ *    its action, its impressions, clicks and spend those of its group;
+ * 4. money as strings, sorted, one more row than the page (so `more` is known).
+ * Inner aliases differ from the columns they sum: an alias named like a column
+ * would be substituted into its own sum.
+ */
+export function rowsQuery(database: string, request: KpiRequest): BoundQuery {
+  const { bucketing, filters } = request
+  const keys = keyFieldsOf(request)
+  const others = keys.filter((k) => k !== 'action')
+  const groups = [...(bucketing ? ['bucket_start'] : []), ...others]
+  const params: Record<string, unknown> = {
+    from: Math.floor(request.range.from / 1000),
+    to: Math.floor(request.range.to / 1000),
+    limit: request.limit + 1,
+    offset: request.offset,
+    ...(bucketing ? { tz: bucketing.timeZone } : {}),
+  }
+  const where = ["minute >= toDateTime({from:UInt32}, 'UTC')", "minute < toDateTime({to:UInt32}, 'UTC')"]
+  // The fields come from DIMENSION_FIELDS, never from the request: only values are the caller's.
+  for (const field of Object.values(DIMENSION_FIELDS)) {
+    const value = filters[field]
+    if (value === undefined) continue
+    params[`f_${field}`] = value
+    if (field !== 'action') where.push(`${field} = {f_${field}:String}`)
+  }
+  const picked = filters.action === undefined ? '1' : 'a = {f_action:String}'
+  const perAction = `SELECT ${[...(bucketing ? [bucketStartOf(bucketing)] : []), ...others, 'action AS a'].join(', ')},
+      sum(impressions) AS i, sum(clicks) AS c, sum(spend_micros) AS s,
+      sum(conversions) AS cv, sum(engagements) AS e, sum(revenue_micros) AS r
+    FROM ${database}.kpi_buckets
+    WHERE ${where.join(' AND ')}
+    GROUP BY ${[...groups, 'a'].join(', ')}`
+  const perGroup = `SELECT ${[...groups, ''].join(', ')}
+      sum(i) AS group_impressions, sum(c) AS group_clicks, sum(s) AS group_spend,
+      sumIf(cv, ${picked}) AS group_conversions, sumIf(e, ${picked}) AS group_engagements,
+      sumIf(r, ${picked}) AS group_revenue,
+      arraySort(groupArrayIf((a, cv, e, r), a != '' AND ${picked})) AS group_actions
+    FROM (${perAction})
+    GROUP BY ${groups.length === 0 ? 'tuple()' : groups.join(', ')}
+    HAVING count() > 0`
+  const splitByAction = keys.includes('action') && filters.action === undefined
+  const outcomes = splitByAction
+    ? 'act.1 AS action, act.2 AS conversions, act.3 AS engagements, act.4 AS revenue, [act] AS actions'
+    : `${keys.includes('action') ? '{f_action:String} AS action, ' : ''}group_conversions AS conversions,
+      group_engagements AS engagements, group_revenue AS revenue, group_actions AS actions`
+  const rows = `SELECT ${[...groups, ''].join(', ')}
+      group_impressions AS impressions, group_clicks AS clicks, group_spend AS spend, ${outcomes}
+    FROM (${perGroup})${splitByAction ? ' ARRAY JOIN group_actions AS act' : ''}`
+  const outKeys = [...(bucketing ? ['bucket_start'] : []), ...keys]
+  const query = `SELECT ${[...outKeys, ''].join(', ')} impressions, clicks, engagements, conversions,
+      toString(spend) AS spend_micros, toString(revenue) AS revenue_micros,
+      arrayMap(x -> [toString(x.1), toString(x.2), toString(x.3), toString(x.4)], actions) AS action_sums
+    FROM (${rows})
+    ORDER BY ${orderBy(outKeys, request.sort)}
+    LIMIT {limit:UInt64} OFFSET {offset:UInt64}`
+  return { query, params }
+}
