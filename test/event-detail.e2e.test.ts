@@ -275,10 +275,16 @@ describe('every event detail, end to end', () => {
     )
   })
 
-  it('answers every figure by ad alone', async () => {
-    const rows = await allPages(`${range}&by=ad`, 100)
-    const expected = referenceSums(events, (e) => e.ad_id ?? '')
-    expect(Object.fromEntries(rows.map((r) => [r.ad_id ?? '', figuresOf(r)]))).toEqual(
+  it('reads an ad within its campaign, and filters one ad across campaigns', async () => {
+    const byAd = await allPages(`${range}&by=ad`, 100)
+    expect(byAd).toEqual(await allPages(`${range}&by=campaign,ad`, 100))
+    const a2 = await allPages(`${range}&by=ad&ad_id=a2`, 100)
+    const expected = referenceSums(
+      events.filter((e) => e.ad_id === 'a2'),
+      (e) => e.campaign_id,
+    )
+    expect(a2.every((r) => r.ad_id === 'a2')).toBe(true)
+    expect(Object.fromEntries(a2.map((r) => [r.campaign_id, figuresOf(r)]))).toEqual(
       Object.fromEntries([...expected].map(([key, s]) => [key, expectedRow(s)])),
     )
   })
