@@ -1,15 +1,27 @@
 /**
  * Demo traffic: a small made-up market whose channels have known economics,
  * so a newcomer sees KPIs fill in and signals fire within a minute or two.
- * display loses money (CUT), search and affiliate earn (SCALE), social is in between.
+ * display loses money (CUT), search and affiliate earn (SCALE), social is in
+ * between. Every campaign runs three ads of unequal pull (by=campaign,ad shows
+ * the creative that carries it), social brings leads and purchases
+ * (by=action, "cost per lead") and engagement: likes, shares, comments and
+ * video views.
  */
+interface Outcome {
+  action: string
+  /** Share of the channel's conversions. */
+  share: number
+  meanValueMicros: number
+}
+
 interface ChannelProfile {
   channel: string
   impressionsPerTick: number
   ctr: number
   cvr: number
-  action: string
-  meanValueMicros: number
+  outcomes: Outcome[]
+  /** Engagements per impression; 0 where the channel has none. */
+  engagementRate: number
 }
 
 const PROFILES: ChannelProfile[] = [
@@ -18,65 +30,92 @@ const PROFILES: ChannelProfile[] = [
     impressionsPerTick: 200,
     ctr: 0.05,
     cvr: 0.05,
-    action: 'purchase',
-    meanValueMicros: 60_000_000,
+    outcomes: [{ action: 'purchase', share: 1, meanValueMicros: 60_000_000 }],
+    engagementRate: 0,
   },
   {
     channel: 'display',
     impressionsPerTick: 2000,
     ctr: 0.002,
     cvr: 0.02,
-    action: 'purchase',
     // ROI about −0.9: clear enough for the evidence rules to cut within a couple of minutes.
-    meanValueMicros: 8_000_000,
+    outcomes: [{ action: 'purchase', share: 1, meanValueMicros: 8_000_000 }],
+    engagementRate: 0,
   },
   {
     channel: 'social',
     impressionsPerTick: 500,
     ctr: 0.02,
     cvr: 0.1,
-    action: 'lead',
-    meanValueMicros: 25_000_000,
+    // Leads are paid (CPA in deploy/pricing.json), purchases are not: ROI about 0.7.
+    outcomes: [
+      { action: 'lead', share: 0.8, meanValueMicros: 20_000_000 },
+      { action: 'purchase', share: 0.2, meanValueMicros: 40_000_000 },
+    ],
+    engagementRate: 0.04,
   },
   {
     channel: 'affiliate',
     impressionsPerTick: 100,
     ctr: 0.08,
     cvr: 0.1,
-    action: 'purchase',
-    meanValueMicros: 50_000_000,
+    outcomes: [{ action: 'purchase', share: 1, meanValueMicros: 50_000_000 }],
+    engagementRate: 0,
   },
 ]
 
 const CAMPAIGNS_PER_CHANNEL = 3
+/** Each ad's click-through relative to its channel's: the first ad carries its campaign. */
+const AD_PULL = [1.4, 1, 0.6]
+const ENGAGEMENT_ACTIONS = ['like', 'like', 'share', 'comment', 'video_view', 'video_view']
 
 /** Events of one tick; `random` is injected so tests can make it deterministic. */
 export function demoEvents(tick: number, now: number, random: () => number = Math.random): object[] {
   const events: object[] = []
   let seq = 0
   const id = () => `demo-${now}-${tick}-${seq++}`
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
   for (const p of PROFILES) {
     for (let i = 0; i < p.impressionsPerTick; i++) {
       const campaign_id = `${p.channel}-campaign-${Math.floor(random() * CAMPAIGNS_PER_CHANNEL) + 1}`
-      const base = { channel: p.channel, campaign_id, occurred_at: now - Math.floor(random() * 5000) }
+      const ad = Math.floor(random() * AD_PULL.length)
+      const base = {
+        channel: p.channel,
+        campaign_id,
+        ad_id: `${campaign_id}-ad-${ad + 1}`,
+        occurred_at: now - Math.floor(random() * 5000),
+      }
       events.push({ ...base, event_id: id(), type: 'impression' })
-      if (random() >= p.ctr) continue
+      if (random() < p.engagementRate) {
+        events.push({ ...base, event_id: id(), type: 'engagement', action: pick(ENGAGEMENT_ACTIONS) })
+      }
+      if (random() >= p.ctr * (AD_PULL[ad] ?? 1)) continue
       const click_id = id()
       events.push({ ...base, event_id: click_id, type: 'click' })
       if (random() >= p.cvr) continue
+      const outcome = pickOutcome(p.outcomes, random())
       // Skewed order values: most are small, a few are large (exponential).
-      const value = Math.round(-Math.log(1 - random()) * p.meanValueMicros)
+      const value = Math.round(-Math.log(1 - random()) * outcome.meanValueMicros)
       events.push({
         ...base,
         event_id: id(),
         type: 'conversion',
         click_id,
-        action: p.action,
+        action: outcome.action,
         value_micros: value,
       })
     }
   }
   return events
+}
+
+function pickOutcome(outcomes: readonly Outcome[], draw: number): Outcome {
+  let below = 0
+  for (const outcome of outcomes) {
+    below += outcome.share
+    if (draw < below) return outcome
+  }
+  return outcomes[outcomes.length - 1] as Outcome
 }
 
 /** Posts demo events to an ingest endpoint every intervalMs until stopped. */
