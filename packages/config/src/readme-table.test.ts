@@ -24,6 +24,9 @@ const READ_OUTSIDE_CONFIG: Readonly<Record<string, string>> = {
   KAFKA_LOCAL_PORT: 'deploy/local/kafka.sh, README below the table',
   KAFKA_LOCAL_HEAP: 'deploy/local/kafka.sh, README below the table',
   KAFKA_LOCAL_PARTITIONS: 'deploy/local/kafka.sh, README below the table',
+  KAFKA_LOCAL_EXTRA_PROPERTIES:
+    'deploy/local/kafka.sh (a test broker with a SASL_SSL listener), README below the table',
+  KAFKA_LOCAL_SCRAM: 'deploy/local/kafka.sh (SCRAM users of a test broker), README below the table',
   ADPULSE_TEST_DOCKER: 'packages/testkit/src/global-setup.ts (the test harness), README quick start',
   BENCH_BATCHES: 'bench/ingest.ts, docs/benchmarks.md',
   BENCH_CONCURRENCY: 'bench/ingest.ts, docs/benchmarks.md',

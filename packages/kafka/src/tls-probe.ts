@@ -4,12 +4,20 @@ import { KafkaAdapterError } from './errors.ts'
 import { securityFailureOf } from './security-failure.ts'
 
 /**
- * One TLS handshake with a broker, with the client's own TLS options, before
- * kafkajs connects: kafkajs takes an untrusted or misnamed certificate for a
- * network failure and retries it for its whole budget, though no retry can
- * help. Resolves when the handshake succeeds, or fails for another reason
- * (unreachable, timeout: kafkajs retries those); rejects, not retriable, on a
- * certificate or protocol failure.
+ * ApiVersions v0, the one request a broker answers before SASL: length 10,
+ * api_key 18, api_version 0, correlation_id 1, client_id null.
+ */
+const API_VERSIONS_REQUEST = Buffer.from([0, 0, 0, 10, 0, 18, 0, 0, 0, 0, 0, 1, 0xff, 0xff])
+
+/**
+ * One TLS handshake with a broker, with the client's own TLS options, and one
+ * request over it, before kafkajs connects: kafkajs takes an untrusted or
+ * misnamed certificate for a network failure and retries it for its whole
+ * budget, though no retry can help. The request is there because under TLS 1.3
+ * a broker refuses a client certificate only after the client's handshake is
+ * done, with an alert on the next read. Resolves when the broker answers, or the
+ * attempt fails for another reason (unreachable, timeout: kafkajs retries
+ * those); rejects, not retriable, on a certificate or protocol failure.
  */
 export function probeTls(broker: string, ssl: ConnectionOptions, timeoutMs: number): Promise<void> {
   const separator = broker.lastIndexOf(':')
@@ -25,7 +33,9 @@ export function probeTls(broker: string, ssl: ConnectionOptions, timeoutMs: numb
       else resolve()
     }
     const timer = setTimeout(() => done(), timeoutMs)
-    socket.once('secureConnect', () => done())
+    socket.once('secureConnect', () => socket.write(API_VERSIONS_REQUEST))
+    socket.once('data', () => done())
+    socket.once('close', () => done())
     socket.once('error', (err) => {
       const failure = securityFailureOf(err)
       if (failure === undefined) return done()
