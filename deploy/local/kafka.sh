@@ -13,6 +13,11 @@
 #   KAFKA_LOCAL_PORT   client listener port        default 9092 (controller: port + 1)
 #   KAFKA_LOCAL_HEAP   JVM heap                    default 512m (everything shares 2 cores)
 #   KAFKA_LOCAL_PARTITIONS default partitions      default 3
+#   KAFKA_LOCAL_EXTRA_PROPERTIES  a file of server properties appended to the generated ones
+#                  (a key given again wins): more listeners, SASL, TLS. Default none
+#   KAFKA_LOCAL_SCRAM  SCRAM users created when the storage is formatted, space-separated
+#                  `kafka-storage format --add-scram` values such as
+#                  'SCRAM-SHA-512=[name=alice,password=alice-secret]'. Default none
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -23,6 +28,8 @@ port=${KAFKA_LOCAL_PORT:-9092}
 controller_port=$((port + 1))
 heap=${KAFKA_LOCAL_HEAP:-512m}
 partitions=${KAFKA_LOCAL_PARTITIONS:-3}
+extra_properties=${KAFKA_LOCAL_EXTRA_PROPERTIES:-}
+scram=${KAFKA_LOCAL_SCRAM:-}
 pidfile="$data/kafka.pid"
 logfile="$data/kafka.log"
 
@@ -92,12 +99,17 @@ min.insync.replicas=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 PROPS
+  if [ -n "$extra_properties" ]; then cat "$extra_properties" >>"$props"; fi
   local cp="$home/libs/*"
   if [ ! -f "$data/logs/meta.properties" ]; then
-    local cluster_id
+    local cluster_id credential credentials=() scram_args=()
     cluster_id=$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null)
+    # SCRAM credentials go into the first metadata records (KRaft has no ZooKeeper to hold them);
+    # split with read, not a bare $scram, so the [name=…] brackets are never taken as a glob.
+    read -ra credentials <<<"$scram"
+    for credential in "${credentials[@]}"; do scram_args+=(--add-scram "$credential"); done
     java -cp "$cp" -Dlog4j.configuration="file:$here/log4j.properties" \
-      kafka.tools.StorageTool format -t "$cluster_id" -c "$props" >&2
+      kafka.tools.StorageTool format -t "$cluster_id" -c "$props" "${scram_args[@]}" >&2
   fi
   say "starting on 127.0.0.1:$port (data in $data)"
   nohup java -Xms256m -Xmx"$heap" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \

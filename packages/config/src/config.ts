@@ -2,16 +2,11 @@ import { type AlerterConfig, readAlerter } from './alerter-config.ts'
 import { type ClickHouseConfig, readClickHouse } from './clickhouse-config.ts'
 import { type ContractConfig, readContract } from './contract-config.ts'
 import { ConfigError, type Env, EnvReader } from './env-reader.ts'
-import {
-  readLogLevel,
-  readProduction,
-  readReportingCurrency,
-  readSchemaRegistry,
-  type SchemaRegistryConfig,
-} from './general-config.ts'
+import { readLogLevel, readProduction, readReportingCurrency } from './general-config.ts'
 import { type IngestConfig, readIngest } from './ingest-config.ts'
 import { type KafkaConfig, readKafka } from './kafka-config.ts'
 import { type ProcessorConfig, readProcessor } from './processor-config.ts'
+import { readSchemaRegistry, type SchemaRegistryConfig } from './schema-registry-config.ts'
 import { readServer, type ServerConfig } from './server-config.ts'
 
 export interface AdpulseConfig {

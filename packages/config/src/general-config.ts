@@ -5,23 +5,6 @@ export function readProduction(r: EnvReader): boolean {
   return r.raw('NODE_ENV') === 'production'
 }
 
-export interface SchemaRegistryConfig {
-  /**
-   * `SCHEMA_REGISTRY_URL`, unset by default: a Confluent Schema Registry. Set,
-   * the schemas are registered under `<topic>-value` at start and records carry
-   * the registry's ids; unset, the built-in table of packages/events/src/schemas.ts.
-   */
-  url: string | undefined
-}
-
-export function readSchemaRegistry(r: EnvReader): SchemaRegistryConfig {
-  const url = r.optionalString('SCHEMA_REGISTRY_URL')
-  if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) {
-    r.fail(`SCHEMA_REGISTRY_URL: expected an http(s) URL, got ${JSON.stringify(url)}`)
-  }
-  return { url }
-}
-
 /** `ADPULSE_REPORTING_CURRENCY`, default USD: the currency all money is reported in. */
 export function readReportingCurrency(r: EnvReader): string {
   const currency = r.string('ADPULSE_REPORTING_CURRENCY', 'USD')

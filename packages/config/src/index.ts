@@ -4,8 +4,15 @@ export type { ClickHouseConfig } from './clickhouse-config.ts'
 export { type AdpulseConfig, loadConfig } from './config.ts'
 export type { ContractConfig } from './contract-config.ts'
 export { ConfigError, type Env } from './env-reader.ts'
-export type { SchemaRegistryConfig } from './general-config.ts'
 export type { IngestConfig } from './ingest-config.ts'
 export type { KafkaConfig, KafkaTopics, ProducerConfig } from './kafka-config.ts'
+export type {
+  KafkaSaslConfig,
+  KafkaSecurityConfig,
+  KafkaTlsConfig,
+  PemFile,
+  SaslMechanism,
+} from './kafka-security-config.ts'
 export type { ProcessorConfig } from './processor-config.ts'
+export type { SchemaRegistryAuth, SchemaRegistryConfig } from './schema-registry-config.ts'
 export type { ServerConfig } from './server-config.ts'

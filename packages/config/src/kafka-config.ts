@@ -1,4 +1,5 @@
 import type { EnvReader } from './env-reader.ts'
+import { type KafkaSecurityConfig, readKafkaSecurity } from './kafka-security-config.ts'
 
 export interface KafkaTopics {
   /** `ADPULSE_TOPIC_EVENTS`, default `adpulse.events.v1`: accepted events, Avro, keyed by campaign_id. */
@@ -29,6 +30,8 @@ export interface KafkaConfig {
   /** `ADPULSE_REPLICATION_FACTOR`, default 1: use 3 on a production cluster, with min.insync.replicas=2. */
   replicationFactor: number
   producer: ProducerConfig
+  /** SASL and TLS of every connection adpulse makes to the brokers (kafka-security-config.ts). */
+  security: KafkaSecurityConfig
 }
 
 export interface ProducerConfig {
@@ -74,6 +77,7 @@ export function readKafka(r: EnvReader, production: boolean): KafkaConfig {
       lingerMs: r.durationMs('KAFKA_LINGER', 2),
       maxBatchBytes: r.int('KAFKA_MAX_BATCH_BYTES', 1024 * 1024, { min: 1024 }),
     },
+    security: readKafkaSecurity(r),
   }
 }
 

@@ -24,6 +24,9 @@ const READ_OUTSIDE_CONFIG: Readonly<Record<string, string>> = {
   KAFKA_LOCAL_PORT: 'deploy/local/kafka.sh, README below the table',
   KAFKA_LOCAL_HEAP: 'deploy/local/kafka.sh, README below the table',
   KAFKA_LOCAL_PARTITIONS: 'deploy/local/kafka.sh, README below the table',
+  KAFKA_LOCAL_EXTRA_PROPERTIES:
+    'deploy/local/kafka.sh (a test broker with a SASL_SSL listener), README below the table',
+  KAFKA_LOCAL_SCRAM: 'deploy/local/kafka.sh (SCRAM users of a test broker), README below the table',
   ADPULSE_TEST_DOCKER: 'packages/testkit/src/global-setup.ts (the test harness), README quick start',
   ADPULSE_TEST_PYTHON:
     'test/confluent-client.e2e.test.ts (the Python of the downstream-client test), README quick start',

@@ -1,5 +1,6 @@
 import type { Kafka, Admin as KafkaJsAdmin } from 'kafkajs'
 import { isRetriable, KafkaAdapterError } from './errors.ts'
+import { securityFailureOf } from './security-failure.ts'
 
 export interface TopicSpec {
   topic: string
@@ -18,16 +19,26 @@ export class KafkaAdmin {
   private readonly admin: KafkaJsAdmin
   private connected: Promise<void> | undefined
 
-  constructor(kafka: Kafka) {
+  /** preflight: a check before the first connection (the TLS probe, tls-probe.ts). */
+  constructor(
+    kafka: Kafka,
+    private readonly preflight: () => Promise<void> = async () => undefined,
+  ) {
     this.admin = kafka.admin()
   }
 
-  /** Connects once; a failed attempt is forgotten, so the next call tries again. */
+  /**
+   * Connects once; a failed attempt is forgotten, so the next call tries again.
+   * Refused credentials or certificates fail as AUTH_FAILED or TLS_FAILED, not
+   * retriable: the first connection is where a process finds out, at its start.
+   */
   private connect(): Promise<void> {
-    this.connected ??= this.admin.connect().catch((err: unknown) => {
-      this.connected = undefined
-      throw new KafkaAdapterError('CONNECT_FAILED', 'cannot reach Kafka', true, { cause: err })
-    })
+    this.connected ??= this.preflight()
+      .then(() => this.admin.connect())
+      .catch((err: unknown) => {
+        this.connected = undefined
+        throw connectFailure(err)
+      })
     return this.connected
   }
 
@@ -107,6 +118,24 @@ export class KafkaAdmin {
   disconnect(): Promise<void> {
     return this.admin.disconnect()
   }
+}
+
+/** The error a failed connection is reported as: a security failure by its kind, anything else CONNECT_FAILED. */
+export function connectFailure(err: unknown): KafkaAdapterError {
+  if (err instanceof KafkaAdapterError) return err
+  const failure = securityFailureOf(err)
+  if (failure?.kind === 'sasl') {
+    return new KafkaAdapterError('AUTH_FAILED', `Kafka refused the SASL login: ${failure.detail}`, false, {
+      cause: err,
+    })
+  }
+  if (failure?.kind === 'tls') {
+    return new KafkaAdapterError('TLS_FAILED', `TLS with Kafka failed: ${failure.detail}`, false, {
+      cause: err,
+      ...(failure.broker && { broker: failure.broker }),
+    })
+  }
+  return new KafkaAdapterError('CONNECT_FAILED', 'cannot reach Kafka', true, { cause: err })
 }
 
 function isTopicExists(err: unknown): boolean {

@@ -12,17 +12,24 @@ export type KafkaErrorCode =
   | 'UNKNOWN_TOPIC'
   /** Reading a range of a topic (readTopic) failed. */
   | 'READ_FAILED'
+  /** The brokers refused the SASL credentials or mechanism; not retriable (securityFailureOf says more). */
+  | 'AUTH_FAILED'
+  /** The TLS handshake failed: certificate not trusted, misnamed, expired, or no TLS on the port; not retriable. */
+  | 'TLS_FAILED'
 
 /** An infrastructure failure: a code to branch on, whether a retry can help, and the cause. */
 export class KafkaAdapterError extends Error {
   override name = 'KafkaAdapterError'
+  /** host:port of the broker concerned, when one is. */
+  readonly broker: string | undefined
   constructor(
     readonly code: KafkaErrorCode,
     message: string,
     readonly retriable: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; broker?: string },
   ) {
     super(message, options)
+    this.broker = options?.broker
   }
 }
 

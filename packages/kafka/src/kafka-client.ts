@@ -8,12 +8,20 @@ import {
   type Producer,
   type ProducerOptions,
 } from './producer.ts'
+import { type KafkaSecurity, kafkaJsSecurity } from './security.ts'
+import { probeTls } from './tls-probe.ts'
 import { type ReadTopicOptions, readTopic, type TopicReader } from './topic-reader.ts'
 
 export interface KafkaClientOptions {
   brokers: string[]
   clientId: string
   logger: Logger
+  /**
+   * SASL and TLS of every connection the client makes (producers, consumers,
+   * admin, topic readers): the config's `kafka.security`. Undefined: plain TCP,
+   * no SASL, as the shared test broker and the local broker listen.
+   */
+  security?: KafkaSecurity
 }
 
 /** Our small interface over kafkajs: the rest of adpulse never imports kafkajs. */
@@ -33,9 +41,12 @@ export interface KafkaClient {
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   const log = options.logger.child({ component: 'kafkajs' })
+  const { ssl, sasl } = kafkaJsSecurity(options.security)
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...(ssl && { ssl }),
+    ...(sasl && { sasl }),
     connectionTimeout: 3000,
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
     logLevel: logLevel.WARN,
@@ -48,7 +59,8 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
         else log.debug(rest, message)
       },
   })
-  const admin = new KafkaAdmin(kafka)
+  const [seed] = options.brokers
+  const admin = new KafkaAdmin(kafka, ssl && seed ? () => probeTls(seed, ssl, 3000) : undefined)
   const producers = new Set<Producer>()
   const consumers = new Set<KafkaJsConsumer>()
 

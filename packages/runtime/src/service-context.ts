@@ -8,7 +8,7 @@ import {
   RawEventStore,
   SignalStore,
 } from '@adpulse/clickhouse'
-import type { AdpulseConfig } from '@adpulse/config'
+import { type AdpulseConfig, ConfigError } from '@adpulse/config'
 import type { ReadinessCheck } from '@adpulse/http'
 import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
 import type { Logger, Registry } from '@adpulse/observability'
@@ -19,6 +19,7 @@ import {
   type SchemaCatalog,
 } from '@adpulse/schema-registry'
 import type { FastifyInstance } from 'fastify'
+import { describeRefusal } from './connection-refusals.ts'
 
 /** What a service needs to attach itself to a running process. */
 export interface ServiceContext {
@@ -69,30 +70,7 @@ export async function openInfrastructure(
   logger: Logger,
   withClickHouse: boolean,
 ): Promise<Infrastructure> {
-  const kafka = createKafkaClient({ brokers, clientId: config.kafka.clientId, logger })
-  const { topics, partitions, replicationFactor } = config.kafka
-  await kafka.ensureTopics([
-    ...[topics.events, topics.dlq, topics.signals].map((topic) => ({ topic, partitions, replicationFactor })),
-    // One partition: whoever holds it leads (services/alerter/src/leader-lease.ts).
-    { topic: topics.alerterLease, partitions: 1, replicationFactor },
-  ])
-  const producer = await kafka.createProducer(config.kafka.producer)
-  const schemas = config.schemaRegistry.url
-    ? await registryCatalog(createSchemaRegistryClient({ url: config.schemaRegistry.url }), {
-        events: `${topics.events}-value`,
-        signals: `${topics.signals}-value`,
-      })
-    : builtInCatalog()
-  if (config.schemaRegistry.url) {
-    logger.info(
-      {
-        registry: config.schemaRegistry.url,
-        events: schemas.events.writerId,
-        signals: schemas.signals.writerId,
-      },
-      'schemas registered',
-    )
-  }
+  const { kafka, producer, schemas } = await openKafka(config, brokers, logger)
   const readiness: ReadinessCheck[] = [{ name: 'kafka', check: () => kafka.ping() }]
 
   let clickhouse: ClickHouseStores | undefined
@@ -134,5 +112,55 @@ export async function openInfrastructure(
       await kafka.close()
       await clickhouse?.client.close()
     },
+  }
+}
+
+/**
+ * The Kafka client (with the configured SASL and TLS), the topics, the
+ * producer and the schemas. Credentials or certificates refused by Kafka or the
+ * registry stop the start with a ConfigError naming the variables to fix,
+ * instead of a retry loop or a stack trace.
+ */
+async function openKafka(
+  config: AdpulseConfig,
+  brokers: string[],
+  logger: Logger,
+): Promise<{ kafka: KafkaClient; producer: Producer; schemas: SchemaCatalog }> {
+  const kafka = createKafkaClient({
+    brokers,
+    clientId: config.kafka.clientId,
+    logger,
+    security: config.kafka.security,
+  })
+  try {
+    const { topics, partitions, replicationFactor } = config.kafka
+    await kafka.ensureTopics([
+      ...[topics.events, topics.dlq, topics.signals].map((topic) => ({
+        topic,
+        partitions,
+        replicationFactor,
+      })),
+      // One partition: whoever holds it leads (services/alerter/src/leader-lease.ts).
+      { topic: topics.alerterLease, partitions: 1, replicationFactor },
+    ])
+    const producer = await kafka.createProducer(config.kafka.producer)
+    const { url, auth } = config.schemaRegistry
+    const schemas = url
+      ? await registryCatalog(createSchemaRegistryClient({ url, auth }), {
+          events: `${topics.events}-value`,
+          signals: `${topics.signals}-value`,
+        })
+      : builtInCatalog()
+    if (url) {
+      logger.info(
+        { registry: url, events: schemas.events.writerId, signals: schemas.signals.writerId },
+        'schemas registered',
+      )
+    }
+    return { kafka, producer, schemas }
+  } catch (err) {
+    await kafka.close().catch(() => undefined)
+    const refusal = describeRefusal(err, config)
+    throw refusal === undefined ? err : new ConfigError([refusal])
   }
 }

@@ -5,6 +5,8 @@ export type SchemaRegistryErrorCode =
   | 'INCOMPATIBLE'
   | 'INVALID_SCHEMA'
   | 'BAD_RESPONSE'
+  /** 401 or 403: the registry refused the credentials (or their absence). */
+  | 'UNAUTHORIZED'
 
 export class SchemaRegistryError extends Error {
   override name = 'SchemaRegistryError'
@@ -32,24 +34,40 @@ export interface SchemaRegistryClient {
 export interface SchemaRegistryClientOptions {
   /** Base URL, e.g. http://registry:8081 (a path prefix is kept). */
   url: string
+  /** Sent with every request: basic auth or a bearer token; undefined: none. */
+  auth?: RegistryAuth
   /** Per request; default 5000 ms. */
   timeoutMs?: number
   fetch?: typeof fetch
 }
 
+/** The registry's credentials (the config's `schemaRegistry.auth`). */
+export type RegistryAuth =
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'bearer'; token: string }
+
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json'
+
+/** The Authorization header of the credentials; basic auth is `user:password` in UTF-8, base64 (RFC 7617). */
+export function authorizationHeader(auth: RegistryAuth | undefined): Record<string, string> {
+  if (auth === undefined) return {}
+  if (auth.kind === 'bearer') return { authorization: `Bearer ${auth.token}` }
+  const credentials = Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64')
+  return { authorization: `Basic ${credentials}` }
+}
 
 export function createSchemaRegistryClient(options: SchemaRegistryClientOptions): SchemaRegistryClient {
   const base = options.url.replace(/\/+$/, '')
   const doFetch = options.fetch ?? fetch
   const timeoutMs = options.timeoutMs ?? 5000
+  const headers = { accept: CONTENT_TYPE, 'content-type': CONTENT_TYPE, ...authorizationHeader(options.auth) }
 
   async function call(path: string, init: RequestInit): Promise<Record<string, unknown>> {
     let response: Response
     try {
       response = await doFetch(`${base}${path}`, {
         ...init,
-        headers: { accept: CONTENT_TYPE, 'content-type': CONTENT_TYPE },
+        headers,
         signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (err) {
@@ -67,6 +85,9 @@ export function createSchemaRegistryClient(options: SchemaRegistryClientOptions)
     if (response.ok) return body
     const message = `${path}: ${response.status} ${typeof body.message === 'string' ? body.message : text}`
     // Confluent error codes: 404xx not found, 409 incompatible, 422xx invalid schema, 5xx the registry's own trouble.
+    if (response.status === 401 || response.status === 403) {
+      throw new SchemaRegistryError('UNAUTHORIZED', message, false)
+    }
     if (response.status === 404) throw new SchemaRegistryError('NOT_FOUND', message, false)
     if (response.status === 409) throw new SchemaRegistryError('INCOMPATIBLE', message, false)
     if (response.status === 422) throw new SchemaRegistryError('INVALID_SCHEMA', message, false)

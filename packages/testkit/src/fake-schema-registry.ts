@@ -15,8 +15,17 @@ export interface FakeRegistry {
   close(): Promise<void>
 }
 
-/** Ids start at firstId (a real registry starts at 1; tests pick another to tell registry ids from built-in ones). */
-export async function startFakeRegistry({ firstId = 1 } = {}): Promise<FakeRegistry> {
+/**
+ * Ids start at firstId (a real registry starts at 1; tests pick another to tell registry ids from built-in ones).
+ * With authorization, a request without exactly that Authorization header gets 401, as a registry behind auth answers.
+ */
+export async function startFakeRegistry({
+  firstId = 1,
+  authorization,
+}: {
+  firstId?: number
+  authorization?: string
+} = {}): Promise<FakeRegistry> {
   const idsBySchema = new Map<string, number>()
   const schemasById = new Map<number, string>()
   const subjects = new Map<string, number[]>()
@@ -31,6 +40,9 @@ export async function startFakeRegistry({ firstId = 1 } = {}): Promise<FakeRegis
       const answer = (status: number, value: object) => {
         response.writeHead(status, { 'content-type': 'application/vnd.schemaregistry.v1+json' })
         response.end(JSON.stringify(value))
+      }
+      if (authorization !== undefined && request.headers.authorization !== authorization) {
+        return answer(401, { error_code: 401, message: 'Unauthorized' })
       }
       const register = /^\/subjects\/([^/]+)\/versions$/.exec(request.url ?? '')
       const byId = /^\/schemas\/ids\/(\d+)$/.exec(request.url ?? '')

@@ -2,6 +2,7 @@ import type { AdpulseConfig } from '@adpulse/config'
 import { createKafkaClient, KafkaAdapterError, type KafkaClient } from '@adpulse/kafka'
 import { ensureLocalKafka } from '@adpulse/local-kafka'
 import { createLogger } from '@adpulse/observability'
+import { describeRefusal } from '@adpulse/runtime'
 import {
   builtInCatalog,
   createSchemaRegistryClient,
@@ -28,7 +29,12 @@ export async function openDlqKafka(config: AdpulseConfig): Promise<DlqKafka> {
   // kafkajs logs the errors it retries (a group coordinator not ready yet) as errors; the command
   // reports what failed in the end itself, so only fatal ones reach stderr (never stdout, the report).
   const logger = createLogger('adpulse-dlq', { level: 'fatal', destination: pino.destination(2) })
-  const kafka = createKafkaClient({ brokers, clientId: `${config.kafka.clientId}-dlq`, logger })
+  const kafka = createKafkaClient({
+    brokers,
+    clientId: `${config.kafka.clientId}-dlq`,
+    logger,
+    security: config.kafka.security,
+  })
   return {
     kafka,
     brokers: brokers.join(','),
@@ -41,9 +47,9 @@ export async function openDlqKafka(config: AdpulseConfig): Promise<DlqKafka> {
 
 /** The schemas the pipeline writes and reads with: the built-in table, or the schema registry's. */
 export function eventSchemas(config: AdpulseConfig): Promise<SchemaCatalog> | SchemaCatalog {
-  const url = config.schemaRegistry.url
+  const { url, auth } = config.schemaRegistry
   if (!url) return builtInCatalog()
-  return registryCatalog(createSchemaRegistryClient({ url }), {
+  return registryCatalog(createSchemaRegistryClient({ url, auth }), {
     events: `${config.kafka.topics.events}-value`,
     signals: `${config.kafka.topics.signals}-value`,
   })
@@ -51,6 +57,8 @@ export function eventSchemas(config: AdpulseConfig): Promise<SchemaCatalog> | Sc
 
 /** A Kafka failure in one line, with advice where there is some. */
 export function describeKafkaFailure(err: unknown, config: AdpulseConfig, brokers: string): string {
+  const refusal = describeRefusal(err, config)
+  if (refusal !== undefined) return `${refusal} (on ${brokers})`
   if (err instanceof KafkaAdapterError && err.code === 'UNKNOWN_TOPIC') {
     return (
       `${err.message} on ${brokers}: the pipeline creates its topics when it first starts ` +

@@ -17,7 +17,15 @@ export async function startCommand(flags: StartFlags): Promise<number> {
     return 1
   }
   logger.level = config.logLevel
-  const running = await startAllInOne(config, logger)
+  let running: Awaited<ReturnType<typeof startAllInOne>>
+  try {
+    running = await startAllInOne(config, logger)
+  } catch (err) {
+    // Credentials or certificates the brokers or the registry refused: named like a bad variable, no stack.
+    if (!(err instanceof ConfigError)) throw err
+    logger.fatal({ problems: err.problems }, err.message)
+    return 1
+  }
   const base = `http://127.0.0.1:${running.address.port}`
   logger.info(
     { kpis: `${base}/v1/kpis?window=15m`, signals: `${base}/v1/signals`, metrics: `${base}/metrics` },
