@@ -35,6 +35,8 @@ const READ_OUTSIDE_CONFIG: Readonly<Record<string, string>> = {
   BENCH_SEEDS: 'bench/decisions.ts',
   BENCH_HOURS: 'bench/decisions.ts',
   BENCH_CHANNELS: 'bench/decisions.ts',
+  PATH: 'services/adpulse/src/cli.test.ts, passed on to the CLI processes it spawns',
+  HOME: 'services/adpulse/src/cli.test.ts, passed on to the CLI processes it spawns',
 }
 
 interface TableRow {
