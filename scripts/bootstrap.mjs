@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// The two quick-start commands of the README land here:
-//   npm start [-- --demo]   install what is missing, then run the all-in-one pipeline
+// The README's quick-start commands land here:
+//   npm start [-- --demo]   install what is missing, then run the all-in-one pipeline (`adpulse start`)
+//   pnpm adpulse COMMAND    install what is missing, then run the adpulse CLI (`npx adpulse` is scripts/adpulse.mjs)
 //   npm test                install what is missing, then lint, typecheck and run every test
 // Plain Node (no dependencies), so it works on a fresh clone before anything is installed.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1]
-const [command, ...args] = process.argv.slice(2)
 
 function has(tool, versionFlag = '--version') {
   return spawnSync(tool, [versionFlag], { stdio: 'ignore' }).status === 0
@@ -31,7 +32,8 @@ function installIfNeeded() {
   const lockfile = join(root, 'pnpm-lock.yaml')
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lockfile).mtimeMs) return
   console.error('adpulse: installing dependencies (pnpm install --frozen-lockfile)')
-  run([...pnpmCommand(), 'install', '--frozen-lockfile'])
+  // stdout too goes to stderr: the command's own output (`--version`, `--json`) stays alone on stdout.
+  run([...pnpmCommand(), 'install', '--frozen-lockfile'], { stdio: ['inherit', 2, 2] })
 }
 
 function requireJavaAndMaven() {
@@ -65,14 +67,24 @@ function installPythonClientIfNeeded() {
   writeFileSync(marker, '')
 }
 
-installIfNeeded()
-if (command === 'start') {
-  requireJavaAndMaven()
+/**
+ * Installs what is missing, then runs `services/adpulse/src/cli.ts` with `args`
+ * in a child process, in the caller's working directory (its .env, relative
+ * file arguments), and exits with the child's code.
+ */
+export function runAdpulse(args) {
+  installIfNeeded()
+  if (args[0] === 'start') {
+    // The CLI reads .env itself; read here too, for the KAFKA_BROKERS it may set. The environment wins.
+    if (existsSync('.env')) process.loadEnvFile('.env')
+    requireJavaAndMaven()
+  }
+  // tsx resolved from the repository: the working directory need not be the repository.
+  const tsx = pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'services/adpulse/src/cli.ts', 'start', ...args],
+    ['--import', tsx, join(root, 'services/adpulse/src/cli.ts'), ...args],
     {
-      cwd: root,
       stdio: 'inherit',
     },
   )
@@ -80,10 +92,21 @@ if (command === 'start') {
   process.on('SIGINT', () => {})
   process.on('SIGTERM', () => child.kill('SIGTERM'))
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
-} else if (command === 'test') {
-  installPythonClientIfNeeded()
-  run([...pnpmCommand(), 'run', 'check', ...args])
-} else {
-  console.error('usage: node scripts/bootstrap.mjs start [--demo] | test')
-  process.exit(2)
 }
+
+function main([command, ...args]) {
+  if (command === 'start') {
+    runAdpulse(['start', ...args])
+  } else if (command === 'adpulse') {
+    runAdpulse(args)
+  } else if (command === 'test') {
+    installIfNeeded()
+    installPythonClientIfNeeded()
+    run([...pnpmCommand(), 'run', 'check', ...args])
+  } else {
+    console.error('usage: node scripts/bootstrap.mjs start [--demo] | adpulse COMMAND … | test')
+    process.exit(2)
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main(process.argv.slice(2))

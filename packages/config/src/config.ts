@@ -2,7 +2,14 @@ import { type AlerterConfig, readAlerter } from './alerter-config.ts'
 import { type ClickHouseConfig, readClickHouse } from './clickhouse-config.ts'
 import { type ContractConfig, readContract } from './contract-config.ts'
 import { ConfigError, type Env, EnvReader } from './env-reader.ts'
-import { readLogLevel, readProduction, readReportingCurrency } from './general-config.ts'
+import {
+  type LogFormat,
+  type LogLevel,
+  readLogFormat,
+  readLogLevel,
+  readProduction,
+  readReportingCurrency,
+} from './general-config.ts'
 import { type IngestConfig, readIngest } from './ingest-config.ts'
 import { type KafkaConfig, readKafka } from './kafka-config.ts'
 import { type ProcessorConfig, readProcessor } from './processor-config.ts'
@@ -21,7 +28,9 @@ export interface AdpulseConfig {
   /** `ADPULSE_REPORTING_CURRENCY`, default USD: the currency all money is reported in. */
   reportingCurrency: string
   /** `LOG_LEVEL`, default info. */
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  logLevel: LogLevel
+  /** `LOG_FORMAT`, `pretty` or `json`; undefined (the default): pretty on a terminal, else json. */
+  logFormat: LogFormat | undefined
 }
 
 /**
@@ -49,6 +58,7 @@ export function readConfig(r: EnvReader): AdpulseConfig {
   const server = readServer(r)
   const processor = readProcessor(r)
   const logLevel = readLogLevel(r)
+  const logFormat = readLogFormat(r)
   // A replayed signed request that another ingest instance accepts is dropped by the processor's
   // dedup only while the first copy is still within the horizon (docs/scaling.md, Ingest).
   if (processor.dedupHorizonMs <= 2 * ingest.signatureToleranceMs) {
@@ -67,5 +77,16 @@ export function readConfig(r: EnvReader): AdpulseConfig {
     alerter,
     reportingCurrency,
     logLevel,
+    logFormat,
   }
+}
+
+/**
+ * LOG_LEVEL and LOG_FORMAT alone, a bad value read as its default: for the
+ * logger that reports the rest of the configuration, problems included, before
+ * loadConfig has validated it (loadConfig then refuses the bad value).
+ */
+export function loadLogSettings(env: Env = process.env): { level: LogLevel; format: LogFormat | undefined } {
+  const r = new EnvReader(env)
+  return { level: readLogLevel(r), format: readLogFormat(r) }
 }

@@ -1,9 +1,11 @@
 export { parseDurationMs } from '@adpulse/kpi'
 export type { AlerterConfig } from './alerter-config.ts'
 export type { ClickHouseConfig } from './clickhouse-config.ts'
-export { type AdpulseConfig, loadConfig } from './config.ts'
+export { type AdpulseConfig, loadConfig, loadLogSettings } from './config.ts'
 export type { ContractConfig } from './contract-config.ts'
+export { loadEnvFile } from './env-file.ts'
 export { ConfigError, type Env } from './env-reader.ts'
+export type { LogFormat, LogLevel } from './general-config.ts'
 export type { IngestConfig } from './ingest-config.ts'
 export type { KafkaConfig, KafkaTopics, ProducerConfig } from './kafka-config.ts'
 export type {

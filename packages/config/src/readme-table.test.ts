@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { parseDurationMs } from '@adpulse/kpi'
 import { describe, expect, it } from 'vitest'
-import { readConfig } from './config.ts'
-import { EnvReader, splitList, type VariableRead } from './env-reader.ts'
+import { codeDefault, type Default, parseDefault, variablesReadByConfig } from '../test/variables.ts'
+import type { VariableRead } from './env-reader.ts'
 import { REPO_ROOT } from './repo-root.ts'
 
 /**
@@ -41,9 +40,9 @@ const READ_OUTSIDE_CONFIG: Readonly<Record<string, string>> = {
   BENCH_SEEDS: 'bench/decisions.ts',
   BENCH_HOURS: 'bench/decisions.ts',
   BENCH_CHANNELS: 'bench/decisions.ts',
+  PATH: 'services/adpulse/src/cli.test.ts, passed on to the CLI processes it spawns',
+  HOME: 'services/adpulse/src/cli.test.ts, passed on to the CLI processes it spawns',
 }
-
-type Default = string | number | bigint | readonly string[] | undefined
 
 interface TableRow {
   variable: string
@@ -79,32 +78,7 @@ function readmeDefault(cell: string, kind: VariableRead['kind'] | undefined): De
   if (cell === 'empty') return ''
   const text = /^`([^`]*)`/.exec(cell)?.[1]
   if (text === undefined) return 'unparsed'
-  switch (kind) {
-    case 'int':
-    case 'number':
-      return Number(text)
-    case 'micros':
-      return BigInt(text)
-    case 'duration':
-      return parseDurationMs(text)
-    case 'list':
-      return splitList(text)
-    default:
-      return text
-  }
-}
-
-/** The code's default, in the README's terms: paths relative to the repository, an empty list unset. */
-function codeDefault({ fallback }: VariableRead): Default {
-  if (typeof fallback === 'string' && fallback.startsWith(REPO_ROOT)) return relative(REPO_ROOT, fallback)
-  if (Array.isArray(fallback) && fallback.length === 0) return undefined
-  return fallback
-}
-
-function variablesReadByConfig(): Map<string, VariableRead> {
-  const reader = new EnvReader({})
-  readConfig(reader)
-  return reader.variables
+  return parseDefault(text, kind)
 }
 
 function sourceFiles(dir: string): string[] {

@@ -1,4 +1,4 @@
-import { type AdpulseConfig, ConfigError, loadConfig } from '@adpulse/config'
+import { type AdpulseConfig, ConfigError, loadConfig, loadEnvFile, loadLogSettings } from '@adpulse/config'
 import { createHttpServer } from '@adpulse/http'
 import { ensureLocalKafka, type LocalKafka } from '@adpulse/local-kafka'
 import { createLogger, createRegistry, type Logger } from '@adpulse/observability'
@@ -118,11 +118,12 @@ export function stopOnSignals(running: Stoppable, logger: Logger): void {
 }
 
 /**
- * The whole main() of a service: load the config (exit 1 listing every bad
+ * The whole main() of a service: read .env, load the config (exit 1 listing every bad
  * variable), run the process, stop on signals.
  */
 export async function runServiceMain(options: Omit<ProcessOptions, 'config' | 'logger'>): Promise<void> {
-  const logger = createLogger(`adpulse-${options.name}`)
+  loadEnvFile()
+  const logger = createLogger(`adpulse-${options.name}`, loadLogSettings())
   try {
     const config = loadConfig()
     logger.level = config.logLevel

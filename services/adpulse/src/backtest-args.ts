@@ -17,6 +17,28 @@ export interface BacktestArgs {
   json: boolean
 }
 
+/** `adpulse backtest --help`. */
+export const BACKTEST_USAGE = `usage: adpulse backtest --from TIME --to TIME [--rules FILE] [--step 15m] [--json]
+
+Replays the stored minute buckets through the rules every --step from --from to --to, and
+prints the signals that would have fired with the spend each would have saved (CUT) or added
+(SCALE). Reads ClickHouse only, starts no Kafka.
+
+options:
+  --from TIME   first evaluation: RFC 3339 (2026-11-22T10:00:00Z) or epoch ms, on a whole minute
+  --to TIME     end, exclusive, the same form
+  --rules FILE  rules file, YAML or JSON (docs/decisions.md); default ADPULSE_RULES_FILE, else
+                the default rules
+  --step DUR    time between evaluations, whole minutes (default 15m)
+  --json        JSON lines, money as strings of micros, instead of a table
+  -h, --help    this help
+
+With embedded chDB (no CLICKHOUSE_URL) it opens ADPULSE_CHDB_PATH itself, which one process
+may hold at a time: stop a running \`adpulse start\` first, or use a ClickHouse server.
+
+exit codes: 0 done; 1 configuration, the rules in force or ClickHouse failed;
+            2 bad arguments or --rules file (nothing run)`
+
 export type BacktestArgsResult = { ok: true; args: BacktestArgs } | { ok: false; error: string }
 
 const VALUE_FLAGS = new Set(['--rules', '--from', '--to', '--step'])

@@ -30,7 +30,7 @@ describe('adpulse backtest refusals', () => {
       stdout: '',
       stderr:
         'adpulse backtest: --from: expected RFC 3339 such as 2026-11-22T10:00:00Z, or epoch ms, got "noon"\n' +
-        '(adpulse help shows the usage)\n',
+        '(adpulse backtest --help shows the usage)\n',
     })
     expect((await run(...range, '--step', '10s')).code).toBe(2)
     // ClickHouse would refuse a negative instant; the flag is named before it is asked.

@@ -31,7 +31,7 @@ export async function backtestCommand(argv: readonly string[], io: CommandIo): P
     return code
   }
   const parsed = parseBacktestArgs(argv)
-  if (!parsed.ok) return fail(`${parsed.error}\n(adpulse help shows the usage)`, 2)
+  if (!parsed.ok) return fail(`${parsed.error}\n(adpulse backtest --help shows the usage)`, 2)
   const { args } = parsed
 
   const configured = commandConfig(io.env)

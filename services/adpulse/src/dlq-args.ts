@@ -44,6 +44,60 @@ export const DEFAULT_TAIL_SINCE_MS = 3_600_000
 
 const TIME_EXAMPLE = 'RFC 3339 such as 2026-11-22T10:00:00Z, epoch ms, or a duration back from now such as 1h'
 
+const DLQ_KAFKA = `Uses KAFKA_BROKERS, else the local broker of \`adpulse start\` (started for the command when
+it is down); needs no ClickHouse.`
+
+const DLQ_EXIT_CODES = `exit codes: 0 done; 1 configuration or Kafka failed;
+            2 bad arguments, an unknown or unreplayable reason among them (nothing read)`
+
+/** `adpulse dlq tail --help`. */
+export const DLQ_TAIL_USAGE = `usage: adpulse dlq tail [--reason R[,R…]] [--since TIME] [--json] [--follow]
+
+Prints the dead letters (ADPULSE_TOPIC_DLQ) written since --since, to the topic's end: when
+written, reason, stage, source, event id, receipt, and the detail (docs/dead-letters.md).
+
+options:
+  --reason R    only these reasons, comma-separated: ${DEAD_LETTER_REASONS.join(', ')}
+  --since TIME  RFC 3339, epoch ms, or a duration back from now such as 15m (default 1h)
+  --json        JSON lines: each record as written, with dead_lettered_at, dlq_partition, dlq_offset
+  --follow      keep printing new dead letters until SIGINT (Ctrl-C) or SIGTERM, then exit 0
+  -h, --help    this help
+
+${DLQ_KAFKA}
+
+${DLQ_EXIT_CODES}`
+
+/** `adpulse dlq replay --help`. */
+export const DLQ_REPLAY_USAGE = `usage: adpulse dlq replay --reason R[,R…] [--from TIME] [--to TIME] [--dry-run]
+
+Sends the recoverable dead letters of --reason back to the events topic, and says how many went
+and how many were skipped, and why. missing_rate: the kept record as it was (import the rate
+first); invalid_event, too_late, too_far_in_future: only when the contract in force now accepts
+the event. The processor's dedup keeps a repeated replay from counting twice.
+
+options:
+  --reason R    required, comma-separated: ${REPLAYABLE_REASONS.join(', ')}
+  --from TIME   dead letters written at or after: RFC 3339, epoch ms, or a duration back
+                (default: the oldest)
+  --to TIME     written before, the same form (default: now)
+  --dry-run     produce nothing; report what would be replayed and skipped
+  -h, --help    this help
+
+${DLQ_KAFKA}
+
+${DLQ_EXIT_CODES}`
+
+/** `adpulse dlq --help`: both actions. */
+export const DLQ_USAGE = `usage: adpulse dlq tail [--reason R[,R…]] [--since TIME] [--json] [--follow]
+       adpulse dlq replay --reason R[,R…] [--from TIME] [--to TIME] [--dry-run]
+
+Reads the dead-letter topic: \`tail\` prints it, \`replay\` sends the recoverable dead letters
+back to the events topic. \`adpulse dlq tail --help\` and \`adpulse dlq replay --help\` say more.
+
+${DLQ_KAFKA}
+
+${DLQ_EXIT_CODES}`
+
 export function parseDlqTailArgs(argv: readonly string[], now: number): Parsed<DlqTailArgs> {
   const read = readFlags(argv, new Set(['--reason', '--since']), new Set(['--json', '--follow']))
   if (!read.ok) return read

@@ -34,7 +34,10 @@ export async function dlqCommand(argv: readonly string[], io: DlqIo): Promise<nu
       : action === 'replay'
         ? parseDlqReplayArgs(rest, now)
         : { ok: false as const, error: 'expected `adpulse dlq tail` or `adpulse dlq replay`' }
-  if (!parsed.ok) return fail(`${parsed.error}\n(adpulse help shows the usage)`, 2)
+  if (!parsed.ok) {
+    const command = action === 'tail' || action === 'replay' ? `dlq ${action}` : 'dlq'
+    return fail(`${parsed.error}\n(adpulse ${command} --help shows the usage)`, 2)
+  }
 
   const configured = commandConfig(io.env)
   if (!configured.ok) return fail(configured.error, 1)

@@ -34,7 +34,8 @@ describe('adpulse rates refusals', () => {
       expect(await run(argv)).toEqual({
         code: 2,
         stdout: '',
-        stderr: 'adpulse rates: expected `adpulse rates import FILE`\n(adpulse help shows the usage)\n',
+        stderr:
+          'adpulse rates: expected `adpulse rates import FILE`\n(adpulse rates --help shows the usage)\n',
       })
     }
   })

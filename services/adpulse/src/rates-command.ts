@@ -8,6 +8,7 @@ import {
 import type { CommandIo } from './backtest-command.ts'
 import { openClickHouse, where } from './clickhouse-access.ts'
 import { commandConfig } from './command-config.ts'
+import { parseRatesArgs } from './rates-args.ts'
 
 /**
  * `adpulse rates import FILE`: validates a rates file (YAML or JSON of currency →
@@ -22,10 +23,9 @@ export async function ratesCommand(argv: readonly string[], io: CommandIo): Prom
     io.stderr.write(`adpulse rates: ${message}\n`)
     return code
   }
-  const [action, file, ...rest] = argv
-  if (action !== 'import' || file === undefined || file.startsWith('-') || rest.length > 0) {
-    return fail('expected `adpulse rates import FILE`\n(adpulse help shows the usage)', 2)
-  }
+  const parsed = parseRatesArgs(argv)
+  if (!parsed.ok) return fail(`${parsed.error}\n(adpulse rates --help shows the usage)`, 2)
+  const { file } = parsed
 
   const configured = commandConfig(io.env)
   if (!configured.ok) return fail(configured.error, 1)

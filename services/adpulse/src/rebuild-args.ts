@@ -10,6 +10,25 @@ export interface RebuildArgs {
   to: number
 }
 
+/** `adpulse rebuild --help`. */
+export const REBUILD_USAGE = `usage: adpulse rebuild --from DAY --to DAY
+
+Recomputes the minute buckets (kpi_buckets) of whole UTC days from the raw events
+(events_raw), one day at a time, each swapped in at once; repeatable, and safe while the
+pipeline runs against a ClickHouse server. Days must lie within ADPULSE_RAW_RETENTION.
+A progress bar goes to stderr, a line per day to stdout.
+
+options:
+  --from DAY    first day: 2026-11-20, or its start as RFC 3339 or epoch ms
+  --to DAY      end day, exclusive, the same form
+  -h, --help    this help
+
+With embedded chDB (no CLICKHOUSE_URL) it opens ADPULSE_CHDB_PATH itself, which one process
+may hold at a time: stop a running \`adpulse start\` first, or use a ClickHouse server.
+
+exit codes: 0 done; 1 configuration or ClickHouse failed;
+            2 bad arguments or days outside the raw retention (nothing rebuilt)`
+
 export type RebuildArgsResult = { ok: true; args: RebuildArgs } | { ok: false; error: string }
 
 const DAY_EXAMPLE =

@@ -22,7 +22,7 @@ export async function rebuildCommand(
     return code
   }
   const parsed = parseRebuildArgs(argv)
-  if (!parsed.ok) return fail(`${parsed.error}\n(adpulse help shows the usage)`, 2)
+  if (!parsed.ok) return fail(`${parsed.error}\n(adpulse rebuild --help shows the usage)`, 2)
 
   const configured = commandConfig(io.env)
   if (!configured.ok) return fail(configured.error, 1)

@@ -1,4 +1,4 @@
-import { type AdpulseConfig, ConfigError, loadConfig } from '@adpulse/config'
+import { type AdpulseConfig, ConfigError, loadConfig, loadLogSettings } from '@adpulse/config'
 import { createLogger } from '@adpulse/observability'
 import { stopOnSignals } from '@adpulse/runtime'
 import { startAllInOne } from './all-in-one.ts'
@@ -7,7 +7,8 @@ import { type StartFlags, withStartFlags } from './start-flags.ts'
 
 /** `adpulse start`: the whole pipeline in this process until SIGINT/SIGTERM; -1 while it runs. */
 export async function startCommand(flags: StartFlags): Promise<number> {
-  const logger = createLogger('adpulse')
+  // LOG_FORMAT and LOG_LEVEL read ahead of the rest, so that the configuration's own problems come out in that format.
+  const logger = createLogger('adpulse', loadLogSettings())
   let config: AdpulseConfig
   try {
     config = withStartFlags(loadConfig(), flags)

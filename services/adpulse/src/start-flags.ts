@@ -8,6 +8,23 @@ export interface StartFlags {
   dryRun: boolean
 }
 
+/** `adpulse start --help`. */
+export const START_USAGE = `usage: adpulse start [--demo] [--dry-run]
+
+Runs ingest, processor and alerter in one process on ADPULSE_PORT (default 8080) until
+SIGINT (Ctrl-C) or SIGTERM. Without KAFKA_BROKERS it starts the local Kafka broker (and stops
+it on exit), without CLICKHOUSE_URL embedded ClickHouse (chDB, in ADPULSE_CHDB_PATH).
+\`npm start\` runs it after installing what is missing.
+
+options:
+  --demo        also post demo traffic to /v1/events every second, so KPIs and signals move
+  --dry-run     the alerter evaluates live and logs what it would publish, and publishes
+                nothing (the same as ADPULSE_ALERTER_DRY_RUN=true)
+  -h, --help    this help
+
+exit codes: 0 stopped by SIGINT or SIGTERM; 1 configuration, a failed start or a failed
+            shutdown (or a second signal); 2 bad arguments (nothing started)`
+
 /** The flags of `adpulse start`; undefined when one is unknown. */
 export function parseStartFlags(argv: readonly string[]): StartFlags | undefined {
   if (argv.some((f) => f !== '--demo' && f !== '--dry-run')) return undefined
