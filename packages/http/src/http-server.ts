@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Logger } from 'pino'
 import { Counter, Histogram, type Registry } from 'prom-client'
+import { recordRoutes } from './route-list.ts'
 
 /** A dependency that must answer for the service to be ready (Kafka, ClickHouse). */
 export interface ReadinessCheck {
@@ -29,6 +30,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     return503OnClosing: true,
   })
+  recordRoutes(app)
   const requests = new Counter({
     name: 'adpulse_http_requests_total',
     help: 'HTTP requests answered, by route and status code.',

@@ -1,1 +1,2 @@
 export * from './http-server.ts'
+export * from './route-list.ts'

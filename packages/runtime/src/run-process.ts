@@ -2,6 +2,7 @@ import { type AdpulseConfig, ConfigError, loadConfig, loadEnvFile, loadLogSettin
 import { createHttpServer } from '@adpulse/http'
 import { ensureLocalKafka, type LocalKafka } from '@adpulse/local-kafka'
 import { createLogger, createRegistry, type Logger } from '@adpulse/observability'
+import { registerOpenApiRoute } from '@adpulse/openapi'
 import { registerSchemaRoutes, schemaSubjects, topicSubjects } from '@adpulse/schema-registry'
 import { openInfrastructure, type ServiceContext, type Stoppable } from './service-context.ts'
 
@@ -65,6 +66,7 @@ async function startOn(
   if (config.schemaRegistry.url === undefined) {
     registerSchemaRoutes(app, schemaSubjects(topicSubjects(config.kafka.topics)))
   }
+  registerOpenApiRoute(app)
   const context: ServiceContext = {
     config,
     logger,
