@@ -63,13 +63,13 @@ const DEV_KEYS = 'demo:adpulse-dev-key'
 
 export function readIngest(r: EnvReader, production: boolean): IngestConfig {
   const keysFile = r.optionalString('ADPULSE_INGEST_KEYS_FILE')
-  if (production && r.raw('ADPULSE_INGEST_KEYS') === undefined && keysFile === undefined) {
-    r.fail(
-      'ADPULSE_INGEST_KEYS: required when NODE_ENV=production (comma-separated source:key pairs), or ADPULSE_INGEST_KEYS_FILE',
-    )
-  }
-  // The development key only when no key comes from anywhere else.
-  const keys = readNamedKeys(r, 'ADPULSE_INGEST_KEYS', keysFile === undefined ? [DEV_KEYS] : [], 'source')
+  // The development key only outside production, and when no key comes from anywhere else.
+  const keys = readNamedKeys(r, 'ADPULSE_INGEST_KEYS', {
+    fallback: keysFile === undefined && !production ? [DEV_KEYS] : [],
+    what: 'source',
+    required: production && keysFile === undefined,
+    alternative: 'ADPULSE_INGEST_KEYS_FILE',
+  })
   const maxEventsPerRequest = r.int('ADPULSE_INGEST_MAX_EVENTS', 10_000, { min: 1 })
   const rateLimitPerSecond = r.int('ADPULSE_INGEST_RATE_LIMIT', 50_000)
   const rateBurst = r.int('ADPULSE_INGEST_RATE_BURST', 2 * rateLimitPerSecond)

@@ -60,6 +60,18 @@ describe('ADPULSE_READ_KEYS', () => {
   })
 })
 
+describe('the rules both key variables share (named-keys.ts)', () => {
+  it('never falls back to a development key in production, even for a value of only commas', () => {
+    const readKeys = { ADPULSE_READ_KEYS: 'bi:read-key-aaaaaaaa' }
+    expect(problemsOf({ ...production, ...readKeys, ADPULSE_INGEST_KEYS: ' , ' })).toEqual([
+      'ADPULSE_INGEST_KEYS: required when NODE_ENV=production (comma-separated source:key pairs), or ADPULSE_INGEST_KEYS_FILE',
+    ])
+    expect(problemsOf({ ...production, ...readKeys, ADPULSE_INGEST_KEYS: 'web:short' })).toEqual([
+      'ADPULSE_INGEST_KEYS: key for source "web" is shorter than 8 characters',
+    ])
+  })
+})
+
 describe('ADPULSE_METRICS_HOST / ADPULSE_METRICS_PORT', () => {
   it('serves /metrics and the health routes on the API port by default', () => {
     expect(loadConfig({}).server.metrics).toBeUndefined()

@@ -24,11 +24,11 @@ export function readReadApi(
   production: boolean,
   ingestKeys: ReadonlyMap<string, string>,
 ): ReadApiConfig {
-  // The development key never in production: set to only commas, the variable is still missing.
-  const keys = readNamedKeys(r, 'ADPULSE_READ_KEYS', production ? [] : [DEV_READ_KEYS])
-  if (production && keys.size === 0 && !r.problems.some((p) => p.startsWith('ADPULSE_READ_KEYS:'))) {
-    r.fail('ADPULSE_READ_KEYS: required when NODE_ENV=production (comma-separated name:key pairs)')
-  }
+  const keys = readNamedKeys(r, 'ADPULSE_READ_KEYS', {
+    fallback: production ? [] : [DEV_READ_KEYS],
+    what: 'name',
+    required: production,
+  })
   for (const [key, name] of keys) {
     if (ingestKeys.has(key)) {
       r.fail(
