@@ -6,7 +6,7 @@ import { loadConfig } from '@adpulse/config'
 import { createSignalCodec, type Signal } from '@adpulse/events'
 import { createKafkaClient, type KafkaClient } from '@adpulse/kafka'
 import { createLogger } from '@adpulse/observability'
-import { pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { pollUntil, readHeaders, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { PRICING, referenceCost } from './support/reference-pricing.ts'
 
@@ -290,7 +290,7 @@ describe('pipeline end to end', () => {
       body,
     })
   const kpis = async (query: string): Promise<KpiAnswer> => {
-    const response = await fetch(`${base}/v1/kpis?${query}`)
+    const response = await fetch(`${base}/v1/kpis?${query}`, { headers: readHeaders() })
     expect(response.status).toBe(200)
     return (await response.json()) as KpiAnswer
   }
@@ -456,7 +456,7 @@ describe('pipeline end to end', () => {
     // Polled: on a loaded machine one evaluation may find the progress records behind (stale).
     const listed = await pollUntil(
       async () =>
-        (await (await fetch(`${base}/v1/signals`)).json()) as {
+        (await (await fetch(`${base}/v1/signals`, { headers: readHeaders() })).json()) as {
           status: { state: string }
           signals: Signal[]
         },

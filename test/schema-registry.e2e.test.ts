@@ -5,6 +5,7 @@ import {
   aRawEvent,
   type FakeRegistry,
   pollUntil,
+  readHeaders,
   startFakeRegistry,
   testEnvironment,
   uniqueName,
@@ -51,7 +52,7 @@ describe('the pipeline with a schema registry', () => {
     expect(response.status).toBe(202)
     const answer = await pollUntil(
       async () =>
-        (await (await fetch(`${base}/v1/kpis?window=15m`)).json()) as {
+        (await (await fetch(`${base}/v1/kpis?window=15m`, { headers: readHeaders() })).json()) as {
           rows: Array<Record<string, unknown>>
         },
       (a) => a.rows.length === 1 && a.rows[0]?.clicks === 3,

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createKafkaClient, type KafkaClient } from '@adpulse/kafka'
 import { createLogger } from '@adpulse/observability'
-import { freePortPair, mulberry32, pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
+import {
+  freePortPair,
+  mulberry32,
+  pollUntil,
+  readHeaders,
+  testEnvironment,
+  uniqueName,
+} from '@adpulse/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type AdpulseProcess, assertRunning, startAdpulse, untilReady } from './support/adpulse-process.ts'
 import { type KillableBroker, startKillableBroker } from './support/killable-broker.ts'
@@ -266,7 +273,9 @@ describe('faults as a user meets them: adpulse start SIGKILLed under a retrying 
     const from = Math.floor((now - 7 * HOUR) / MINUTE) * MINUTE
     const to = Math.ceil((Date.now() + MINUTE) / MINUTE) * MINUTE
     const kpis = async (by: 'channel' | 'campaign'): Promise<KpiRow[]> => {
-      const response = await fetch(`${base}/v1/kpis?from=${from}&to=${to}&by=${by}`)
+      const response = await fetch(`${base}/v1/kpis?from=${from}&to=${to}&by=${by}`, {
+        headers: readHeaders(),
+      })
       expect(response.status).toBe(200)
       return ((await response.json()) as { rows: KpiRow[] }).rows
     }

@@ -77,9 +77,10 @@ describe('loadConfig', () => {
     ])
   })
 
-  it('requires real ingest keys in production', () => {
+  it('requires real ingest and read keys in production', () => {
     expect(problemsOf({ NODE_ENV: 'production', KAFKA_BROKERS: 'kafka:9092' })).toEqual([
       expect.stringMatching(/^ADPULSE_INGEST_KEYS: required/),
+      expect.stringMatching(/^ADPULSE_READ_KEYS: required/),
     ])
   })
 })
@@ -96,7 +97,11 @@ describe('loadConfig: ingest replicas', () => {
 })
 
 describe('loadConfig: production', () => {
-  const productionKeys = { NODE_ENV: 'production', ADPULSE_INGEST_KEYS: 'ops:key-aaaaaaaa' }
+  const productionKeys = {
+    NODE_ENV: 'production',
+    ADPULSE_INGEST_KEYS: 'ops:key-aaaaaaaa',
+    ADPULSE_READ_KEYS: 'bi:read-key-aaaaaaaa',
+  }
 
   it('requires KAFKA_BROKERS instead of starting a local broker', () => {
     expect(problemsOf(productionKeys)).toEqual([
@@ -108,6 +113,7 @@ describe('loadConfig: production', () => {
     expect(problemsOf({ NODE_ENV: 'production' }).map((p) => p.split(':')[0])).toEqual([
       'KAFKA_BROKERS',
       'ADPULSE_INGEST_KEYS',
+      'ADPULSE_READ_KEYS',
     ])
   })
 
@@ -178,6 +184,7 @@ describe('loadConfig: ingest front door', () => {
         NODE_ENV: 'production',
         KAFKA_BROKERS: 'kafka:9092',
         ADPULSE_INGEST_KEYS_FILE: '/etc/adpulse/keys',
+        ADPULSE_READ_KEYS: 'bi:read-key-aaaaaaaa',
       }),
     ).toEqual([])
   })

@@ -13,6 +13,7 @@ import {
 import { type IngestConfig, readIngest } from './ingest-config.ts'
 import { type KafkaConfig, readKafka } from './kafka-config.ts'
 import { type ProcessorConfig, readProcessor } from './processor-config.ts'
+import { type ReadApiConfig, readReadApi } from './read-api-config.ts'
 import { readSchemaRegistry, type SchemaRegistryConfig } from './schema-registry-config.ts'
 import { readServer, type ServerConfig } from './server-config.ts'
 
@@ -23,6 +24,8 @@ export interface AdpulseConfig {
   clickhouse: ClickHouseConfig
   contract: ContractConfig
   ingest: IngestConfig
+  /** The keys of the GET /v1 routes. */
+  readApi: ReadApiConfig
   processor: ProcessorConfig
   alerter: AlerterConfig
   /** `ADPULSE_REPORTING_CURRENCY`, default USD: the currency all money is reported in. */
@@ -52,6 +55,7 @@ export function readConfig(r: EnvReader): AdpulseConfig {
   const clickhouse = readClickHouse(r)
   const contract = readContract(r)
   const ingest = readIngest(r, production)
+  const readApi = readReadApi(r, production, ingest.keys)
   const schemaRegistry = readSchemaRegistry(r)
   const reportingCurrency = readReportingCurrency(r)
   const alerter = readAlerter(r)
@@ -73,6 +77,7 @@ export function readConfig(r: EnvReader): AdpulseConfig {
     clickhouse,
     contract,
     ingest,
+    readApi,
     processor,
     alerter,
     reportingCurrency,

@@ -16,5 +16,6 @@ export type {
   SaslMechanism,
 } from './kafka-security-config.ts'
 export type { ProcessorConfig } from './processor-config.ts'
+export { DEVELOPMENT_READ_KEY, type ReadApiConfig } from './read-api-config.ts'
 export type { SchemaRegistryAuth, SchemaRegistryConfig } from './schema-registry-config.ts'
 export type { ServerConfig } from './server-config.ts'

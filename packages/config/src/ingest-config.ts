@@ -1,4 +1,5 @@
 import type { EnvReader } from './env-reader.ts'
+import { readNamedKeys } from './named-keys.ts'
 
 export interface IngestConfig {
   /**
@@ -62,13 +63,13 @@ const DEV_KEYS = 'demo:adpulse-dev-key'
 
 export function readIngest(r: EnvReader, production: boolean): IngestConfig {
   const keysFile = r.optionalString('ADPULSE_INGEST_KEYS_FILE')
-  if (production && r.raw('ADPULSE_INGEST_KEYS') === undefined && keysFile === undefined) {
-    r.fail(
-      'ADPULSE_INGEST_KEYS: required when NODE_ENV=production (comma-separated source:key pairs), or ADPULSE_INGEST_KEYS_FILE',
-    )
-  }
-  // The development key only when no key comes from anywhere else.
-  const keys = parseIngestKeys(r.list('ADPULSE_INGEST_KEYS', keysFile === undefined ? [DEV_KEYS] : []), r)
+  // The development key only outside production, and when no key comes from anywhere else.
+  const keys = readNamedKeys(r, 'ADPULSE_INGEST_KEYS', {
+    fallback: keysFile === undefined && !production ? [DEV_KEYS] : [],
+    what: 'source',
+    required: production && keysFile === undefined,
+    alternative: 'ADPULSE_INGEST_KEYS_FILE',
+  })
   const maxEventsPerRequest = r.int('ADPULSE_INGEST_MAX_EVENTS', 10_000, { min: 1 })
   const rateLimitPerSecond = r.int('ADPULSE_INGEST_RATE_LIMIT', 50_000)
   const rateBurst = r.int('ADPULSE_INGEST_RATE_BURST', 2 * rateLimitPerSecond)
@@ -92,20 +93,4 @@ export function readIngest(r: EnvReader, production: boolean): IngestConfig {
     signatures: r.oneOf('ADPULSE_INGEST_SIGNATURES', ['off', 'optional', 'required'] as const, 'optional'),
     signatureToleranceMs: r.durationMs('ADPULSE_INGEST_SIGNATURE_TOLERANCE', 5 * 60_000),
   }
-}
-
-/** `source:key` pairs → map from key to source name. */
-function parseIngestKeys(entries: string[], r: EnvReader): Map<string, string> {
-  const keys = new Map<string, string>()
-  entries.forEach((entry, index) => {
-    const colon = entry.indexOf(':')
-    const source = colon > 0 ? entry.slice(0, colon) : `key${index + 1}`
-    const key = colon > 0 ? entry.slice(colon + 1) : entry
-    if (key.length < 8) {
-      r.fail(`ADPULSE_INGEST_KEYS: key for source ${JSON.stringify(source)} is shorter than 8 characters`)
-      return
-    }
-    keys.set(key, source)
-  })
-  return keys
 }

@@ -1,13 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Logger } from 'pino'
 import { Counter, Histogram, type Registry } from 'prom-client'
+import { type ReadinessCheck, registerOperationalRoutes } from './operational-routes.ts'
+import { requireReadKeys } from './read-key-guard.ts'
 import { recordRoutes } from './route-list.ts'
-
-/** A dependency that must answer for the service to be ready (Kafka, ClickHouse). */
-export interface ReadinessCheck {
-  name: string
-  check(): Promise<void>
-}
 
 export interface HttpServerOptions {
   logger: Logger
@@ -15,12 +11,19 @@ export interface HttpServerOptions {
   readiness: ReadinessCheck[]
   /** Upper bound of any request body this server accepts, in bytes. */
   bodyLimitBytes?: number
+  /** ADPULSE_READ_KEYS (key → name): every route under /v1/ requires one (read-key-guard.ts). */
+  readKeys: ReadonlyMap<string, string>
+  /**
+   * Whether `/metrics`, `/healthz` and `/readyz` are served here; default true.
+   * False when the ADPULSE_METRICS_PORT listener (createOperationalServer) serves them.
+   */
+  operationalRoutes?: boolean
 }
 
 /**
- * The HTTP shell every service shares: `/metrics`, `/healthz` (the process
- * answers), `/readyz` (every dependency answers), and RED metrics per route.
- * Services add their routes as plugins.
+ * The HTTP shell every service shares: the read-key check of the /v1 routes,
+ * `/metrics`, `/healthz`, `/readyz` (unless they have a listener of their own),
+ * and RED metrics per route. Services add their routes as plugins.
  */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
@@ -50,33 +53,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     requests.inc({ method: request.method, route, status: String(reply.statusCode) })
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000)
   })
-
-  app.get('/healthz', async () => ({ status: 'ok' }))
-  app.get('/readyz', async (_request, reply) => {
-    const results = await Promise.allSettled(options.readiness.map((r) => r.check()))
-    const checks: Record<string, string> = {}
-    let ready = true
-    results.forEach((result, i) => {
-      const name = options.readiness[i]?.name ?? `check${i}`
-      if (result.status === 'fulfilled') checks[name] = 'ok'
-      else {
-        ready = false
-        checks[name] = errorText(result.reason)
-      }
-    })
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unready', checks })
-  })
-  app.get('/metrics', async (_request, reply) => {
-    const body = await options.registry.metrics()
-    return reply.type(options.registry.contentType).send(body)
-  })
+  requireReadKeys(app, options.readKeys)
+  if (options.operationalRoutes ?? true) registerOperationalRoutes(app, options)
   return app
-}
-
-function errorText(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : ''
-    return `${err.message}${cause}`
-  }
-  return String(err)
 }

@@ -10,6 +10,7 @@ describe('registeredRoutes', () => {
       logger: pino({ level: 'silent' }),
       registry: new Registry(),
       readiness: [],
+      readKeys: new Map(),
     })
     app.register(async (scope) => {
       scope.post('/v1/things', async () => ({}))

@@ -1,9 +1,10 @@
 import { type AdpulseConfig, ConfigError, loadConfig, loadEnvFile, loadLogSettings } from '@adpulse/config'
-import { createHttpServer } from '@adpulse/http'
+import { createHttpServer, createOperationalServer } from '@adpulse/http'
 import { ensureLocalKafka, type LocalKafka } from '@adpulse/local-kafka'
 import { createLogger, createRegistry, type Logger } from '@adpulse/observability'
 import { registerOpenApiRoute } from '@adpulse/openapi'
 import { registerSchemaRoutes, schemaSubjects, topicSubjects } from '@adpulse/schema-registry'
+import type { FastifyInstance } from 'fastify'
 import { openInfrastructure, type ServiceContext, type Stoppable } from './service-context.ts'
 
 /** A service's entry into a process: register routes, start loops, return how to stop. */
@@ -20,6 +21,8 @@ export interface ProcessOptions {
 export interface RunningProcess {
   /** host:port the HTTP server listens on. */
   address: { host: string; port: number }
+  /** host:port of /metrics, /healthz and /readyz when ADPULSE_METRICS_PORT gives them a listener of their own. */
+  metricsAddress: { host: string; port: number } | undefined
   brokers: string[]
   context: ServiceContext
   /** Stops taking requests, stops the services, closes connections, stops a broker started here. */
@@ -60,7 +63,13 @@ async function startOn(
     registry,
     readiness: infra.readiness,
     bodyLimitBytes: config.ingest.maxBodyBytes,
+    readKeys: config.readApi.keys,
+    operationalRoutes: config.server.metrics === undefined,
   })
+  const operational =
+    config.server.metrics === undefined
+      ? undefined
+      : createOperationalServer({ logger, registry, readiness: infra.readiness })
   // With a registry, records carry its ids: deserializers go to it, and the
   // routes stay unregistered rather than answer with ids no record carries.
   if (config.schemaRegistry.url === undefined) {
@@ -80,24 +89,57 @@ async function startOn(
   }
   const parts: Stoppable[] = []
   for (const attach of options.services) parts.push(await attach(context))
-  await app.listen({ host: config.server.host, port: config.server.port })
-  const bound = app.server.address()
-  const port = typeof bound === 'object' && bound !== null ? bound.port : config.server.port
-  logger.info({ port, services: options.services.length }, `${options.name} listening`)
-
+  // Both listeners at once: /readyz stops answering as the API stops taking requests.
+  const stopStarted = async () => {
+    await Promise.all([app.close(), operational?.close()])
+    for (const part of parts.reverse()) await part.stop()
+    await infra.close()
+  }
+  const { port, metricsAddress } = await listen(app, operational, config, stopStarted)
   let stopping: Promise<void> | undefined
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down')
-      await app.close()
-      for (const part of parts.reverse()) await part.stop()
-      await infra.close()
+      await stopStarted()
       await localKafka?.stop()
       logger.info('stopped')
     })()
     return stopping
   }
-  return { address: { host: config.server.host, port }, brokers, context, stop }
+  logger.info(
+    { port, metricsPort: metricsAddress?.port, services: options.services.length },
+    `${options.name} listening`,
+  )
+  return { address: { host: config.server.host, port }, metricsAddress, brokers, context, stop }
+}
+
+/**
+ * The API port, then the metrics port (its /readyz must not answer before the
+ * API takes requests); when either cannot bind, what was started stops.
+ */
+async function listen(
+  app: FastifyInstance,
+  operational: FastifyInstance | undefined,
+  config: AdpulseConfig,
+  stopStarted: () => Promise<void>,
+): Promise<Pick<RunningProcess, 'metricsAddress'> & { port: number }> {
+  const { server } = config
+  try {
+    await app.listen({ host: server.host, port: server.port })
+    if (operational && server.metrics) await operational.listen(server.metrics)
+  } catch (err) {
+    await stopStarted()
+    throw err
+  }
+  const port = boundPort(app) ?? server.port
+  if (operational === undefined || server.metrics === undefined) return { port, metricsAddress: undefined }
+  const metricsPort = boundPort(operational) ?? server.metrics.port
+  return { port, metricsAddress: { host: server.metrics.host, port: metricsPort } }
+}
+
+function boundPort(app: FastifyInstance): number | undefined {
+  const bound = app.server.address()
+  return typeof bound === 'object' && bound !== null ? bound.port : undefined
 }
 
 /** Stops the process cleanly on SIGTERM and SIGINT; a second signal exits at once. */

@@ -1,8 +1,10 @@
 import { inject } from 'vitest'
+import { TEST_READ_KEY } from './read-key.ts'
 
 /**
  * Environment for one test's pipeline: the run's broker and ClickHouse, and
- * names of its own (topics, group, database) so tests never see each other's data.
+ * names of its own (topics, group, database) so tests never see each other's data,
+ * and the test read key (readHeaders() sends it).
  */
 export function testEnvironment(id: string, overrides: Record<string, string> = {}): Record<string, string> {
   return {
@@ -16,6 +18,7 @@ export function testEnvironment(id: string, overrides: Record<string, string> = 
     ADPULSE_PROCESSOR_GROUP: `${id}-processor`,
     ADPULSE_HOST: '127.0.0.1',
     ADPULSE_PORT: '0',
+    ADPULSE_READ_KEYS: `test-reader:${TEST_READ_KEY}`,
     LOG_LEVEL: 'warn',
     ...overrides,
   }

@@ -4,7 +4,7 @@ import { attachIngest } from '@adpulse/ingest'
 import { createLogger } from '@adpulse/observability'
 import { attachProcessor } from '@adpulse/processor'
 import { type RunningProcess, runProcess } from '@adpulse/runtime'
-import { aRawEvent, pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { aRawEvent, pollUntil, readHeaders, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 /**
@@ -101,7 +101,9 @@ describe('two ingest replicas in front of one processor', () => {
     return result.json<{ event_id: string; rows: number }>()
   }
   const clicksOf = async (campaign: string) => {
-    const response = await fetch(`${baseOf(processor)}/v1/kpis?window=24h&by=campaign`)
+    const response = await fetch(`${baseOf(processor)}/v1/kpis?window=24h&by=campaign`, {
+      headers: readHeaders(),
+    })
     const answer = (await response.json()) as { rows: { campaign_id: string; clicks: number }[] }
     return answer.rows.find((row) => row.campaign_id === campaign)?.clicks ?? 0
   }

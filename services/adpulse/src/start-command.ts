@@ -1,4 +1,10 @@
-import { type AdpulseConfig, ConfigError, loadConfig, loadLogSettings } from '@adpulse/config'
+import {
+  type AdpulseConfig,
+  ConfigError,
+  DEVELOPMENT_READ_KEY,
+  loadConfig,
+  loadLogSettings,
+} from '@adpulse/config'
 import { createLogger } from '@adpulse/observability'
 import { stopOnSignals } from '@adpulse/runtime'
 import { startAllInOne } from './all-in-one.ts'
@@ -28,10 +34,17 @@ export async function startCommand(flags: StartFlags): Promise<number> {
     return 1
   }
   const base = `http://127.0.0.1:${running.address.port}`
+  const metricsBase = running.metricsAddress ? `http://127.0.0.1:${running.metricsAddress.port}` : base
   logger.info(
-    { kpis: `${base}/v1/kpis?window=15m`, signals: `${base}/v1/signals`, metrics: `${base}/metrics` },
+    { kpis: `${base}/v1/kpis?window=15m`, signals: `${base}/v1/signals`, metrics: `${metricsBase}/metrics` },
     'adpulse is running',
   )
+  // The development key is public (README): saying it costs nothing, a configured key is never logged.
+  if (config.readApi.keys.has(DEVELOPMENT_READ_KEY)) {
+    logger.info(
+      `reads need a key: curl -H 'Authorization: Bearer ${DEVELOPMENT_READ_KEY}' '${base}/v1/kpis?window=15m'`,
+    )
+  }
   if (config.alerter.dryRun) logger.info('dry run: the alerter evaluates and logs signals, publishes none')
   const [apiKey] = config.ingest.keys.keys()
   const demo =

@@ -107,7 +107,8 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
     registerBodyIntake(scope, deps.config.ingest.maxBodyBytes, ctx.refuse, (err) =>
       log.error({ err }, 'ingest failed unexpectedly'),
     )
-    scope.post('/v1/events', (request, reply) =>
+    // Its own key (the onRequest hook above): the read-key check of /v1 (packages/http) steps aside.
+    scope.post('/v1/events', { config: { ownKey: 'ingest' } }, (request, reply) =>
       postEvents(ctx, request, reply, ticketOf.get(request) as AdmissionTicket),
     )
   })

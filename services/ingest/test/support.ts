@@ -59,6 +59,7 @@ export async function startTestIngest(env: Record<string, string> = {}): Promise
     registry,
     readiness: [],
     bodyLimitBytes: config.ingest.maxBodyBytes,
+    readKeys: config.readApi.keys,
   })
   const ingest = await registerIngestRoutes(app, {
     config,
