@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { startAllInOne } from '@adpulse/adpulse'
 import { loadConfig } from '@adpulse/config'
 import { createLogger } from '@adpulse/observability'
-import { mulberry32, pollUntil, testEnvironment, uniqueName } from '@adpulse/testkit'
+import { mulberry32, pollUntil, readHeaders, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PricingFile, referencePricer } from './support/reference-pricing.ts'
 
@@ -230,7 +230,7 @@ describe('every event detail, end to end', () => {
   })
 
   const get = async (path: string): Promise<Page> => {
-    const response = await fetch(`${base}${path}`)
+    const response = await fetch(`${base}${path}`, { headers: readHeaders() })
     expect(response.status, await response.clone().text()).toBe(200)
     return (await response.json()) as Page
   }
