@@ -121,7 +121,12 @@ export const READ_SCHEMAS: Record<string, JsonSchema> = {
     additionalProperties: false,
     properties: {
       partition: { type: 'integer', minimum: 0 },
-      committed_offset: { ...DIGITS, description: 'Kafka offsets as strings of digits.' },
+      committed_offset: {
+        type: 'string',
+        pattern: '^(-1|[0-9]+)$',
+        description:
+          "Kafka offsets as strings of digits; -1 (Kafka's own sign) before the partition's first commit.",
+      },
       high_watermark: DIGITS,
       complete_through: ref('Instant'),
       updated_at: ref('Instant'),
