@@ -1,4 +1,6 @@
 import { createClickHouse, KpiStore, migrate, type RawEventRow, RawEventStore } from '@adpulse/clickhouse'
+import { OPENAPI_DOCUMENT } from '@adpulse/openapi'
+import { documentValidator, responseSchema } from '@adpulse/openapi/testing'
 import { testClickHouse, uniqueName } from '@adpulse/testkit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -152,6 +154,7 @@ describe('GET /v1/experiments on ClickHouse', () => {
   const database = uniqueName('adpulse_experiments')
   let close: () => Promise<void>
   let app: FastifyInstance
+  const validator = documentValidator(OPENAPI_DOCUMENT)
 
   beforeAll(async () => {
     const client = await createClickHouse(testClickHouse())
@@ -176,6 +179,10 @@ describe('GET /v1/experiments on ClickHouse', () => {
   const get = async (query: string): Promise<CampaignJson[]> => {
     const response = await app.inject({ method: 'GET', url: `/v1/experiments?${query}` })
     expect(response.statusCode, response.body).toBe(200)
+    // Every answer follows the documented schema (docs/openapi.json).
+    const schema = responseSchema(OPENAPI_DOCUMENT, '/v1/experiments', 'get', 200, 'application/json')
+    expect(schema).toBeDefined()
+    expect(validator.errors(schema ?? {}, response.json())).toBeNull()
     return response.json().campaigns
   }
 
