@@ -15,20 +15,43 @@ export function seededUniform(seed: number): () => number {
   }
 }
 
-/** A standard normal draw (Box–Muller; the uniforms are kept off 0). */
-function normal(uniform: () => number): number {
-  const u = 1 - uniform()
-  const v = uniform()
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
+/** Standard normal draws by Box–Muller, both of each pair used (the uniforms are kept off 0). */
+export function seededNormal(uniform: () => number): () => number {
+  let spare: number | undefined
+  return () => {
+    if (spare !== undefined) {
+      const z = spare
+      spare = undefined
+      return z
+    }
+    const r = Math.sqrt(-2 * Math.log(1 - uniform()))
+    const angle = 2 * Math.PI * uniform()
+    spare = r * Math.sin(angle)
+    return r * Math.cos(angle)
+  }
 }
 
-/** A Gamma(shape, 1) draw by Marsaglia and Tsang's method (shape ≥ 1; boosted below 1). */
-export function gammaDraw(shape: number, uniform: () => number): number {
-  if (shape < 1) return gammaDraw(shape + 1, uniform) * (1 - uniform()) ** (1 / shape)
+/**
+ * Above this shape a Gamma draw is the Wilson–Hilferty cube of a normal draw:
+ * shape · (1 − 1/(9 shape) + z / (3√shape))³, whose distribution is within
+ * about 1e-4 of the gamma's there (skewness included), at a fraction of the cost.
+ */
+const WILSON_HILFERTY_SHAPE = 30
+
+/**
+ * A Gamma(shape, 1) draw: Marsaglia and Tsang's method (boosted below shape 1),
+ * Wilson–Hilferty above WILSON_HILFERTY_SHAPE.
+ */
+export function gammaDraw(shape: number, uniform: () => number, normal: () => number): number {
+  if (shape < 1) return gammaDraw(shape + 1, uniform, normal) * (1 - uniform()) ** (1 / shape)
+  if (shape > WILSON_HILFERTY_SHAPE) {
+    const root = 1 - 1 / (9 * shape) + normal() / (3 * Math.sqrt(shape))
+    return root <= 0 ? 0 : shape * root * root * root
+  }
   const d = shape - 1 / 3
   const c = 1 / Math.sqrt(9 * d)
   for (;;) {
-    const x = normal(uniform)
+    const x = normal()
     const v = (1 + c * x) ** 3
     if (v <= 0) continue
     const u = 1 - uniform()
@@ -37,7 +60,8 @@ export function gammaDraw(shape: number, uniform: () => number): number {
 }
 
 /** A Beta(a, b) draw as X / (X + Y), X ~ Gamma(a), Y ~ Gamma(b). */
-export function betaDraw(a: number, b: number, uniform: () => number): number {
-  const x = gammaDraw(a, uniform)
-  return x / (x + gammaDraw(b, uniform))
+export function betaDraw(a: number, b: number, uniform: () => number, normal: () => number): number {
+  const x = gammaDraw(a, uniform, normal)
+  const y = gammaDraw(b, uniform, normal)
+  return x + y === 0 ? 0 : x / (x + y)
 }
