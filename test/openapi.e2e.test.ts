@@ -150,6 +150,8 @@ describe('the OpenAPI document against a running process', () => {
     const answers: Array<[string, string, number]> = [
       ['/v1/campaigns', '/v1/campaigns?limit=1', 200],
       ['/v1/campaigns', '/v1/campaigns?campaign=c1', 400],
+      ['/v1/experiments', '/v1/experiments?window=15m&metric=cvr', 200],
+      ['/v1/experiments', '/v1/experiments?metric=roi', 400],
       ['/v1/signals', '/v1/signals?limit=5', 200],
       ['/v1/signals', '/v1/signals?limit=0', 400],
       ['/v1/freshness', '/v1/freshness', 200],

@@ -1,5 +1,6 @@
 import type { OpenApiDocument } from './openapi-types.ts'
 import { EVENT_SCHEMAS, POST_EVENTS } from './paths/events.ts'
+import { EXPERIMENT_SCHEMAS, GET_EXPERIMENTS } from './paths/experiments.ts'
 import { GET_KPIS, KPI_SCHEMAS } from './paths/kpis.ts'
 import { GET_HEALTHZ, GET_METRICS, GET_OPENAPI, GET_READYZ, OPERATION_SCHEMAS } from './paths/operations.ts'
 import { GET_CAMPAIGNS, GET_FRESHNESS, GET_SIGNALS, READ_SCHEMAS } from './paths/reads.ts'
@@ -40,6 +41,7 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
     '/v1/events': { post: POST_EVENTS },
     '/v1/kpis': { get: GET_KPIS },
     '/v1/campaigns': { get: GET_CAMPAIGNS },
+    '/v1/experiments': { get: GET_EXPERIMENTS },
     '/v1/signals': { get: GET_SIGNALS },
     '/v1/freshness': { get: GET_FRESHNESS },
     '/healthz': { get: GET_HEALTHZ },
@@ -56,6 +58,7 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
       ...COMMON_SCHEMAS,
       ...EVENT_SCHEMAS,
       ...KPI_SCHEMAS,
+      ...EXPERIMENT_SCHEMAS,
       ...READ_SCHEMAS,
       ...OPERATION_SCHEMAS,
       ...REGISTRY_SCHEMAS,

@@ -5,6 +5,7 @@ import { loadPricingFile } from './pricing-file.ts'
 import { startProcessor } from './processor.ts'
 import { startProgressReporter } from './progress-reporter.ts'
 import { registerCampaignRoutes } from './query/campaign-routes.ts'
+import { registerExperimentRoutes } from './query/experiment-routes.ts'
 import { registerFreshnessRoutes } from './query/freshness-routes.ts'
 import { registerKpiRoutes } from './query/kpi-routes.ts'
 
@@ -26,6 +27,7 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
   })
   registerKpiRoutes(ctx.app, ctx.clickhouse.kpis, config.contract)
   registerCampaignRoutes(ctx.app, ctx.clickhouse.kpis)
+  registerExperimentRoutes(ctx.app, ctx.clickhouse.kpis, config.contract)
   registerFreshnessRoutes(ctx.app, ctx.clickhouse.progress, config.kafka.topics.events)
   const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.rawEvents, pricing, rates })
   ctx.readiness.push(processor.readiness)

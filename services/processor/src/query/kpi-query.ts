@@ -135,9 +135,12 @@ function parseBucketing(params: QueryParams): ParamParse<Bucketing | undefined> 
   return { ok: true, value: { unit: bucket, timeZone: tz } }
 }
 
-type RangeParse = { ok: true; query: Pick<KpiQuery, 'window' | 'range'> } | { ok: false; error: string }
+export type RangeParse =
+  | { ok: true; query: Pick<KpiQuery, 'window' | 'range'> }
+  | { ok: false; error: string }
 
-function parseRange(params: QueryParams, now: number): RangeParse {
+/** `window` or `from`/`to` (the default: the last hour), as GET /v1/kpis reads them. */
+export function parseRange(params: QueryParams, now: number): RangeParse {
   const { window, from, to } = params
   if (window !== undefined) {
     if (from !== undefined || to !== undefined)

@@ -1,6 +1,7 @@
 import { OPENAPI_DOCUMENT } from '@adpulse/openapi'
 import { describe, expect, it } from 'vitest'
 import { CAMPAIGN_PARAMETERS } from './campaign-query.ts'
+import { EXPERIMENT_PARAMETERS } from './experiment-query.ts'
 import { KPI_PARAMETERS } from './kpi-query.ts'
 
 const documentedParameters = (path: string) =>
@@ -13,5 +14,9 @@ describe('the OpenAPI document of the query routes', () => {
 
   it('documents every parameter GET /v1/campaigns reads, and no other', () => {
     expect(documentedParameters('/v1/campaigns')).toEqual([...CAMPAIGN_PARAMETERS].sort())
+  })
+
+  it('documents every parameter GET /v1/experiments reads, and no other', () => {
+    expect(documentedParameters('/v1/experiments')).toEqual([...EXPERIMENT_PARAMETERS].sort())
   })
 })
