@@ -203,8 +203,8 @@ describe('ingest with a schema registry', () => {
   })
 
   it("registers the schemas under <topic>-value and frames records with the registry's id", async () => {
-    expect(registry.subjects.get(`${id}.events-value`)).toEqual([4000])
-    expect(registry.subjects.get(`${id}.signals-value`)).toEqual([4001, 4002])
+    expect(registry.subjects.get(`${id}.events-value`)).toEqual([4000, 4001])
+    expect(registry.subjects.get(`${id}.signals-value`)).toEqual([4002, 4003])
     const response = await fetch(`http://127.0.0.1:${running.address.port}/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' },
@@ -216,11 +216,12 @@ describe('ingest with a schema registry', () => {
       (seen) => seen.length >= 1,
       { what: 'the event on the topic' },
     )
-    expect(schemaIdOf(frame as Buffer)).toBe(4000)
+    // Written with the newest version: events v2.
+    expect(schemaIdOf(frame as Buffer)).toBe(4001)
     // A reader that knows only what the registry tells it.
     const table = new Map<number, object>()
-    table.set(4000, await createSchemaRegistryClient({ url: registry.url }).schemaById(4000))
-    const decoded = new FramedCodec<AdEvent>(4000, ['occurred_at', 'received_at'], table).decode(
+    table.set(4001, await createSchemaRegistryClient({ url: registry.url }).schemaById(4001))
+    const decoded = new FramedCodec<AdEvent>(4001, ['occurred_at', 'received_at'], table).decode(
       frame as Buffer,
     )
     expect(decoded).toMatchObject({ event_id: 'r-1', source: 'network-it' })
