@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
   options: {
     campaigns: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '3' },
-    reps: { type: 'string', default: '20' },
+    reps: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     data: { type: 'string' },
   },
