@@ -53,8 +53,15 @@ export const plainRow = (row: KpiRow) =>
 const keyAndSpend = (row: Record<string, unknown>) =>
   [row.bucket_start, row.channel, row.campaign_id, row.ad_id, row.action, String(row.spend_micros)].join('|')
 
+/** The read key the bench's HTTP server accepts. */
+export const BENCH_READ_KEY = 'bench-read-key'
+
 async function inject(app: FastifyInstance, url: string): Promise<unknown> {
-  const response = await app.inject({ method: 'GET', url })
+  const response = await app.inject({
+    method: 'GET',
+    url,
+    headers: { authorization: `Bearer ${BENCH_READ_KEY}` },
+  })
   if (response.statusCode !== 200) throw new Error(`GET ${url}: ${response.statusCode} ${response.body}`)
   const body = response.json() as { rows: Record<string, unknown>[] }
   // The JSON row's bucket_start is an ISO time; the store's, epoch ms.
