@@ -1,4 +1,4 @@
-import { type AdSums, compareAds, rateSequence } from '@adpulse/experiments'
+import { type AdSums, compareAds, type PriorComponent, rateSequence } from '@adpulse/experiments'
 import { type AdCounts, metricCounts, type TestedMetric } from './experiment-sim.ts'
 import { zTestWinner } from './experiment-stats.ts'
 
@@ -17,12 +17,17 @@ const adSums = (ads: readonly AdCounts[]): AdSums[] =>
   ads.map((ad, i) => ({ ...ad, ad_id: String(i), revenue_micros: 0 }))
 
 /** adpulse's test as GET /v1/experiments decides: status `winner` of compareAds. */
-export function adpulseDecider(label: string, confidence: number): ExperimentDecider {
+export function adpulseDecider(
+  label: string,
+  confidence: number,
+  splitPrior?: readonly PriorComponent[],
+): ExperimentDecider {
+  const options = { confidence, withProbability: false, ...(splitPrior && { splitPrior }) }
   return {
     label,
     planned: false,
     decide: (ads, metric) => {
-      const result = compareAds(adSums(ads), metric, { confidence, withProbability: false })
+      const result = compareAds(adSums(ads), metric, options)
       return result.status === 'winner' ? Number(result.bestAdId) : null
     },
   }

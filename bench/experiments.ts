@@ -23,9 +23,28 @@ const SEED = Number(process.env.BENCH_SEED ?? 1)
 const params = DEFAULT_SIM
 const confidence = 1 - params.alpha
 
+/** Other priors of the test of two ads, judged in the same run (BENCH_TUNE=1). */
+const TUNING = [
+  [{ strength: 2, weight: 1 }],
+  [{ strength: 50, weight: 1 }],
+  [{ strength: 200, weight: 1 }],
+  [{ strength: 800, weight: 1 }],
+  [
+    { strength: 200, weight: 0.5 },
+    { strength: 2, weight: 0.5 },
+  ],
+  [
+    { strength: 400, weight: 0.9 },
+    { strength: 2, weight: 0.1 },
+  ],
+]
+
 const PLANNED = zTestDecider('z-test once at the planned sample', params.alpha, true)
 const DECIDERS: ExperimentDecider[] = [
   adpulseDecider('adpulse (compareAds)', confidence),
+  ...(process.env.BENCH_TUNE ? TUNING : []).map((prior) =>
+    adpulseDecider(`prior ${prior.map((c) => `${c.strength} (${c.weight})`).join(' + ')}`, confidence, prior),
+  ),
   separateIntervalsDecider('separate intervals (before)', confidence),
   zTestDecider('z-test read at every look', params.alpha, false),
   PLANNED,
