@@ -7,7 +7,8 @@
 export type Rng = () => number
 
 /** The seeded generator every draw here starts from (shared with the tests' data). */
-export { mulberry32 } from '@adpulse/testkit'
+// The subpath, not the index: the index also exports test helpers that import vitest.
+export { mulberry32 } from '@adpulse/testkit/prng'
 
 /**
  * A seed for one stream of a run (e.g. one channel's traffic), mixed with

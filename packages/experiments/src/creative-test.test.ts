@@ -3,6 +3,7 @@ import { type AdSums, compareAds } from './creative-test.ts'
 import { logBeta } from './log-gamma.ts'
 import { probabilityBest } from './probability-best.ts'
 import { seededUniform } from './seeded-draws.ts'
+import { DEFAULT_SPLIT_PRIOR, logSplitMixture } from './split-test.ts'
 
 const ad = (ad_id: string, impressions: number, clicks: number, conversions = 0, revenue = 0n): AdSums => ({
   ad_id,
@@ -17,7 +18,7 @@ describe('compareAds: the hand-worked example of docs/experiments.md', () => {
   const result = compareAds([ad('A', 5_000, 100, 20), ad('B', 5_000, 100, 0)], 'cvr', { confidence: 0.95 })
   const [a, b] = result.ads
 
-  it('gives each ad its interval at α/2 = 0.025 and declares A the winner', () => {
+  it('gives each ad its interval at α/2 = 0.025 and declares A the winner (E = 4,995 ≥ 1/α = 20)', () => {
     expect(a?.estimate).toBe(0.2)
     expect(a?.interval.lower).toBeCloseTo(0.087593, 6)
     expect(a?.interval.upper).toBeCloseTo(0.358535, 6)
@@ -25,6 +26,11 @@ describe('compareAds: the hand-worked example of docs/experiments.md', () => {
     expect(b?.interval.lower).toBe(0)
     expect(b?.interval.upper).toBeCloseTo(0.079686, 6)
     expect(result.bestAdId).toBe('A')
+    expect(
+      Math.exp(
+        logSplitMixture({ successes: 20, trials: 100 }, { successes: 0, trials: 100 }, DEFAULT_SPLIT_PRIOR),
+      ),
+    ).toBeCloseTo(4995.36, 1)
     expect(result.status).toBe('winner')
   })
 

@@ -1,5 +1,6 @@
 import { type PosteriorArm, probabilityBest } from './probability-best.ts'
 import { type Interval, rateSequence } from './rate-sequence.ts'
+import { DEFAULT_SPLIT_PRIOR, type PriorComponent, rateAbove } from './split-test.ts'
 
 /** What a creative test compares (GET /v1/experiments `metric=`). */
 export const EXPERIMENT_METRICS = ['ctr', 'cvr', 'revenue_per_impression'] as const
@@ -26,6 +27,11 @@ export interface ExperimentOptions {
    * within 0.5 points). Default DEFAULT_RESOLUTION.
    */
   resolution?: number
+  /**
+   * The prior of the test of two ads against each other (CTR, CVR): which
+   * differences it finds quickest (split-test.ts). Default DEFAULT_SPLIT_PRIOR.
+   */
+  splitPrior?: readonly PriorComponent[]
   /** Whether to compute probabilityBest (10⁴ draws per ad); false leaves it NaN, for simulations. Default true. */
   withProbability?: boolean
 }
@@ -72,8 +78,12 @@ interface Arm {
  * method of docs/experiments.md:
  *  - each ad's always-valid interval at α/K (K ads, Bonferroni), so all K hold
  *    together at every look with probability at least 1 − α;
- *  - `winner` when the best ad's lower bound is above every other ad's upper
- *    bound; else `no_clear_winner` when every interval is narrower than
+ *  - CTR and CVR: `winner` when the best ad beats every other ad in the test of
+ *    two ads against each other (split-test.ts) at α over the K(K−1)/2 pairs,
+ *    so a worse or equal ad is ever declared the winner with probability at
+ *    most α; revenue per impression: when the best ad's lower bound is above
+ *    every other ad's upper bound;
+ *  - else `no_clear_winner` when every interval is narrower than
  *    `resolution` × the pooled figure; else `collecting`;
  *  - lifts against the best ad from the same intervals (they hold together);
  *  - the probability of being best, reported, not decided on.
@@ -83,7 +93,12 @@ export function compareAds(
   metric: ExperimentMetric,
   options: ExperimentOptions,
 ): ExperimentResult {
-  const { confidence, resolution = DEFAULT_RESOLUTION, withProbability = true } = options
+  const {
+    confidence,
+    resolution = DEFAULT_RESOLUTION,
+    withProbability = true,
+    splitPrior = DEFAULT_SPLIT_PRIOR,
+  } = options
   if (!(confidence > 0 && confidence < 1))
     throw new RangeError(`compareAds: confidence must be in (0, 1), got ${confidence}`)
   if (ads.length < 2) throw new RangeError('compareAds: a test needs two or more ads')
@@ -96,7 +111,11 @@ export function compareAds(
   const best = argmax(arms.map((arm) => arm.estimate))
   const bestInterval = intervals[best] as Interval
   const others = intervals.filter((_, i) => i !== best)
-  const winner = others.every((interval) => bestInterval.lower > interval.upper)
+  const pairAlpha = (2 * (1 - confidence)) / (ads.length * (ads.length - 1))
+  const winner =
+    metric === 'revenue_per_impression'
+      ? others.every((interval) => bestInterval.lower > interval.upper)
+      : arms.every((arm, i) => i === best || rateAbove(arms[best] as Arm, arm, pairAlpha, splitPrior))
   const pooled = pooledEstimate(ads, metric)
   const enough =
     pooled > 0 && intervals.every((interval) => interval.upper - interval.lower <= resolution * pooled)
