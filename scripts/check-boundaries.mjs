@@ -15,7 +15,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
-const PURE = new Set(['@adpulse/events', '@adpulse/pricing', '@adpulse/kpi', '@adpulse/rules'])
+const PURE = new Set([
+  '@adpulse/events',
+  '@adpulse/pricing',
+  '@adpulse/kpi',
+  '@adpulse/rules',
+  '@adpulse/audiences',
+])
 /** Modules a pure package may import besides other pure packages: computation only, no I/O. */
 const PURE_ALLOWED = [/^avsc$/, /^node:crypto$/, /^vitest$/, /^yaml$/]
 /**

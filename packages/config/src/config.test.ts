@@ -78,9 +78,13 @@ describe('loadConfig', () => {
   })
 
   it('requires real ingest keys in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production', KAFKA_BROKERS: 'kafka:9092' })).toEqual([
-      expect.stringMatching(/^ADPULSE_INGEST_KEYS: required/),
-    ])
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        KAFKA_BROKERS: 'kafka:9092',
+        ADPULSE_ADMIN_KEYS: 'ops:admin-aaaaaaaa',
+      }),
+    ).toEqual([expect.stringMatching(/^ADPULSE_INGEST_KEYS: required/)])
   })
 })
 
@@ -96,7 +100,11 @@ describe('loadConfig: ingest replicas', () => {
 })
 
 describe('loadConfig: production', () => {
-  const productionKeys = { NODE_ENV: 'production', ADPULSE_INGEST_KEYS: 'ops:key-aaaaaaaa' }
+  const productionKeys = {
+    NODE_ENV: 'production',
+    ADPULSE_INGEST_KEYS: 'ops:key-aaaaaaaa',
+    ADPULSE_ADMIN_KEYS: 'ops:admin-aaaaaaaa',
+  }
 
   it('requires KAFKA_BROKERS instead of starting a local broker', () => {
     expect(problemsOf(productionKeys)).toEqual([
@@ -108,6 +116,7 @@ describe('loadConfig: production', () => {
     expect(problemsOf({ NODE_ENV: 'production' }).map((p) => p.split(':')[0])).toEqual([
       'KAFKA_BROKERS',
       'ADPULSE_INGEST_KEYS',
+      'ADPULSE_ADMIN_KEYS',
     ])
   })
 
@@ -178,6 +187,7 @@ describe('loadConfig: ingest front door', () => {
         NODE_ENV: 'production',
         KAFKA_BROKERS: 'kafka:9092',
         ADPULSE_INGEST_KEYS_FILE: '/etc/adpulse/keys',
+        ADPULSE_ADMIN_KEYS: 'ops:admin-aaaaaaaa',
       }),
     ).toEqual([])
   })
@@ -213,5 +223,38 @@ describe('loadConfig: ingest front door', () => {
     expect(problemsOf({ ADPULSE_RATES_REFRESH: '500ms' })).toEqual([
       'ADPULSE_RATES_REFRESH: must be at least 1s',
     ])
+  })
+})
+
+describe('loadConfig: audiences and admin keys', () => {
+  it('has no audiences file and the development admin key by default', () => {
+    const config = loadConfig({})
+    expect(config.audiences.file).toBeUndefined()
+    expect([...config.admin.keys]).toEqual([['adpulse-dev-admin-key', 'admin']])
+  })
+
+  it('reads admin keys as name:key pairs, as the ingest keys are read', () => {
+    const config = loadConfig({
+      ADPULSE_ADMIN_KEYS: 'dpo:secret-one-1, ops:secret-two-2',
+      ADPULSE_AUDIENCES_FILE: 'a.yaml',
+    })
+    expect([...config.admin.keys]).toEqual([
+      ['secret-one-1', 'dpo'],
+      ['secret-two-2', 'ops'],
+    ])
+    expect(config.audiences.file).toBe('a.yaml')
+    expect(problemsOf({ ADPULSE_ADMIN_KEYS: 'dpo:short' })).toEqual([
+      'ADPULSE_ADMIN_KEYS: key for name "dpo" is shorter than 8 characters',
+    ])
+  })
+
+  it('requires admin keys in production', () => {
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        KAFKA_BROKERS: 'kafka:9092',
+        ADPULSE_INGEST_KEYS: 'ops:key-aaaaaaaa',
+      }),
+    ).toEqual([expect.stringMatching(/^ADPULSE_ADMIN_KEYS: required when NODE_ENV=production/)])
   })
 })

@@ -1,4 +1,5 @@
 import { type AlerterConfig, readAlerter } from './alerter-config.ts'
+import { type AdminConfig, type AudiencesConfig, readAdmin, readAudiences } from './audiences-config.ts'
 import { type ClickHouseConfig, readClickHouse } from './clickhouse-config.ts'
 import { type ContractConfig, readContract } from './contract-config.ts'
 import { ConfigError, type Env, EnvReader } from './env-reader.ts'
@@ -25,6 +26,8 @@ export interface AdpulseConfig {
   ingest: IngestConfig
   processor: ProcessorConfig
   alerter: AlerterConfig
+  audiences: AudiencesConfig
+  admin: AdminConfig
   /** `ADPULSE_REPORTING_CURRENCY`, default USD: the currency all money is reported in. */
   reportingCurrency: string
   /** `LOG_LEVEL`, default info. */
@@ -57,6 +60,8 @@ export function readConfig(r: EnvReader): AdpulseConfig {
   const alerter = readAlerter(r)
   const server = readServer(r)
   const processor = readProcessor(r)
+  const audiences = readAudiences(r)
+  const admin = readAdmin(r, production)
   const logLevel = readLogLevel(r)
   const logFormat = readLogFormat(r)
   // A replayed signed request that another ingest instance accepts is dropped by the processor's
@@ -75,6 +80,8 @@ export function readConfig(r: EnvReader): AdpulseConfig {
     ingest,
     processor,
     alerter,
+    audiences,
+    admin,
     reportingCurrency,
     logLevel,
     logFormat,

@@ -68,7 +68,11 @@ export function readIngest(r: EnvReader, production: boolean): IngestConfig {
     )
   }
   // The development key only when no key comes from anywhere else.
-  const keys = parseIngestKeys(r.list('ADPULSE_INGEST_KEYS', keysFile === undefined ? [DEV_KEYS] : []), r)
+  const keys = parseKeyPairs(
+    'ADPULSE_INGEST_KEYS',
+    r.list('ADPULSE_INGEST_KEYS', keysFile === undefined ? [DEV_KEYS] : []),
+    r,
+  )
   const maxEventsPerRequest = r.int('ADPULSE_INGEST_MAX_EVENTS', 10_000, { min: 1 })
   const rateLimitPerSecond = r.int('ADPULSE_INGEST_RATE_LIMIT', 50_000)
   const rateBurst = r.int('ADPULSE_INGEST_RATE_BURST', 2 * rateLimitPerSecond)
@@ -94,15 +98,23 @@ export function readIngest(r: EnvReader, production: boolean): IngestConfig {
   }
 }
 
-/** `source:key` pairs → map from key to source name. */
-function parseIngestKeys(entries: string[], r: EnvReader): Map<string, string> {
+/**
+ * `name:key` pairs of a keys variable (ADPULSE_INGEST_KEYS, ADPULSE_ADMIN_KEYS) →
+ * map from key to name; a bare `key` is named `key<N>`. Keys shorter than 8 characters are refused.
+ */
+export function parseKeyPairs(
+  variable: string,
+  entries: string[],
+  r: EnvReader,
+  nameLabel = 'source',
+): Map<string, string> {
   const keys = new Map<string, string>()
   entries.forEach((entry, index) => {
     const colon = entry.indexOf(':')
     const source = colon > 0 ? entry.slice(0, colon) : `key${index + 1}`
     const key = colon > 0 ? entry.slice(colon + 1) : entry
     if (key.length < 8) {
-      r.fail(`ADPULSE_INGEST_KEYS: key for source ${JSON.stringify(source)} is shorter than 8 characters`)
+      r.fail(`${variable}: key for ${nameLabel} ${JSON.stringify(source)} is shorter than 8 characters`)
       return
     }
     keys.set(key, source)

@@ -1,0 +1,8 @@
+export {
+  type AudienceDefinition,
+  type AudiencesResult,
+  type EventMatch,
+  parseAudiences,
+  parseAudiencesYaml,
+} from './audience-definitions.ts'
+export { customerMatchHash, normaliseIdentifier } from './customer-match-hash.ts'

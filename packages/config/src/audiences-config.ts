@@ -1,0 +1,36 @@
+import type { EnvReader } from './env-reader.ts'
+import { parseKeyPairs } from './ingest-config.ts'
+
+export interface AudiencesConfig {
+  /**
+   * `ADPULSE_AUDIENCES_FILE`, unset by default: the remarketing audiences (YAML,
+   * README "Remarketing audiences", deploy/audiences.example.yaml). Unset: no
+   * audiences. A malformed file stops the start with every problem listed.
+   */
+  file: string | undefined
+}
+
+export interface AdminConfig {
+  /**
+   * `ADPULSE_ADMIN_KEYS`, comma-separated `name:key` pairs (a bare `key` gets the
+   * name `key<N>`), the same form as ADPULSE_INGEST_KEYS: the bearer keys of the
+   * admin routes (DELETE /v1/users/{user_id}); the name is recorded as who did it.
+   * Required when NODE_ENV=production; without it, the development key `admin:adpulse-dev-admin-key`.
+   */
+  keys: ReadonlyMap<string, string>
+}
+
+const DEV_ADMIN_KEYS = 'admin:adpulse-dev-admin-key'
+
+export function readAudiences(r: EnvReader): AudiencesConfig {
+  return { file: r.optionalString('ADPULSE_AUDIENCES_FILE') }
+}
+
+export function readAdmin(r: EnvReader, production: boolean): AdminConfig {
+  if (production && r.raw('ADPULSE_ADMIN_KEYS') === undefined) {
+    r.fail('ADPULSE_ADMIN_KEYS: required when NODE_ENV=production (comma-separated name:key pairs)')
+  }
+  return {
+    keys: parseKeyPairs('ADPULSE_ADMIN_KEYS', r.list('ADPULSE_ADMIN_KEYS', [DEV_ADMIN_KEYS]), r, 'name'),
+  }
+}
