@@ -49,11 +49,17 @@ export function membershipQuery(
   database: string,
   audience: AudienceDefinition,
   now: number,
+  onlyUser?: string,
 ): { query: string; params: Record<string, unknown> } {
   const params: Record<string, unknown> = {
     now_ms: now,
     include_from_ms: now - audience.include.lookbackMs,
     duration_ms: audience.durationMs,
+  }
+  let oneUser = ''
+  if (onlyUser !== undefined) {
+    params.only_user = onlyUser
+    oneUser = 'AND e.user_id = {only_user:String}'
   }
   const nowAt = "fromUnixTimestamp64Milli({now_ms:Int64}, 'UTC')"
   const include = matchCondition(audience.include, 'inc', params)
@@ -95,7 +101,7 @@ export function membershipQuery(
         FROM (
           SELECT assumeNotNull(e.user_id) AS user_id, ${ms('e.occurred_at')} AS at_ms
           FROM ${database}.events_raw AS e ${lastOut}
-          WHERE e.user_id IS NOT NULL AND ${include}
+          WHERE e.user_id IS NOT NULL ${oneUser} AND ${include}
             AND ${ms('e.occurred_at')} >= {include_from_ms:Int64} AND e.occurred_at <= ${nowAt}
             ${excludedAfter}
         )
@@ -127,5 +133,16 @@ export function membersPageQuery(
 /** How many members the audience has at `now`. */
 export function audienceSizeQuery(database: string, audience: AudienceDefinition, now: number): BoundQuery {
   const { query, params } = membershipQuery(database, audience, now)
+  return { query: `SELECT count() AS size FROM (${query})`, params }
+}
+
+/** 1 when the user is a member of the audience at `now`, else 0. */
+export function isMemberQuery(
+  database: string,
+  audience: AudienceDefinition,
+  userId: string,
+  now: number,
+): BoundQuery {
+  const { query, params } = membershipQuery(database, audience, now, userId)
   return { query: `SELECT count() AS size FROM (${query})`, params }
 }

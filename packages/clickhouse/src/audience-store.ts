@@ -1,5 +1,5 @@
 import type { AudienceDefinition } from '@adpulse/audiences'
-import { audienceSizeQuery, type MembersPage, membersPageQuery } from './audience-query.ts'
+import { audienceSizeQuery, isMemberQuery, type MembersPage, membersPageQuery } from './audience-query.ts'
 import { toCount } from './client.ts'
 import { DatabaseStore } from './database-store.ts'
 
@@ -21,6 +21,21 @@ export class AudienceStore extends DatabaseStore {
     const { query, params } = audienceSizeQuery(this.database, audience, now)
     const [row] = await this.select<{ size: number | string }>(query, params)
     return toCount(row?.size ?? 0)
+  }
+
+  /** The names of the audiences the user is a member of at `now`. */
+  async audiencesOf(
+    audiences: readonly AudienceDefinition[],
+    userId: string,
+    now: number,
+  ): Promise<string[]> {
+    const names: string[] = []
+    for (const audience of audiences) {
+      const { query, params } = isMemberQuery(this.database, audience, userId, now)
+      const [row] = await this.select<{ size: number | string }>(query, params)
+      if (toCount(row?.size ?? 0) > 0) names.push(audience.name)
+    }
+    return names
   }
 
   /** A page of members in user_id order; `more` when another page follows. */

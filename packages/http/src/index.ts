@@ -1,2 +1,3 @@
+export * from './bearer-keys.ts'
 export * from './http-server.ts'
 export * from './route-list.ts'
