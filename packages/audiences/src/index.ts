@@ -5,4 +5,5 @@ export {
   parseAudiences,
   parseAudiencesYaml,
 } from './audience-definitions.ts'
+export { audiencesInForce } from './audiences-source.ts'
 export { customerMatchHash, normaliseIdentifier } from './customer-match-hash.ts'

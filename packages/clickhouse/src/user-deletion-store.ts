@@ -19,6 +19,11 @@ export interface UserDeletion {
   audiences_left: string[]
 }
 
+/** A deletion as DELETE /v1/users/{user_id} and `adpulse forget` answer it: times as ISO 8601. */
+export function userDeletionJson(deletion: UserDeletion) {
+  return { ...deletion, deleted_at: new Date(deletion.deleted_at).toISOString() }
+}
+
 export interface ForgetRequest {
   userId: string
   requestedBy: string

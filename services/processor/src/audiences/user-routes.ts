@@ -1,20 +1,7 @@
 import type { AudienceDefinition } from '@adpulse/audiences'
-import type { UserDeletion, UserDeletionStore } from '@adpulse/clickhouse'
+import { type UserDeletionStore, userDeletionJson } from '@adpulse/clickhouse'
 import type { FastifyInstance } from 'fastify'
 import { createAdminCheck } from './admin-keys.ts'
-
-/** A deletion as DELETE /v1/users/{user_id} and `adpulse forget` answer it. */
-export function userDeletionJson(deletion: UserDeletion) {
-  return {
-    deletion_id: deletion.deletion_id,
-    user_id: deletion.user_id,
-    deleted_at: new Date(deletion.deleted_at).toISOString(),
-    requested_by: deletion.requested_by,
-    via: deletion.via,
-    raw_events_deleted: deletion.raw_events_deleted,
-    audiences_left: deletion.audiences_left,
-  }
-}
 
 /** The longest user_id accepted: the events' own limit is ADPULSE_INGEST_MAX_ID_LENGTH (128 by default). */
 const MAX_USER_ID_LENGTH = 1024
