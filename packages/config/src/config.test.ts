@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       events: 'adpulse.events.v1',
       dlq: 'adpulse.events.dlq.v1',
       signals: 'adpulse.signals.v1',
+      audiences: 'adpulse.audiences.v1',
       alerterLease: 'adpulse.alerter.lease.v1',
     })
     expect(config.clickhouse.url).toBeUndefined()
