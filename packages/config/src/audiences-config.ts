@@ -8,6 +8,13 @@ export interface AudiencesConfig {
    * audiences. A malformed file stops the start with every problem listed.
    */
   file: string | undefined
+  /**
+   * `ADPULSE_AUDIENCES_INTERVAL`, default 10s: how often the alerter's leader
+   * diffs each audience's members against those last published and publishes
+   * the changes on ADPULSE_TOPIC_AUDIENCES. A change reaches the topic within
+   * about this plus the processor's write delay after its event.
+   */
+  publishIntervalMs: number
 }
 
 export interface AdminConfig {
@@ -23,7 +30,9 @@ export interface AdminConfig {
 const DEV_ADMIN_KEYS = 'admin:adpulse-dev-admin-key'
 
 export function readAudiences(r: EnvReader): AudiencesConfig {
-  return { file: r.optionalString('ADPULSE_AUDIENCES_FILE') }
+  const publishIntervalMs = r.durationMs('ADPULSE_AUDIENCES_INTERVAL', 10_000)
+  if (publishIntervalMs < 100) r.fail('ADPULSE_AUDIENCES_INTERVAL: must be at least 100ms')
+  return { file: r.optionalString('ADPULSE_AUDIENCES_FILE'), publishIntervalMs }
 }
 
 export function readAdmin(r: EnvReader, production: boolean): AdminConfig {

@@ -231,6 +231,7 @@ describe('loadConfig: audiences and admin keys', () => {
   it('has no audiences file and the development admin key by default', () => {
     const config = loadConfig({})
     expect(config.audiences.file).toBeUndefined()
+    expect(config.audiences.publishIntervalMs).toBe(10_000)
     expect([...config.admin.keys]).toEqual([['adpulse-dev-admin-key', 'admin']])
   })
 

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ClickHouseClient, createClickHouse } from '@adpulse/clickhouse'
 import { loadConfig } from '@adpulse/config'
+import { type AudienceChange, createAudienceChangeCodec } from '@adpulse/events'
+import { createKafkaClient, type KafkaClient, type TopicReader } from '@adpulse/kafka'
 import { createLogger } from '@adpulse/observability'
 import { pollUntil, testClickHouse, testEnvironment, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -34,11 +36,16 @@ describe('audiences and forgetting a person, end to end', () => {
   const env = testEnvironment(id, {
     ADPULSE_INGEST_KEYS: `shop:${API_KEY}`,
     ADPULSE_ADMIN_KEYS: `dpo:${ADMIN_KEY}`,
+    ADPULSE_AUDIENCES_INTERVAL: '1s',
   })
   let stop: (() => Promise<void>) | undefined
   let base = ''
   let workdir = ''
   let client: ClickHouseClient
+  let kafka: KafkaClient
+  let reader: TopicReader
+  /** Every change read from the audiences topic, with when the test saw it. */
+  const changes: Array<AudienceChange & { seen_at: number }> = []
 
   const event = (n: number, user: string | undefined, type: string, action?: string, value?: string) => ({
     event_id: `aud-${n}`,
@@ -50,6 +57,7 @@ describe('audiences and forgetting a person, end to end', () => {
     ...(action === undefined ? {} : { action }),
     ...(value === undefined ? {} : { value_micros: value }),
   })
+  const changesOf = (user: string) => changes.filter((c) => c.user_id === user).map((c) => c.change)
   const EVENTS = [
     event(0, 'ann', 'impression'),
     event(1, 'ann', 'click'),
@@ -70,9 +78,21 @@ describe('audiences and forgetting a person, end to end', () => {
     stop = running.stop
     base = `http://127.0.0.1:${running.address.port}`
     client = await createClickHouse(testClickHouse())
+    const codec = createAudienceChangeCodec()
+    const logger = createLogger('audiences-topic', { level: 'warn' })
+    kafka = createKafkaClient({ brokers: [env.KAFKA_BROKERS as string], clientId: `${id}-reader`, logger })
+    reader = await kafka.readTopic({
+      topic: env.ADPULSE_TOPIC_AUDIENCES as string,
+      follow: true,
+      onMessages(_partition, messages) {
+        for (const m of messages) if (m.value) changes.push({ ...codec.decode(m.value), seen_at: Date.now() })
+      },
+    })
   })
 
   afterAll(async () => {
+    await reader?.stop()
+    await kafka?.close()
     await stop?.()
     await client?.close()
     await rm(workdir, { recursive: true, force: true })
@@ -91,6 +111,7 @@ describe('audiences and forgetting a person, end to end', () => {
   const kpis = async () => (await json(`/v1/kpis?${range}&by=channel`)).body.rows
 
   it('fills the audience from the events posted', async () => {
+    const postedAt = Date.now()
     const response = await fetch(`${base}/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
@@ -110,6 +131,22 @@ describe('audiences and forgetting a person, end to end', () => {
       joined_at: new Date(EVENTS[2]?.occurred_at as number).toISOString(),
       expires_at: new Date((EVENTS[2]?.occurred_at as number) + 7 * 24 * 60 * MINUTE).toISOString(),
     })
+    // The joins on the audiences topic: measured from the POST, reported, not asserted.
+    await pollUntil(
+      async () =>
+        changes
+          .filter((c) => c.change === 'joined')
+          .map((c) => c.user_id)
+          .sort(),
+      (joined) => joined.length === 2,
+      { what: 'two joins on the audiences topic', timeoutMs: 120_000 },
+    )
+    expect(changesOf('ann')).toEqual(['joined'])
+    expect(changesOf('bob')).toEqual([])
+    const delays = changes.map((c) => c.seen_at - postedAt)
+    console.info(
+      `audience joins on the topic ${Math.min(...delays)}-${Math.max(...delays)} ms after the POST`,
+    )
     const hashed = await fetch(`${base}/v1/audiences/cart/members?format=csv&hash=sha256`)
     expect((await hashed.text()).split('\r\n')[1]).toMatch(
       // printf '%s' 'cara@example.com' | sha256sum
@@ -132,6 +169,12 @@ describe('audiences and forgetting a person, end to end', () => {
     })
     expect(await sizes()).toEqual([['cart', 1]])
     expect(await kpis()).toEqual(before)
+    await pollUntil(
+      async () => changesOf('ann'),
+      (c) => c.length === 2,
+      { what: "ann's left on the topic" },
+    )
+    expect(changesOf('ann')).toEqual(['joined', 'left'])
     const again = await json('/v1/users/ann', { method: 'DELETE', headers })
     expect(again.status).toBe(404)
   })
@@ -155,6 +198,13 @@ describe('audiences and forgetting a person, end to end', () => {
     })
     expect(await sizes()).toEqual([['cart', 0]])
     expect(await kpis()).toEqual(before)
+    await pollUntil(
+      async () => changesOf('Cara@Example.com'),
+      (c) => c.length === 2,
+      { what: "Cara's left" },
+    )
+    // Each change once: no change id twice on the topic.
+    expect(new Set(changes.map((c) => c.change_id)).size).toBe(changes.length)
     expect(await forgetCommand(['nobody'], { ...io, stdout: { write: () => 0 } })).toBe(2)
     expect(err.join('')).toContain('adpulse forget: no event of user "nobody" in events_raw')
 
