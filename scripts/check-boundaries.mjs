@@ -21,6 +21,7 @@ const PURE = new Set([
   '@adpulse/kpi',
   '@adpulse/rules',
   '@adpulse/experiments',
+  '@adpulse/audiences',
 ])
 /** Modules a pure package may import besides other pure packages: computation only, no I/O. */
 const PURE_ALLOWED = [/^avsc$/, /^node:crypto$/, /^vitest$/, /^yaml$/]

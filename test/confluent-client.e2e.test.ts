@@ -125,9 +125,13 @@ describe('a Confluent client decodes adpulse topics through adpulse as its schem
     const lines = await decodeWithPython([`${topics.signals}:1`, `${topics.events}:${events.length}`])
 
     const [registry] = lines.filter((l) => l.kind === 'registry')
-    const subjects = { events: `${topics.events}-value`, signals: `${topics.signals}-value` }
-    expect(registry?.subjects).toEqual([subjects.events, subjects.signals])
-    for (const topic of ['events', 'signals'] as const) {
+    const subjects = {
+      events: `${topics.events}-value`,
+      signals: `${topics.signals}-value`,
+      audiences: `${topics.audiences}-value`,
+    }
+    expect(registry?.subjects).toEqual([subjects.audiences, subjects.events, subjects.signals])
+    for (const topic of ['events', 'signals', 'audiences'] as const) {
       const history = SCHEMA_HISTORY[topic]
       expect(registry?.versions?.[subjects[topic]]).toEqual(history.map((_, i) => i + 1))
       expect(registry?.latest?.[subjects[topic]]).toEqual({ version: history.length, id: history.at(-1)?.id })

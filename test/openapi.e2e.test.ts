@@ -172,6 +172,24 @@ describe('the OpenAPI document against a running process', () => {
       await expectDocumented(path, 'get', response)
     }
     await expectDocumented('/readyz', 'get', await read('/readyz', null))
+    // No ADPULSE_AUDIENCES_FILE: no audiences; the development admin key deletes.
+    const audiences: Array<[string, string, number]> = [
+      ['/v1/audiences', '/v1/audiences', 200],
+      ['/v1/audiences/{name}/members', '/v1/audiences/buyers/members', 404],
+    ]
+    for (const [path, url, status] of audiences) {
+      const response = await read(url)
+      expect(response.status, url).toBe(status)
+      await expectDocumented(path, 'get', response)
+    }
+    const forget = (key: string | null) =>
+      fetch(`${base}/v1/users/nobody`, {
+        method: 'DELETE',
+        headers: key === null ? {} : { authorization: `Bearer ${key}` },
+      })
+    const deletions = [await forget(null), await forget(READ_KEY), await forget('adpulse-dev-admin-key')]
+    expect(deletions.map((r) => r.status)).toEqual([401, 401, 404])
+    for (const response of deletions) await expectDocumented('/v1/users/{user_id}', 'delete', response)
     expect(await (await read('/openapi.json', null)).json()).toEqual(doc)
   })
 })

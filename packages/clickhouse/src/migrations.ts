@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client'
+import { AUDIENCE_MIGRATIONS } from './audience-migrations.ts'
 import { BucketRepair } from './bucket-repair.ts'
 import { BUCKETS_V1, bucketsFromRawV1 } from './bucket-shapes.ts'
 import { DETAIL_MIGRATIONS } from './kpi-detail-migrations.ts'
@@ -227,6 +228,7 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
     ADD COLUMN IF NOT EXISTS user_id Nullable(String) AFTER click_id`,
   // 17–18. kpi_buckets keeps the ad, action and source of its events (kpi-detail-migrations.ts).
   ...DETAIL_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
+  ...AUDIENCE_MIGRATIONS, // 19–20. user_deletions, audience_published (audience-migrations.ts)
 ]
 
 /** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       events: 'adpulse.events.v1',
       dlq: 'adpulse.events.dlq.v1',
       signals: 'adpulse.signals.v1',
+      audiences: 'adpulse.audiences.v1',
       alerterLease: 'adpulse.alerter.lease.v1',
     })
     expect(config.clickhouse.url).toBeUndefined()
@@ -77,10 +78,11 @@ describe('loadConfig', () => {
     ])
   })
 
-  it('requires real ingest and read keys in production', () => {
+  it('requires real ingest, read and admin keys in production', () => {
     expect(problemsOf({ NODE_ENV: 'production', KAFKA_BROKERS: 'kafka:9092' })).toEqual([
       expect.stringMatching(/^ADPULSE_INGEST_KEYS: required/),
       expect.stringMatching(/^ADPULSE_READ_KEYS: required/),
+      expect.stringMatching(/^ADPULSE_ADMIN_KEYS: required/),
     ])
   })
 })
@@ -101,6 +103,7 @@ describe('loadConfig: production', () => {
     NODE_ENV: 'production',
     ADPULSE_INGEST_KEYS: 'ops:key-aaaaaaaa',
     ADPULSE_READ_KEYS: 'bi:read-key-aaaaaaaa',
+    ADPULSE_ADMIN_KEYS: 'ops:admin-aaaaaaaa',
   }
 
   it('requires KAFKA_BROKERS instead of starting a local broker', () => {
@@ -114,6 +117,7 @@ describe('loadConfig: production', () => {
       'KAFKA_BROKERS',
       'ADPULSE_INGEST_KEYS',
       'ADPULSE_READ_KEYS',
+      'ADPULSE_ADMIN_KEYS',
     ])
   })
 
@@ -185,6 +189,7 @@ describe('loadConfig: ingest front door', () => {
         KAFKA_BROKERS: 'kafka:9092',
         ADPULSE_INGEST_KEYS_FILE: '/etc/adpulse/keys',
         ADPULSE_READ_KEYS: 'bi:read-key-aaaaaaaa',
+        ADPULSE_ADMIN_KEYS: 'ops:admin-aaaaaaaa',
       }),
     ).toEqual([])
   })
@@ -220,5 +225,40 @@ describe('loadConfig: ingest front door', () => {
     expect(problemsOf({ ADPULSE_RATES_REFRESH: '500ms' })).toEqual([
       'ADPULSE_RATES_REFRESH: must be at least 1s',
     ])
+  })
+})
+
+describe('loadConfig: audiences and admin keys', () => {
+  it('has no audiences file and the development admin key by default', () => {
+    const config = loadConfig({})
+    expect(config.audiences.file).toBeUndefined()
+    expect(config.audiences.publishIntervalMs).toBe(10_000)
+    expect([...config.admin.keys]).toEqual([['adpulse-dev-admin-key', 'admin']])
+  })
+
+  it('reads admin keys as name:key pairs, as the ingest keys are read', () => {
+    const config = loadConfig({
+      ADPULSE_ADMIN_KEYS: 'dpo:secret-one-1, ops:secret-two-2',
+      ADPULSE_AUDIENCES_FILE: 'a.yaml',
+    })
+    expect([...config.admin.keys]).toEqual([
+      ['secret-one-1', 'dpo'],
+      ['secret-two-2', 'ops'],
+    ])
+    expect(config.audiences.file).toBe('a.yaml')
+    expect(problemsOf({ ADPULSE_ADMIN_KEYS: 'dpo:short' })).toEqual([
+      'ADPULSE_ADMIN_KEYS: key for name "dpo" is shorter than 8 characters',
+    ])
+  })
+
+  it('requires admin keys in production', () => {
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        KAFKA_BROKERS: 'kafka:9092',
+        ADPULSE_INGEST_KEYS: 'ops:key-aaaaaaaa',
+        ADPULSE_READ_KEYS: 'bi:read-key-aaaaaaaa',
+      }),
+    ).toEqual([expect.stringMatching(/^ADPULSE_ADMIN_KEYS: required when NODE_ENV=production/)])
   })
 })

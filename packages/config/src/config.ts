@@ -1,4 +1,5 @@
 import { type AlerterConfig, readAlerter } from './alerter-config.ts'
+import { type AdminConfig, type AudiencesConfig, readAdmin, readAudiences } from './audiences-config.ts'
 import { type ClickHouseConfig, readClickHouse } from './clickhouse-config.ts'
 import { type ContractConfig, readContract } from './contract-config.ts'
 import { ConfigError, type Env, EnvReader } from './env-reader.ts'
@@ -28,6 +29,8 @@ export interface AdpulseConfig {
   readApi: ReadApiConfig
   processor: ProcessorConfig
   alerter: AlerterConfig
+  audiences: AudiencesConfig
+  admin: AdminConfig
   /** `ADPULSE_REPORTING_CURRENCY`, default USD: the currency all money is reported in. */
   reportingCurrency: string
   /** `LOG_LEVEL`, default info. */
@@ -61,6 +64,8 @@ export function readConfig(r: EnvReader): AdpulseConfig {
   const alerter = readAlerter(r)
   const server = readServer(r)
   const processor = readProcessor(r)
+  const audiences = readAudiences(r)
+  const admin = readAdmin(r, production)
   const logLevel = readLogLevel(r)
   const logFormat = readLogFormat(r)
   // A replayed signed request that another ingest instance accepts is dropped by the processor's
@@ -80,6 +85,8 @@ export function readConfig(r: EnvReader): AdpulseConfig {
     readApi,
     processor,
     alerter,
+    audiences,
+    admin,
     reportingCurrency,
     logLevel,
     logFormat,

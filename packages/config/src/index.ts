@@ -1,5 +1,6 @@
 export { parseDurationMs } from '@adpulse/kpi'
 export type { AlerterConfig } from './alerter-config.ts'
+export type { AdminConfig, AudiencesConfig } from './audiences-config.ts'
 export type { ClickHouseConfig } from './clickhouse-config.ts'
 export { type AdpulseConfig, loadConfig, loadLogSettings } from './config.ts'
 export type { ContractConfig } from './contract-config.ts'

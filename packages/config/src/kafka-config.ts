@@ -9,6 +9,11 @@ export interface KafkaTopics {
   /** `ADPULSE_TOPIC_SIGNALS`, default `adpulse.signals.v1`: CUT/SCALE signals, Avro, keyed by entity. */
   signals: string
   /**
+   * `ADPULSE_TOPIC_AUDIENCES`, default `adpulse.audiences.v1`: audience membership
+   * changes (joined, left), Avro, keyed by audience and user.
+   */
+  audiences: string
+  /**
    * `ADPULSE_TOPIC_ALERTER_LEASE`, default `adpulse.alerter.lease.v1`: one partition, no
    * records; the alerter instance the group assigns it to is the one that publishes.
    */
@@ -67,6 +72,7 @@ export function readKafka(r: EnvReader, production: boolean): KafkaConfig {
       events: r.string('ADPULSE_TOPIC_EVENTS', 'adpulse.events.v1'),
       dlq: r.string('ADPULSE_TOPIC_DLQ', 'adpulse.events.dlq.v1'),
       signals: r.string('ADPULSE_TOPIC_SIGNALS', 'adpulse.signals.v1'),
+      audiences: r.string('ADPULSE_TOPIC_AUDIENCES', 'adpulse.audiences.v1'),
       alerterLease: r.string('ADPULSE_TOPIC_ALERTER_LEASE', 'adpulse.alerter.lease.v1'),
     },
     partitions: r.int('ADPULSE_EVENTS_PARTITIONS', 3, { min: 1, max: 10_000 }),

@@ -16,6 +16,7 @@ const production = {
   NODE_ENV: 'production',
   KAFKA_BROKERS: 'kafka:9092',
   ADPULSE_INGEST_KEYS: 'ops:ingest-key-aaaaaaaa',
+  ADPULSE_ADMIN_KEYS: 'ops:admin-key-aaaaaaaa',
 }
 
 describe('ADPULSE_READ_KEYS', () => {

@@ -1,4 +1,5 @@
 import avro from 'avsc'
+import type { AudienceChange } from './audience-change.ts'
 import type { AdEvent } from './event.ts'
 import { KNOWN_SCHEMAS, SCHEMA_IDS } from './schemas.ts'
 import type { Signal } from './signal.ts'
@@ -136,5 +137,13 @@ export const createSignalCodec = (
   new FramedCodec<Signal>(
     schemas.writerId,
     ['window_from', 'window_to', 'conversions', 'created_at'],
+    schemas.table,
+  )
+export const createAudienceChangeCodec = (
+  schemas: CodecSchemas = { table: KNOWN_SCHEMAS, writerId: SCHEMA_IDS.audienceChangeV1 },
+): FramedCodec<AudienceChange> =>
+  new FramedCodec<AudienceChange>(
+    schemas.writerId,
+    ['at', 'joined_at', 'expires_at', 'published_at'],
     schemas.table,
   )

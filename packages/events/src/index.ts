@@ -1,3 +1,4 @@
+export * from './audience-change.ts'
 export * from './check-event.ts'
 export * from './codec.ts'
 export * from './compatibility.ts'

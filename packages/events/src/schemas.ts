@@ -1,3 +1,5 @@
+import { AUDIENCE_CHANGE_V1 } from './audience-change.ts'
+
 /**
  * Avro schemas of the public topics, versioned. A schema id is the 4-byte id
  * written after the magic byte of the Confluent wire format (codec.ts); the
@@ -134,9 +136,19 @@ export const KNOWN_SCHEMAS: ReadonlyMap<number, object> = new Map<number, object
   [2, EVENT_V2],
   [101, SIGNAL_V1],
   [102, SIGNAL_V2],
+  [201, AUDIENCE_CHANGE_V1],
 ])
 
-export const SCHEMA_IDS = { eventV1: 1, eventV2: 2, signalV1: 101, signalV2: 102 } as const
+export const SCHEMA_IDS = {
+  eventV1: 1,
+  eventV2: 2,
+  signalV1: 101,
+  signalV2: 102,
+  audienceChangeV1: 201,
+} as const
+
+/** The topics whose value schemas adpulse publishes. */
+export type SchemaTopic = 'events' | 'signals' | 'audiences'
 
 /** One published version of a topic's value schema. */
 export interface SchemaVersion {
@@ -150,7 +162,7 @@ export interface SchemaVersion {
  * version is appended here (and to KNOWN_SCHEMAS); schema-compatibility.test.ts
  * refuses it unless every pair of versions can read each other.
  */
-export const SCHEMA_HISTORY: Readonly<Record<'events' | 'signals', readonly SchemaVersion[]>> = {
+export const SCHEMA_HISTORY: Readonly<Record<SchemaTopic, readonly SchemaVersion[]>> = {
   events: [
     { id: SCHEMA_IDS.eventV1, schema: EVENT_V1 },
     { id: SCHEMA_IDS.eventV2, schema: EVENT_V2 },
@@ -159,4 +171,5 @@ export const SCHEMA_HISTORY: Readonly<Record<'events' | 'signals', readonly Sche
     { id: SCHEMA_IDS.signalV1, schema: SIGNAL_V1 },
     { id: SCHEMA_IDS.signalV2, schema: SIGNAL_V2 },
   ],
+  audiences: [{ id: SCHEMA_IDS.audienceChangeV1, schema: AUDIENCE_CHANGE_V1 }],
 }

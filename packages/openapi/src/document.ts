@@ -1,4 +1,5 @@
 import type { OpenApiDocument } from './openapi-types.ts'
+import { AUDIENCE_SCHEMAS, DELETE_USER, GET_AUDIENCE_MEMBERS, GET_AUDIENCES } from './paths/audiences.ts'
 import { EVENT_SCHEMAS, POST_EVENTS } from './paths/events.ts'
 import { EXPERIMENT_SCHEMAS, GET_EXPERIMENTS } from './paths/experiments.ts'
 import { GET_KPIS, KPI_SCHEMAS } from './paths/kpis.ts'
@@ -34,6 +35,8 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
   tags: [
     { name: 'ingest', description: 'Sending events (an ingest key).' },
     { name: 'query', description: 'Reading KPIs, campaigns, freshness and signals (a read key).' },
+    { name: 'audiences', description: 'Remarketing audiences and their members (a read key).' },
+    { name: 'admin', description: 'Forgetting a person (an admin key).' },
     { name: 'operations', description: 'Health, readiness, metrics and this document (open).' },
     { name: 'schema registry', description: "Confluent's read API over adpulse's own Avro schemas (open)." },
   ],
@@ -44,6 +47,9 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
     '/v1/experiments': { get: GET_EXPERIMENTS },
     '/v1/signals': { get: GET_SIGNALS },
     '/v1/freshness': { get: GET_FRESHNESS },
+    '/v1/audiences': { get: GET_AUDIENCES },
+    '/v1/audiences/{name}/members': { get: GET_AUDIENCE_MEMBERS },
+    '/v1/users/{user_id}': { delete: DELETE_USER },
     '/healthz': { get: GET_HEALTHZ },
     '/readyz': { get: GET_READYZ },
     '/metrics': { get: GET_METRICS },
@@ -60,6 +66,7 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
       ...KPI_SCHEMAS,
       ...EXPERIMENT_SCHEMAS,
       ...READ_SCHEMAS,
+      ...AUDIENCE_SCHEMAS,
       ...OPERATION_SCHEMAS,
       ...REGISTRY_SCHEMAS,
     },
@@ -75,6 +82,12 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
         scheme: 'bearer',
         description:
           'A read key (ADPULSE_READ_KEYS, `name:key` pairs) as `Authorization: Bearer <key>`, on every /v1 read. A read key does not write.',
+      },
+      adminKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An admin key (ADPULSE_ADMIN_KEYS, `name:key` pairs) as `Authorization: Bearer <key>`, for DELETE /v1/users/{user_id}; its name is recorded as who deleted. Ingest and read keys do not delete.',
       },
     },
   },

@@ -41,7 +41,7 @@ describe('the OpenAPI document', () => {
     expect(doc.info.version).not.toBe('')
     expect(Object.keys(doc.paths).length).toBeGreaterThan(0)
     expect(Object.keys(doc.components.schemas).length).toBeGreaterThan(0)
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['ingestKey', 'readKey'])
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['adminKey', 'ingestKey', 'readKey'])
   })
 
   it('is plain JSON: nothing lost by serialising it (no undefined, NaN or function)', () => {
@@ -98,13 +98,15 @@ describe('the OpenAPI document', () => {
     }
   })
 
-  it('asks an ingest key to write, a read key on every /v1 read, and nothing elsewhere', () => {
+  it('asks an ingest key to write, an admin key to delete, a read key on every /v1 read, and nothing elsewhere', () => {
     for (const { path, method, op } of operations) {
       const expected = !path.startsWith('/v1/')
         ? []
         : method === 'post'
           ? [{ ingestKey: [] }]
-          : [{ readKey: [] }]
+          : method === 'delete'
+            ? [{ adminKey: [] }]
+            : [{ readKey: [] }]
       expect(op.security, `${method} ${path}`).toEqual(expected)
       if (path.startsWith('/v1/'))
         expect(op.responses, `${method} ${path} documents its 401`).toHaveProperty('401')

@@ -55,7 +55,7 @@ export interface Operation {
   responses: Readonly<Record<string, Response>>
 }
 
-export type Method = 'get' | 'post'
+export type Method = 'get' | 'post' | 'delete'
 export type PathItem = Partial<Record<Method, Operation>>
 export type Paths = Readonly<Record<string, PathItem>>
 

@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
-import type { JsonSchema, OpenApiDocument } from '../src/openapi-types.ts'
+import type { JsonSchema, Method, OpenApiDocument } from '../src/openapi-types.ts'
 
 /** Where the document's component schemas are registered with Ajv. */
 const COMPONENTS_ID = 'urn:adpulse:openapi:components'
@@ -50,7 +50,7 @@ export const mediaTypeOf = (contentType: string | null): string =>
 export function responseSchema(
   doc: OpenApiDocument,
   path: string,
-  method: 'get' | 'post',
+  method: Method,
   status: number,
   mediaType: string,
 ): JsonSchema | undefined {

@@ -135,7 +135,7 @@ async function openKafka(
   try {
     const { topics, partitions, replicationFactor } = config.kafka
     await kafka.ensureTopics([
-      ...[topics.events, topics.dlq, topics.signals].map((topic) => ({
+      ...[topics.events, topics.dlq, topics.signals, topics.audiences].map((topic) => ({
         topic,
         partitions,
         replicationFactor,
@@ -149,6 +149,7 @@ async function openKafka(
       ? await registryCatalog(createSchemaRegistryClient({ url, auth }), {
           events: `${topics.events}-value`,
           signals: `${topics.signals}-value`,
+          audiences: `${topics.audiences}-value`,
         })
       : builtInCatalog()
     if (url) {

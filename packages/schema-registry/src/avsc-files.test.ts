@@ -17,10 +17,12 @@ describe('schemas/*.avsc', () => {
     const expected = avscFiles(defaultSubjects())
     const stale = `schemas/ differs from SCHEMA_HISTORY (packages/events/src/schemas.ts): run \`${WRITE_AVSC_COMMAND}\``
     expect(await readAvscDir(AVSC_DIR), stale).toEqual(expected)
-    const versions = SCHEMA_HISTORY.events.length + SCHEMA_HISTORY.signals.length
+    const versions =
+      SCHEMA_HISTORY.events.length + SCHEMA_HISTORY.signals.length + SCHEMA_HISTORY.audiences.length
     expect(expected).toHaveLength(versions)
     expect(expected.map((f) => f.name)).toContain('adpulse.events.v1-value.v1.avsc')
-    expect(JSON.parse(expected[0]?.text ?? '')).toEqual(JSON.parse(JSON.stringify(EVENT_V1)))
+    const eventV1 = expected.find((f) => f.name === 'adpulse.events.v1-value.v1.avsc')
+    expect(JSON.parse(eventV1?.text ?? '')).toEqual(JSON.parse(JSON.stringify(EVENT_V1)))
   })
 
   describe('the writer', () => {

@@ -21,7 +21,11 @@ const event: AdEvent = anEvent({
   source: 'partner-a',
   received_at: Date.UTC(2026, 10, 22, 11, 0, 1),
 })
-const subjects = { events: 'adpulse.events.v1-value', signals: 'adpulse.signals.v1-value' }
+const subjects = {
+  events: 'adpulse.events.v1-value',
+  signals: 'adpulse.signals.v1-value',
+  audiences: 'adpulse.audiences.v1-value',
+}
 /** A later event schema: a new optional field with a default, the kind of change the gate allows. */
 const EVENT_WITH_PLACEMENT = {
   ...EVENT_V1,
@@ -86,6 +90,7 @@ describe('schema catalog', () => {
       new Map([
         [subjects.events, [700, 701]],
         [subjects.signals, [702, 703]],
+        [subjects.audiences, [704]],
       ]),
     )
     expect(catalog.events.table.get(700)).toBe(SCHEMA_HISTORY.events[0]?.schema)
@@ -101,14 +106,14 @@ describe('schema catalog', () => {
   it('a process that knows only event schema v1 reads an engagement of a v2 writer as a click', async () => {
     registry = await startFakeRegistry({ firstId: 800 })
     const client = createSchemaRegistryClient({ url: registry.url })
-    const v1Only = { events: SCHEMA_HISTORY.events.slice(0, 1), signals: SCHEMA_HISTORY.signals }
+    const v1Only = { ...SCHEMA_HISTORY, events: SCHEMA_HISTORY.events.slice(0, 1) }
     const v1Process = await registryCatalog(client, subjects, v1Only)
     const v2Process = await registryCatalog(client, subjects)
     expect(v1Process.events.writerId).toBe(800)
-    expect(v2Process.events.writerId).toBe(803)
+    expect(v2Process.events.writerId).toBe(804)
     const engagement = anEngagement({ event_id: 'g-1', received_at: event.received_at })
     const frame = createEventCodec(v2Process.events).encode(engagement)
-    expect(await v1Process.resolve(803)).toBe(true)
+    expect(await v1Process.resolve(804)).toBe(true)
     expect(createEventCodec(v1Process.events).decode(frame)).toEqual({ ...engagement, type: 'click' })
     expect(createEventCodec(v2Process.events).decode(frame)).toEqual(engagement)
   })
@@ -119,6 +124,7 @@ describe('schema catalog', () => {
     const v1Process = await registryCatalog(client, subjects, {
       events: SCHEMA_HISTORY.events.slice(0, 1),
       signals: SCHEMA_HISTORY.signals,
+      audiences: SCHEMA_HISTORY.audiences,
     })
     const v2Process = await registryCatalog(client, subjects, {
       events: [
@@ -126,10 +132,11 @@ describe('schema catalog', () => {
         { id: 2, schema: EVENT_WITH_PLACEMENT },
       ],
       signals: SCHEMA_HISTORY.signals,
+      audiences: SCHEMA_HISTORY.audiences,
     })
     // The v2 process registered v2 after v1: the subject holds both versions
-    // (901 and 902 went to the two versions of the signals schema).
-    expect(registry.subjects.get(subjects.events)).toEqual([900, 903])
+    // (901 and 902 went to the two versions of the signals schema, 903 to the audience change's).
+    expect(registry.subjects.get(subjects.events)).toEqual([900, 904])
     const v1Writer = createEventCodec(v1Process.events)
     const v2Writer = new FramedCodec<AdEvent & { placement: string | null }>(
       v2Process.events.writerId,
@@ -141,6 +148,7 @@ describe('schema catalog', () => {
     const fresh = await registryCatalog(client, subjects, {
       events: [{ id: 2, schema: EVENT_WITH_PLACEMENT }],
       signals: SCHEMA_HISTORY.signals,
+      audiences: SCHEMA_HISTORY.audiences,
     })
     const v2Reader = new FramedCodec<AdEvent & { placement: string | null }>(
       fresh.events.writerId,
@@ -153,13 +161,13 @@ describe('schema catalog', () => {
     expect(v2Reader.decode(v1Frame)).toEqual({ ...event, placement: 'unknown' })
 
     const v2Frame = v2Writer.encode({ ...event, placement: 'in-stream' })
-    expect(schemaIdOf(v2Frame)).toBe(903)
-    expect(await v1Process.resolve(903)).toBe(true)
+    expect(schemaIdOf(v2Frame)).toBe(904)
+    expect(await v1Process.resolve(904)).toBe(true)
     const decoded = createEventCodec(v1Process.events).decode(v2Frame)
     expect(decoded).toEqual(event)
     expect(registry.requests.filter((r) => r.startsWith('GET'))).toEqual([
       'GET /schemas/ids/900',
-      'GET /schemas/ids/903',
+      'GET /schemas/ids/904',
     ])
   })
 })

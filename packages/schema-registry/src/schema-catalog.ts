@@ -1,4 +1,10 @@
-import { type CodecSchemas, KNOWN_SCHEMAS, SCHEMA_HISTORY, type SchemaVersion } from '@adpulse/events'
+import {
+  type CodecSchemas,
+  KNOWN_SCHEMAS,
+  SCHEMA_HISTORY,
+  type SchemaTopic,
+  type SchemaVersion,
+} from '@adpulse/events'
 import { type SchemaRegistryClient, SchemaRegistryError } from './registry-client.ts'
 
 /**
@@ -10,6 +16,7 @@ import { type SchemaRegistryClient, SchemaRegistryError } from './registry-clien
 export interface SchemaCatalog {
   events: CodecSchemas
   signals: CodecSchemas
+  audiences: CodecSchemas
   /**
    * Makes sure the table knows a writer's schema id, asking the registry when
    * there is one. False when nobody knows the id (the record is then poison).
@@ -20,6 +27,7 @@ export interface SchemaCatalog {
 export interface SubjectNames {
   events: string
   signals: string
+  audiences: string
 }
 
 /** The built-in table (packages/events/src/schemas.ts), for a process without a registry. */
@@ -29,6 +37,7 @@ export function builtInCatalog(): SchemaCatalog {
   return {
     events: { table, writerId: latest(SCHEMA_HISTORY.events) },
     signals: { table, writerId: latest(SCHEMA_HISTORY.signals) },
+    audiences: { table, writerId: latest(SCHEMA_HISTORY.audiences) },
     resolve: async (id) => table.has(id),
   }
 }
@@ -42,7 +51,7 @@ export function builtInCatalog(): SchemaCatalog {
 export async function registryCatalog(
   client: SchemaRegistryClient,
   subjects: SubjectNames,
-  history: Readonly<Record<'events' | 'signals', readonly SchemaVersion[]>> = SCHEMA_HISTORY,
+  history: Readonly<Record<SchemaTopic, readonly SchemaVersion[]>> = SCHEMA_HISTORY,
 ): Promise<SchemaCatalog> {
   const table = new Map<number, object>()
   const registerAll = async (subject: string, versions: readonly SchemaVersion[]) => {
@@ -55,10 +64,12 @@ export async function registryCatalog(
   }
   const events = await registerAll(subjects.events, history.events)
   const signals = await registerAll(subjects.signals, history.signals)
+  const audiences = await registerAll(subjects.audiences, history.audiences)
   const pending = new Map<number, Promise<boolean>>()
   return {
     events: { table, writerId: events },
     signals: { table, writerId: signals },
+    audiences: { table, writerId: audiences },
     resolve(id) {
       if (table.has(id)) return Promise.resolve(true)
       let lookup = pending.get(id)

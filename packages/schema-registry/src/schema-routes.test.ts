@@ -15,13 +15,18 @@ const HISTORY = {
     { id: 8, schema: EVENT_V2 },
   ],
   signals: [{ id: 70, schema: SIGNAL_V1 }],
+  audiences: [],
 }
 
 async function serve(
-  history: Record<'events' | 'signals', readonly SchemaVersion[]> = HISTORY,
+  history: Record<'events' | 'signals' | 'audiences', readonly SchemaVersion[]> = HISTORY,
 ): Promise<FastifyInstance> {
   const app = Fastify()
-  const names = topicSubjects({ events: 'adpulse.events.v1', signals: 'adpulse.signals.v1' })
+  const names = topicSubjects({
+    events: 'adpulse.events.v1',
+    signals: 'adpulse.signals.v1',
+    audiences: 'adpulse.audiences.v1',
+  })
   registerSchemaRoutes(app, schemaSubjects(names, history))
   await app.ready()
   return app

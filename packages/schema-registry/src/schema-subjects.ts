@@ -1,15 +1,20 @@
-import { SCHEMA_HISTORY, type SchemaVersion } from '@adpulse/events'
+import { SCHEMA_HISTORY, type SchemaTopic, type SchemaVersion } from '@adpulse/events'
 import type { SubjectNames } from './schema-catalog.ts'
 
 /** The topics whose value schemas adpulse publishes. */
 export interface SchemaTopics {
   events: string
   signals: string
+  audiences: string
 }
 
 /** Confluent's TopicNameStrategy: a topic's value schemas live under the subject `<topic>-value`. */
 export function topicSubjects(topics: SchemaTopics): SubjectNames {
-  return { events: `${topics.events}-value`, signals: `${topics.signals}-value` }
+  return {
+    events: `${topics.events}-value`,
+    signals: `${topics.signals}-value`,
+    audiences: `${topics.audiences}-value`,
+  }
 }
 
 /** One version of a subject, as `GET /subjects/{subject}/versions/{version}` answers it. */
@@ -42,12 +47,14 @@ export interface SchemaSubjects {
  */
 export function schemaSubjects(
   names: SubjectNames,
-  history: Readonly<Record<'events' | 'signals', readonly SchemaVersion[]>> = SCHEMA_HISTORY,
+  history: Readonly<Record<SchemaTopic, readonly SchemaVersion[]>> = SCHEMA_HISTORY,
 ): SchemaSubjects {
   const bySubject = new Map<string, SubjectVersion[]>()
   const byId = new Map<number, object>()
-  for (const topic of ['events', 'signals'] as const) {
+  for (const topic of ['events', 'signals', 'audiences'] as const) {
     const subject = names[topic]
+    // A topic without a published schema has no subject (as in a registry).
+    if (history[topic].length === 0) continue
     const versions = history[topic].map((v, i) => ({ subject, version: i + 1, id: v.id, schema: v.schema }))
     bySubject.set(subject, versions)
     for (const v of versions) byId.set(v.id, v.schema)

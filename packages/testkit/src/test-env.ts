@@ -13,6 +13,7 @@ export function testEnvironment(id: string, overrides: Record<string, string> = 
     ADPULSE_TOPIC_EVENTS: `${id}.events`,
     ADPULSE_TOPIC_DLQ: `${id}.events.dlq`,
     ADPULSE_TOPIC_SIGNALS: `${id}.signals`,
+    ADPULSE_TOPIC_AUDIENCES: `${id}.audiences`,
     ADPULSE_TOPIC_ALERTER_LEASE: `${id}.alerter.lease`,
     ADPULSE_ALERTER_GROUP: `${id}-alerter`,
     ADPULSE_PROCESSOR_GROUP: `${id}-processor`,

@@ -50,6 +50,7 @@ describe('usage texts', () => {
     ['dlq'],
     ['dlq', 'tail'],
     ['dlq', 'replay'],
+    ['forget'],
   ]
 
   it('each command says how it is called, its options, -h and its exit codes', () => {
@@ -69,6 +70,7 @@ describe('usage texts', () => {
       'rates import',
       'dlq tail',
       'dlq replay',
+      'forget',
       'help',
     ]) {
       expect(USAGE).toMatch(new RegExp(`\\n  ${command} `))

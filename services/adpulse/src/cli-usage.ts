@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { BACKTEST_USAGE } from './backtest-args.ts'
 import { DLQ_REPLAY_USAGE, DLQ_TAIL_USAGE, DLQ_USAGE } from './dlq-args.ts'
+import { FORGET_USAGE } from './forget-command.ts'
 import { RATES_USAGE } from './rates-args.ts'
 import { REBUILD_USAGE } from './rebuild-args.ts'
 import { START_USAGE } from './start-flags.ts'
@@ -15,6 +16,7 @@ commands:
   rates import      write exchange rates from a YAML or JSON file into ClickHouse
   dlq tail          print the dead letters
   dlq replay        send recoverable dead letters back to the events topic
+  forget USER_ID    forget a person: delete their raw events and audience memberships, record it
   help [COMMAND]    this help, or a command's (the same as \`adpulse COMMAND --help\`)
 
 options:
@@ -54,6 +56,8 @@ export function usageOf(words: readonly string[]): string | undefined {
       return REBUILD_USAGE
     case 'rates':
       return RATES_USAGE
+    case 'forget':
+      return FORGET_USAGE
     case 'dlq':
       return action === 'tail' ? DLQ_TAIL_USAGE : action === 'replay' ? DLQ_REPLAY_USAGE : DLQ_USAGE
     default:

@@ -35,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./rebuild-command.ts')).rebuildCommand(flags, io)
     case 'rates':
       return (await import('./rates-command.ts')).ratesCommand(flags, io)
+    case 'forget':
+      return (await import('./forget-command.ts')).forgetCommand(flags, io)
     case 'dlq':
       return (await import('./dlq-command.ts')).dlqCommand(flags, {
         ...io,

@@ -52,6 +52,7 @@ export function eventSchemas(config: AdpulseConfig): Promise<SchemaCatalog> | Sc
   return registryCatalog(createSchemaRegistryClient({ url, auth }), {
     events: `${config.kafka.topics.events}-value`,
     signals: `${config.kafka.topics.signals}-value`,
+    audiences: `${config.kafka.topics.audiences}-value`,
   })
 }
 

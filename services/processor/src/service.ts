@@ -1,5 +1,8 @@
-import { CurrencyRateStore } from '@adpulse/clickhouse'
+import { AudienceStore, CurrencyRateStore, UserDeletionStore } from '@adpulse/clickhouse'
 import type { ServiceAttach } from '@adpulse/runtime'
+import { registerAudienceRoutes } from './audiences/audience-routes.ts'
+import { loadAudiences } from './audiences/audiences-file.ts'
+import { registerUserRoutes } from './audiences/user-routes.ts'
 import { CurrencyRates } from './currency-rates.ts'
 import { loadPricingFile } from './pricing-file.ts'
 import { startProcessor } from './processor.ts'
@@ -11,12 +14,14 @@ import { registerKpiRoutes } from './query/kpi-routes.ts'
 
 /**
  * processor: the events topic → minute buckets in ClickHouse; GET /v1/kpis and
- * GET /v1/campaigns over them, and GET /v1/freshness with how far the topic is written.
+ * GET /v1/campaigns over them, and GET /v1/freshness with how far the topic is written;
+ * the remarketing audiences over events_raw (GET /v1/audiences…) and DELETE /v1/users/{user_id}.
  */
 export const attachProcessor: ServiceAttach = async (ctx) => {
   if (!ctx.clickhouse) throw new Error('processor needs ClickHouse')
   const { config } = ctx
   const pricing = await loadPricingFile(config.processor.pricingFile)
+  const audiences = await loadAudiences(config.audiences.file)
   const rates = await CurrencyRates.start({
     store: new CurrencyRateStore(ctx.clickhouse.client, config.clickhouse.database),
     reportingCurrency: config.reportingCurrency,
@@ -29,6 +34,13 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
   registerCampaignRoutes(ctx.app, ctx.clickhouse.kpis)
   registerExperimentRoutes(ctx.app, ctx.clickhouse.kpis, config.contract)
   registerFreshnessRoutes(ctx.app, ctx.clickhouse.progress, config.kafka.topics.events)
+  const { client } = ctx.clickhouse
+  registerAudienceRoutes(ctx.app, audiences, new AudienceStore(client, config.clickhouse.database))
+  registerUserRoutes(ctx.app, {
+    adminKeys: config.admin.keys,
+    audiences,
+    deletions: new UserDeletionStore(client, config.clickhouse.database),
+  })
   const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.rawEvents, pricing, rates })
   ctx.readiness.push(processor.readiness)
   const progress = await startProgressReporter({
