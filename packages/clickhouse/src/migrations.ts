@@ -5,6 +5,7 @@ import { DETAIL_MIGRATIONS } from './kpi-detail-migrations.ts'
 import { foldKpiMinute } from './kpi-minute-fold.ts'
 import { FENCE_MIGRATIONS } from './partition-fence.ts'
 import { applyRawRetention } from './raw-retention.ts'
+import { SIGNAL_AD_MIGRATIONS } from './signal-ad-migration.ts'
 
 /** Where the schema lives: one server (the default, and chDB), or every replica of a cluster. */
 export interface MigrationTarget {
@@ -227,6 +228,7 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
     ADD COLUMN IF NOT EXISTS user_id Nullable(String) AFTER click_id`,
   // 17–18. kpi_buckets keeps the ad, action and source of its events (kpi-detail-migrations.ts).
   ...DETAIL_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
+  ...SIGNAL_AD_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)), // 19. signals.ad_id
 ]
 
 /** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */
