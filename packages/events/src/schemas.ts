@@ -167,7 +167,12 @@ export const SIGNAL_V3 = {
       if (field.name === 'scope') {
         return {
           name: 'scope',
-          type: { type: 'enum', name: 'SignalScope', symbols: ['channel', 'campaign', 'ad'], default: 'campaign' },
+          type: {
+            type: 'enum',
+            name: 'SignalScope',
+            symbols: ['channel', 'campaign', 'ad'],
+            default: 'campaign',
+          },
         }
       }
       return field

@@ -68,7 +68,12 @@ describe('signal schema v3', () => {
 
   it('is read by a v1 reader the same way', () => {
     const decoded = v1Reader.decode(v3Codec.encode({ ...pauseAd, action: 'PROMOTE_AD' }))
-    expect(decoded).toMatchObject({ action: 'SCALE', scope: 'campaign', campaign_id: 'brand', budget_change_pct: 0 })
+    expect(decoded).toMatchObject({
+      action: 'SCALE',
+      scope: 'campaign',
+      campaign_id: 'brand',
+      budget_change_pct: 0,
+    })
     expect(decoded).not.toHaveProperty('ad_id')
   })
 
@@ -94,7 +99,10 @@ describe('signal schema v3', () => {
     expect(checkFullCompatibility(SIGNAL_V1, SIGNAL_V3)).toBeNull()
     // The defaults leave the published v1 and v2 unchanged: same canonical form, same fingerprint.
     for (const schema of [SIGNAL_V1, SIGNAL_V2]) {
-      const fingerprint = (s: object) => avro.Type.forSchema(s as avro.Schema).fingerprint('sha256').toString('hex')
+      const fingerprint = (s: object) =>
+        avro.Type.forSchema(s as avro.Schema)
+          .fingerprint('sha256')
+          .toString('hex')
       expect(fingerprint(schema)).toBe(fingerprint(withoutDefaults(schema)))
     }
   })

@@ -73,7 +73,7 @@ describe('schema catalog', () => {
   it('without a registry, writes with the built-in ids', async () => {
     const catalog = builtInCatalog()
     expect(catalog.events.writerId).toBe(2)
-    expect(catalog.signals.writerId).toBe(102)
+    expect(catalog.signals.writerId).toBe(103)
     expect(await catalog.resolve(1)).toBe(true)
     expect(await catalog.resolve(2)).toBe(true)
     expect(await catalog.resolve(999)).toBe(false)
@@ -85,13 +85,13 @@ describe('schema catalog', () => {
     expect(registry.subjects).toEqual(
       new Map([
         [subjects.events, [700, 701]],
-        [subjects.signals, [702, 703]],
+        [subjects.signals, [702, 703, 704]],
       ]),
     )
     expect(catalog.events.table.get(700)).toBe(SCHEMA_HISTORY.events[0]?.schema)
     expect(catalog.events.table.get(701)).toBe(EVENT_V2)
     expect(catalog.signals.table.get(702)).toBe(SIGNAL_V1)
-    expect(catalog.signals.writerId).toBe(703)
+    expect(catalog.signals.writerId).toBe(704)
     const codec = createEventCodec(catalog.events)
     const frame = codec.encode(event)
     expect(schemaIdOf(frame)).toBe(701)
@@ -105,10 +105,10 @@ describe('schema catalog', () => {
     const v1Process = await registryCatalog(client, subjects, v1Only)
     const v2Process = await registryCatalog(client, subjects)
     expect(v1Process.events.writerId).toBe(800)
-    expect(v2Process.events.writerId).toBe(803)
+    expect(v2Process.events.writerId).toBe(804)
     const engagement = anEngagement({ event_id: 'g-1', received_at: event.received_at })
     const frame = createEventCodec(v2Process.events).encode(engagement)
-    expect(await v1Process.resolve(803)).toBe(true)
+    expect(await v1Process.resolve(804)).toBe(true)
     expect(createEventCodec(v1Process.events).decode(frame)).toEqual({ ...engagement, type: 'click' })
     expect(createEventCodec(v2Process.events).decode(frame)).toEqual(engagement)
   })
@@ -128,8 +128,8 @@ describe('schema catalog', () => {
       signals: SCHEMA_HISTORY.signals,
     })
     // The v2 process registered v2 after v1: the subject holds both versions
-    // (901 and 902 went to the two versions of the signals schema).
-    expect(registry.subjects.get(subjects.events)).toEqual([900, 903])
+    // (901 to 903 went to the three versions of the signals schema).
+    expect(registry.subjects.get(subjects.events)).toEqual([900, 904])
     const v1Writer = createEventCodec(v1Process.events)
     const v2Writer = new FramedCodec<AdEvent & { placement: string | null }>(
       v2Process.events.writerId,
@@ -153,13 +153,13 @@ describe('schema catalog', () => {
     expect(v2Reader.decode(v1Frame)).toEqual({ ...event, placement: 'unknown' })
 
     const v2Frame = v2Writer.encode({ ...event, placement: 'in-stream' })
-    expect(schemaIdOf(v2Frame)).toBe(903)
-    expect(await v1Process.resolve(903)).toBe(true)
+    expect(schemaIdOf(v2Frame)).toBe(904)
+    expect(await v1Process.resolve(904)).toBe(true)
     const decoded = createEventCodec(v1Process.events).decode(v2Frame)
     expect(decoded).toEqual(event)
     expect(registry.requests.filter((r) => r.startsWith('GET'))).toEqual([
       'GET /schemas/ids/900',
-      'GET /schemas/ids/903',
+      'GET /schemas/ids/904',
     ])
   })
 })

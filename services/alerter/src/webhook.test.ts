@@ -27,6 +27,7 @@ const signal: Signal = {
   condition: 'roi < 0',
   exit_condition: 'roi > 0.2',
   confidence: 0.9,
+  ad_id: null,
 }
 const logger = createLogger('webhook-test', { level: 'silent' })
 
