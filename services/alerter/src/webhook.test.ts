@@ -96,5 +96,12 @@ describe('deliverWebhook', () => {
     ).toMatchObject({
       text: expect.stringMatching(/^SCALE display\/d1: budget \+20%\./),
     })
+    const ad = { ...signal, scope: 'ad' as const, campaign_id: 'd1', ad_id: 'b', budget_change_pct: 0 }
+    expect(webhookBody({ ...ad, action: 'PAUSE_AD' })).toMatchObject({
+      text: expect.stringMatching(/^PAUSE_AD display\/d1\/b: pause the ad\./),
+    })
+    expect(webhookBody({ ...ad, action: 'PROMOTE_AD' })).toMatchObject({
+      text: expect.stringMatching(/^PROMOTE_AD display\/d1\/b: promote the ad\./),
+    })
   })
 })
