@@ -20,7 +20,7 @@ export interface BucketSource {
   lastOffset: string
 }
 
-export type KpiGrouping = 'channel' | 'campaign'
+export type KpiGrouping = 'channel' | 'campaign' | 'ad'
 
 export interface KpiSumsRow extends KpiSums {
   /** Σ value² of the conversions, micros². */
@@ -29,6 +29,8 @@ export interface KpiSumsRow extends KpiSums {
   bucket_start?: number
   channel: string
   campaign_id?: string
+  /** By ad only: '' for buckets of events without an ad. */
+  ad_id?: string
 }
 
 /** Hourly or daily buckets in an IANA time zone (validated by the caller). */
@@ -76,7 +78,7 @@ export class KpiStore extends DatabaseStore {
   }
 
   /**
-   * Sums over [from, to) grouped by channel, or by channel and campaign; with
+   * Sums over [from, to) grouped by channel, by channel and campaign, or by channel, campaign and ad; with
    * `bucketing`, also by hour or day in a time zone. Minute buckets of UTC add up
    * exactly into the days of any zone with whole-minute offsets (Asia/Tehran +03:30).
    * Reads kpi_buckets (sumsQuery).
@@ -90,7 +92,8 @@ export class KpiStore extends DatabaseStore {
     return rows.map((row) => ({
       ...(bucketing ? { bucket_start: toCount(row.bucket_start) * 1000 } : {}),
       channel: String(row.channel),
-      ...(by === 'campaign' ? { campaign_id: String(row.campaign_id) } : {}),
+      ...(by === 'channel' ? {} : { campaign_id: String(row.campaign_id) }),
+      ...(by === 'ad' ? { ad_id: String(row.ad_id) } : {}),
       impressions: toCount(row.impressions),
       clicks: toCount(row.clicks),
       conversions: toCount(row.conversions),
@@ -152,10 +155,10 @@ const actionSums = ([action, conversions, engagements, revenue]: string[]): Acti
 
 /**
  * The KPI query: the sums of kpi_buckets over whole minutes of event time,
- * grouped by channel (and campaign) and, with `bucketing`, by hour or day.
+ * grouped by channel (and campaign, and ad) and, with `bucketing`, by hour or day.
  */
 export function sumsQuery(database: string, by: KpiGrouping, bucketing?: Bucketing): string {
-  const keys = by === 'campaign' ? 'channel, campaign_id' : 'channel'
+  const keys = { channel: 'channel', campaign: 'channel, campaign_id', ad: 'channel, campaign_id, ad_id' }[by]
   const groups = bucketing === undefined ? keys : `bucket_start, ${keys}`
   const bucketStart =
     bucketing === undefined

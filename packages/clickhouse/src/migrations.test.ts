@@ -4,7 +4,7 @@ import { schemaStatements } from './migrations.ts'
 describe('schemaStatements', () => {
   it('creates plain MergeTree tables on one server by default', () => {
     const statements = schemaStatements('adpulse')
-    expect(statements).toHaveLength(22)
+    expect(statements).toHaveLength(23)
     expect(statements.join('\n')).not.toContain('ON CLUSTER')
     expect(statements.join('\n')).not.toContain('Replicated')
     expect(statements[2]).toContain('ENGINE = MergeTree')
@@ -63,6 +63,17 @@ describe('schemaStatements', () => {
       // Step 9 keeps the SELECT it was published with: a new database runs it before the columns exist.
       expect(statements[2 + 8]).toContain('CREATE MATERIALIZED VIEW IF NOT EXISTS adpulse.kpi_buckets_mv')
       expect(statements[2 + 8]).not.toContain('ad_id')
+    }
+  })
+
+  it("keeps a signal's ad, a nullable string added to older databases (21)", () => {
+    for (const [target, onCluster] of [
+      [{}, ''],
+      [{ cluster: 'c' }, " ON CLUSTER 'c'"],
+    ] as const) {
+      const step = schemaStatements('adpulse', target)[2 + 20]
+      expect(step).toContain(`ALTER TABLE adpulse.signals${onCluster}`)
+      expect(step).toContain('ADD COLUMN IF NOT EXISTS ad_id Nullable(String) AFTER campaign_id')
     }
   })
 })

@@ -6,6 +6,7 @@ import { DETAIL_MIGRATIONS } from './kpi-detail-migrations.ts'
 import { foldKpiMinute } from './kpi-minute-fold.ts'
 import { FENCE_MIGRATIONS } from './partition-fence.ts'
 import { applyRawRetention } from './raw-retention.ts'
+import { SIGNAL_AD_MIGRATIONS } from './signal-ad-migration.ts'
 
 /** Where the schema lives: one server (the default, and chDB), or every replica of a cluster. */
 export interface MigrationTarget {
@@ -219,16 +220,15 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
   (db, ddl) => `DROP TABLE IF EXISTS ${db}.kpi_minute${ddl.onCluster}`,
   // 14–15. The writer fence of events_raw: one writer per partition, even past a rebalance.
   ...FENCE_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
-  // 16. Nothing an event carries is dropped: its ad, click and user ids, NULL when
-  //     the event had none. Nullable, not '' for none, as the event itself says
-  //     (AdEvent); not LowCardinality: ids are many. Rows written before have NULL.
+  // 16. Nothing an event carries is dropped: ad, click and user ids, NULL when none (as AdEvent).
   (db, ddl) => `ALTER TABLE ${db}.events_raw${ddl.onCluster}
     ADD COLUMN IF NOT EXISTS ad_id Nullable(String) AFTER campaign_id,
     ADD COLUMN IF NOT EXISTS click_id Nullable(String) AFTER ad_id,
     ADD COLUMN IF NOT EXISTS user_id Nullable(String) AFTER click_id`,
-  // 17–18. kpi_buckets keeps the ad, action and source of its events (kpi-detail-migrations.ts).
+  // 17–18 kpi_buckets detail, 19–20 audiences and deletions, 21 signals.ad_id: each in its own file.
   ...DETAIL_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
-  ...AUDIENCE_MIGRATIONS, // 19–20. user_deletions, audience_published (audience-migrations.ts)
+  ...AUDIENCE_MIGRATIONS,
+  ...SIGNAL_AD_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
 ]
 
 /** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */

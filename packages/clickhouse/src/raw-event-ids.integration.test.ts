@@ -98,8 +98,8 @@ describe('events_raw keeps the ids of an event, on a database of the previous ve
       't/0/0-2',
     )
 
-    // 16, then the buckets' detail (17, 18).
-    expect(await migrate(client, database)).toBe(3)
+    // 16, then the buckets' detail (17, 18) and the signals' ad (19).
+    expect(await migrate(client, database)).toBe(6)
     const after = await columnsOf()
     expect([after.ad_id, after.click_id, after.user_id]).toEqual([
       'Nullable(String)',

@@ -21,7 +21,7 @@ export class SignalStore extends DatabaseStore {
   /** The newest signals first. */
   async recent(limit: number): Promise<Signal[]> {
     const rows = await this.select(
-      `SELECT signal_id, action, scope, channel, campaign_id, rule,
+      `SELECT signal_id, action, scope, channel, campaign_id, ad_id, rule,
           toUnixTimestamp64Milli(window_from) AS window_from,
           toUnixTimestamp64Milli(window_to) AS window_to,
           toString(spend_micros) AS spend_micros,

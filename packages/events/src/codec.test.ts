@@ -42,6 +42,7 @@ const signal: Signal = {
   condition: 'roi < -0.2',
   exit_condition: 'roi > 0',
   confidence: 0.9,
+  ad_id: null,
 }
 
 describe('event codec', () => {
@@ -119,7 +120,7 @@ describe('signal codec', () => {
 
   it('round-trips a signal with money strings above 2^64 exactly', () => {
     const frame = codec.encode(signal)
-    expect(frame.readInt32BE(1)).toBe(SCHEMA_IDS.signalV2)
+    expect(frame.readInt32BE(1)).toBe(SCHEMA_IDS.signalV3)
     const decoded = codec.decode(frame)
     expect(decoded).toEqual(signal)
     expect(decoded.spend_micros).toBe('36893488147419103228')
@@ -185,9 +186,9 @@ describe('schema evolution', () => {
 })
 
 describe('signal schema v1 and v2', () => {
-  it('reads a v1 signal with a v2 reader: the new fields take their defaults', () => {
-    const { condition: _c, exit_condition: _e, confidence: _k, ...v1Signal } = signal
-    const v1Writer = new FramedCodec<Omit<Signal, 'condition' | 'exit_condition' | 'confidence'>>(
+  it('reads a v1 signal with the current reader: the new fields take their defaults', () => {
+    const { condition: _c, exit_condition: _e, confidence: _k, ad_id: _a, ...v1Signal } = signal
+    const v1Writer = new FramedCodec<Omit<Signal, 'condition' | 'exit_condition' | 'confidence' | 'ad_id'>>(
       SCHEMA_IDS.signalV1,
       ['window_from', 'window_to', 'conversions', 'created_at'],
     )

@@ -132,7 +132,7 @@ export const createEventCodec = (
 ): FramedCodec<AdEvent> =>
   new FramedCodec<AdEvent>(schemas.writerId, ['occurred_at', 'received_at'], schemas.table)
 export const createSignalCodec = (
-  schemas: CodecSchemas = { table: KNOWN_SCHEMAS, writerId: SCHEMA_IDS.signalV2 },
+  schemas: CodecSchemas = { table: KNOWN_SCHEMAS, writerId: SCHEMA_IDS.signalV3 },
 ): FramedCodec<Signal> =>
   new FramedCodec<Signal>(
     schemas.writerId,

@@ -82,6 +82,14 @@ export const EVENT_V2 = {
 /**
  * adpulse.signals.v1 value, version 1. Sums of money are strings of integer
  * micros: they may exceed 64 bits.
+ *
+ * The enums' defaults were added when v3 added ad-level actions and the scope
+ * `ad`, so that a v1 or v2 reader (a consumer not yet upgraded) reads a v3
+ * signal instead of failing on it; like EVENT_V1's, they leave the Parsing
+ * Canonical Form (so the fingerprint) and the binary encoding unchanged. An
+ * older reader reads PAUSE_AD and PROMOTE_AD as a SCALE of the ad's campaign
+ * by budget_change_pct 0, the one reading that changes nothing: ad signals
+ * never carry a budget change (docs/decisions.md, Ad-level decisions).
  */
 export const SIGNAL_V1 = {
   type: 'record',
@@ -89,8 +97,14 @@ export const SIGNAL_V1 = {
   namespace: 'dev.adpulse.signals.v1',
   fields: [
     { name: 'signal_id', type: 'string', doc: 'deterministic: the same decision always has the same id' },
-    { name: 'action', type: { type: 'enum', name: 'SignalAction', symbols: ['CUT', 'SCALE'] } },
-    { name: 'scope', type: { type: 'enum', name: 'SignalScope', symbols: ['channel', 'campaign'] } },
+    {
+      name: 'action',
+      type: { type: 'enum', name: 'SignalAction', symbols: ['CUT', 'SCALE'], default: 'SCALE' },
+    },
+    {
+      name: 'scope',
+      type: { type: 'enum', name: 'SignalScope', symbols: ['channel', 'campaign'], default: 'campaign' },
+    },
     { name: 'channel', type: 'string' },
     nullable('campaign_id', 'string'),
     { name: 'rule', type: 'string' },
@@ -130,12 +144,52 @@ export const SIGNAL_V2 = {
   ],
 } as const
 
+/**
+ * adpulse.signals.v1 value, version 3: version 2 with ad-level decisions, the
+ * actions PAUSE_AD and PROMOTE_AD, the scope `ad`, and the ad's id (null on a
+ * channel or campaign signal). Same record and enum names, so each version
+ * resolves the others; the enums keep v1's defaults for symbols a later
+ * version may add.
+ */
+export const SIGNAL_V3 = {
+  ...SIGNAL_V2,
+  fields: [
+    ...SIGNAL_V2.fields.map((field) => {
+      if (field.name === 'action') {
+        return {
+          name: 'action',
+          type: {
+            type: 'enum',
+            name: 'SignalAction',
+            symbols: ['CUT', 'SCALE', 'PAUSE_AD', 'PROMOTE_AD'],
+            default: 'SCALE',
+          },
+        }
+      }
+      if (field.name === 'scope') {
+        return {
+          name: 'scope',
+          type: {
+            type: 'enum',
+            name: 'SignalScope',
+            symbols: ['channel', 'campaign', 'ad'],
+            default: 'campaign',
+          },
+        }
+      }
+      return field
+    }),
+    nullable('ad_id', 'string'),
+  ],
+} as const
+
 /** The built-in schema table: id → schema. */
 export const KNOWN_SCHEMAS: ReadonlyMap<number, object> = new Map<number, object>([
   [1, EVENT_V1],
   [2, EVENT_V2],
   [101, SIGNAL_V1],
   [102, SIGNAL_V2],
+  [103, SIGNAL_V3],
   [201, AUDIENCE_CHANGE_V1],
 ])
 
@@ -144,6 +198,7 @@ export const SCHEMA_IDS = {
   eventV2: 2,
   signalV1: 101,
   signalV2: 102,
+  signalV3: 103,
   audienceChangeV1: 201,
 } as const
 
@@ -170,6 +225,7 @@ export const SCHEMA_HISTORY: Readonly<Record<SchemaTopic, readonly SchemaVersion
   signals: [
     { id: SCHEMA_IDS.signalV1, schema: SIGNAL_V1 },
     { id: SCHEMA_IDS.signalV2, schema: SIGNAL_V2 },
+    { id: SCHEMA_IDS.signalV3, schema: SIGNAL_V3 },
   ],
   audiences: [{ id: SCHEMA_IDS.audienceChangeV1, schema: AUDIENCE_CHANGE_V1 }],
 }

@@ -1,11 +1,13 @@
-export type SignalAction = 'CUT' | 'SCALE'
+/** CUT and SCALE change a channel's or campaign's budget; PAUSE_AD and PROMOTE_AD judge an ad against its campaign's others (schema v3). */
+export type SignalAction = 'CUT' | 'SCALE' | 'PAUSE_AD' | 'PROMOTE_AD'
+export type SignalScope = 'channel' | 'campaign' | 'ad'
 
-/** A decision published on the signals topic (Avro SIGNAL_V1); see DESIGN.md, Signals. */
+/** A decision published on the signals topic (Avro SIGNAL_V3); see DESIGN.md, Signals. */
 export interface Signal {
   /** Deterministic: the same decision on the same data always has the same id, so consumers can drop repeats. */
   signal_id: string
   action: SignalAction
-  scope: 'channel' | 'campaign'
+  scope: SignalScope
   channel: string
   campaign_id: string | null
   rule: string
@@ -31,6 +33,8 @@ export interface Signal {
   exit_condition: string
   /** One-sided confidence of the bounds the rule decided on (schema v2; 0 from v1). */
   confidence: number
+  /** The ad of an ad-scoped signal (schema v3); null on a channel or campaign signal, and when read from v1 or v2. */
+  ad_id: string | null
 }
 
 /**

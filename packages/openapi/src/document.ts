@@ -27,7 +27,7 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
     title: 'adpulse',
     version: '0.1.0',
     description:
-      'Event-stream pipeline for performance marketing: send ad events, read KPIs, campaigns, freshness and CUT/SCALE signals. ' +
+      'Event-stream pipeline for performance marketing: send ad events, read KPIs, campaigns, freshness and CUT/SCALE (and PAUSE_AD/PROMOTE_AD) signals. ' +
       'Every route is on one port (ADPULSE_PORT). Money is integer micros: strings of digits in answers. ' +
       "Errors are `{error, message}` (the schema-registry routes answer in Confluent's `{error_code, message}`).",
   },

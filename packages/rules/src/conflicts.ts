@@ -1,25 +1,33 @@
 import type { CompareOp, Condition } from './conditions.ts'
 import type { Rule } from './rule-config.ts'
 
+/** Actions that contradict each other on the same entity, with a pair of conditions that exclude each other. */
+const OPPOSITES = [
+  ['CUT', 'SCALE', 'roi < 0 and roi > 1'],
+  ['PAUSE_AD', 'PROMOTE_AD', 'ctr_lift < 0 and ctr_lift > 0'],
+] as const
+
 /**
- * Pairs of a CUT and a SCALE rule that could fire on the same entity at the
- * same time. Two rules are safe only when they never judge the same entity
- * (scope or filters disjoint), or when their `when` conditions provably
- * exclude each other: on the same window, every way both could hold bounds
- * some KPI from both sides with an empty range (e.g. roi < 0 and roi > 1).
- * Anything the check cannot prove is reported.
+ * Pairs of a CUT and a SCALE rule (or a PAUSE_AD and a PROMOTE_AD rule) that
+ * could fire on the same entity at the same time. Two rules are safe only when
+ * they never judge the same entity (scope or filters disjoint), or when their
+ * `when` conditions provably exclude each other: on the same window, every way
+ * both could hold bounds some KPI from both sides with an empty range (e.g.
+ * roi < 0 and roi > 1). Anything the check cannot prove is reported.
  */
 export function findConflicts(rules: readonly Rule[]): string[] {
   const conflicts: string[] = []
-  for (const cut of rules.filter((r) => r.action === 'CUT')) {
-    for (const scale of rules.filter((r) => r.action === 'SCALE')) {
-      if (!(cut.scope === scale.scope || cut.scope === 'both' || scale.scope === 'both')) continue
-      if (!overlap(cut.channels, scale.channels) || !overlap(cut.campaigns, scale.campaigns)) continue
-      if (cut.windowMs === scale.windowMs && exclusive(cut.when, scale.when)) continue
-      conflicts.push(
-        `rules ${JSON.stringify(cut.name)} (CUT) and ${JSON.stringify(scale.name)} (SCALE) could order both on the same entity at once: ` +
-          'give them disjoint filters or scopes, or "when" conditions on the same window that exclude each other (such as roi < 0 and roi > 1)',
-      )
+  for (const [down, up, example] of OPPOSITES) {
+    for (const cut of rules.filter((r) => r.action === down)) {
+      for (const scale of rules.filter((r) => r.action === up)) {
+        if (!(cut.scope === scale.scope || cut.scope === 'both' || scale.scope === 'both')) continue
+        if (!overlap(cut.channels, scale.channels) || !overlap(cut.campaigns, scale.campaigns)) continue
+        if (cut.windowMs === scale.windowMs && exclusive(cut.when, scale.when)) continue
+        conflicts.push(
+          `rules ${JSON.stringify(cut.name)} (${down}) and ${JSON.stringify(scale.name)} (${up}) could order both on the same entity at once: ` +
+            `give them disjoint filters or scopes, or "when" conditions on the same window that exclude each other (such as ${example})`,
+        )
+      }
     }
   }
   return conflicts

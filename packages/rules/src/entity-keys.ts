@@ -2,9 +2,13 @@ import { createHash } from 'node:crypto'
 import type { SignalAction } from '@adpulse/events'
 import type { TimeRange } from '@adpulse/kpi'
 
-/** Key of an entity, as on the signals topic: `channel` or `channel/campaign_id`. */
-export const entityKey = (channel: string, campaignId: string | null): string =>
-  campaignId === null ? channel : `${channel}/${campaignId}`
+/** Key of an entity, as on the signals topic: `channel`, `channel/campaign_id` or `channel/campaign_id/ad_id`. */
+export const entityKey = (channel: string, campaignId: string | null, adId: string | null = null): string =>
+  campaignId === null
+    ? channel
+    : adId === null
+      ? `${channel}/${campaignId}`
+      : `${channel}/${campaignId}/${adId}`
 
 /** Key of what a rule remembers of an entity. */
 export const stateKey = (rule: string, entity: string): string => `${rule}\u0000${entity}`

@@ -1,5 +1,6 @@
 import type { Signal } from '@adpulse/events'
 import type { TimeRange } from '@adpulse/kpi'
+import { adLifts } from './ad-lift.ts'
 import type { Condition } from './conditions.ts'
 import { entityKey, signalId, stateKey } from './entity-keys.ts'
 import type { Rule } from './rule-config.ts'
@@ -13,22 +14,26 @@ import {
 import { valuePrior } from './value-prior.ts'
 
 /**
- * The sums of one entity over a window, as the rules read them: a channel, or a
- * campaign of a channel. The alerter and the backtest fill it from the KPI
- * store's rows; the rules know nothing of where the sums are kept.
+ * The sums of one entity over a window, as the rules read them: a channel, a
+ * campaign of a channel, or an ad of a campaign. The alerter and the backtest
+ * fill it from the KPI store's rows; the rules know nothing of where the sums are kept.
  */
 export interface EntityWindowSums extends EntitySums {
   channel: string
   /** Absent on a channel's sums. */
   campaign_id?: string | undefined
+  /** Present on an ad's sums only ('' for events without an ad). */
+  ad_id?: string | undefined
 }
 
-/** The sums of one window, by channel and by campaign (readWindowSums reads what the rules need). */
+/** The sums of one window, by channel, by campaign and by ad (readWindowSums reads what the rules need). */
 export interface WindowSums {
   range: TimeRange
   /** Always filled, campaign rules or not: the value prior is estimated over the channels. */
   channels: readonly EntityWindowSums[]
   campaigns: readonly EntityWindowSums[]
+  /** By channel, campaign and ad; read only when a rule judges ads. */
+  ads?: readonly EntityWindowSums[] | undefined
 }
 
 export interface Evaluation {
@@ -55,23 +60,31 @@ export function evaluateRules(
   for (const rule of rules) {
     const window = windows.get(rule.windowMs)
     if (!window) continue
-    const rows = [
-      ...(rule.scope === 'campaign' ? [] : window.channels),
-      ...(rule.scope === 'channel' ? [] : window.campaigns),
-    ].filter((row) => applies(rule, row))
+    const rows = rowsOf(rule, window).filter((row) => applies(rule, row))
     // What a conversion is worth in this shop and how far entities differ from it, over the window.
     const prior = valuePrior(window.channels)
+    const lifts = rule.scope === 'ad' ? adLifts(window.ads ?? [], rule.confidence) : undefined
     for (const row of rows) {
-      const entity = entityKey(row.channel, row.campaign_id ?? null)
+      const entity = entityKey(row.channel, row.campaign_id ?? null, row.ad_id ?? null)
       const key = stateKey(rule.name, entity)
       const before = states.get(key) ?? INITIAL_RULE_STATE
-      const outcome = evaluateRule(rule, row, before, now, prior)
+      const outcome = evaluateRule(rule, row, before, now, prior, lifts?.get(entity))
       judged++
       if (!sameState(before, outcome.state)) changed.set(key, outcome.state)
       if (outcome.fired) signals.push(toSignal(rule, row, entity, window.range, outcome, now))
     }
   }
   return { signals, changed, judged }
+}
+
+/** The entities a rule judges: its scope's rows (an ad rule: the ads with an id). */
+function rowsOf(rule: Rule, window: WindowSums): readonly EntityWindowSums[] {
+  if (rule.scope === 'ad')
+    return (window.ads ?? []).filter((row) => row.ad_id !== undefined && row.ad_id !== '')
+  return [
+    ...(rule.scope === 'campaign' ? [] : window.channels),
+    ...(rule.scope === 'channel' ? [] : window.campaigns),
+  ]
 }
 
 function applies(rule: Rule, row: EntityWindowSums): boolean {
@@ -100,9 +113,10 @@ function toSignal(
   return {
     signal_id: signalId(rule.name, entity, outcome.action, range),
     action: outcome.action,
-    scope: row.campaign_id === undefined ? 'channel' : 'campaign',
+    scope: row.ad_id !== undefined ? 'ad' : row.campaign_id === undefined ? 'channel' : 'campaign',
     channel: row.channel,
     campaign_id: row.campaign_id ?? null,
+    ad_id: row.ad_id ?? null,
     rule: rule.name,
     window_from: range.from,
     window_to: range.to,

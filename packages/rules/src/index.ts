@@ -1,3 +1,5 @@
+export * from './ad-lift.ts'
+export * from './ad-rule-config.ts'
 export * from './anytime-poisson.ts'
 export * from './conditions.ts'
 export * from './conflicts.ts'

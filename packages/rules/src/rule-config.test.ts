@@ -85,7 +85,7 @@ describe('parseRules', () => {
       'rule #1: name: expected a slug of a-z, 0-9, _ and -, got "Bad Name"',
       'rule #1: colour: unknown field',
       'rule #1: window: must be at least 1m (buckets are minutes)',
-      'rule #1: action: expected CUT or SCALE, got "PAUSE"',
+      'rule #1: action: expected CUT, SCALE, PAUSE_AD or PROMOTE_AD, got "PAUSE"',
       'rule #1: when: expected a KPI, parameter or number, got the end',
       'rule #1: exit: expected a condition such as "roi < 0", got nothing',
       'rule #1: min_evidence.spend: unknown field',

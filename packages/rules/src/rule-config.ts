@@ -1,22 +1,24 @@
 import { parseDurationMs } from '@adpulse/kpi'
+import { AD_LIFT_NAMES } from './ad-lift.ts'
+import { checkAdCondition, checkScopeAndAction, isAdAction } from './ad-rule-config.ts'
 import { type Condition, parseCondition } from './conditions.ts'
 import { findConflicts } from './conflicts.ts'
 import { KPI_NAMES } from './kpi-names.ts'
 
-export type RuleScope = 'channel' | 'campaign' | 'both'
-export type RuleAction = 'CUT' | 'SCALE'
+export type RuleScope = 'channel' | 'campaign' | 'both' | 'ad'
+export type RuleAction = 'CUT' | 'SCALE' | 'PAUSE_AD' | 'PROMOTE_AD'
 
 /** One decision rule, validated. See docs/decisions.md for the file format. */
 export interface Rule {
   name: string
-  /** Whether it judges channels, campaigns, or both. */
+  /** Whether it judges channels, campaigns, both, or the ads of campaigns (PAUSE_AD, PROMOTE_AD). */
   scope: RuleScope
   /** Restricts the rule to these channels / campaigns; empty means all. */
   channels: readonly string[]
   campaigns: readonly string[]
   windowMs: number
   action: RuleAction
-  /** Suggested budget change of one signal, percent: negative for CUT (−100 pauses), positive for SCALE. */
+  /** Suggested budget change of one signal, percent: negative for CUT (−100 pauses), positive for SCALE, 0 for an ad action. */
   budgetChangePct: number
   /** Cap of the total change while the entity stays in the state, percent (absolute). */
   maxTotalChangePct: number
@@ -94,8 +96,8 @@ function parseRule(raw: unknown, index: number, errors: string[]): Rule | undefi
   for (const key of Object.keys(raw)) if (!RULE_KEYS.has(key)) fail(key, 'unknown field')
 
   const scope = raw.scope ?? 'channel'
-  if (scope !== 'channel' && scope !== 'campaign' && scope !== 'both') {
-    fail('scope', `expected channel, campaign or both, got ${show(raw.scope)}`)
+  if (scope !== 'channel' && scope !== 'campaign' && scope !== 'both' && scope !== 'ad') {
+    fail('scope', `expected channel, campaign, both or ad, got ${show(raw.scope)}`)
   }
   const { channels, campaigns } = parseFilter(raw.filter ?? {}, fail)
 
@@ -104,13 +106,20 @@ function parseRule(raw: unknown, index: number, errors: string[]): Rule | undefi
   const cooldownMs = duration(raw.cooldown ?? '1h', 'cooldown', fail)
 
   const action = raw.action
-  if (action !== 'CUT' && action !== 'SCALE') fail('action', `expected CUT or SCALE, got ${show(action)}`)
-  const { budgetChangePct, maxTotal } = parseBudgetChange(raw, action, fail)
+  if (action !== 'CUT' && action !== 'SCALE' && !isAdAction(action)) {
+    fail('action', `expected CUT, SCALE, PAUSE_AD or PROMOTE_AD, got ${show(action)}`)
+  }
+  checkScopeAndAction(raw, scope, action, fail)
+  // An ad action is signalled once per entry into its state (rule-engine.ts): the whole allowance, no budget.
+  const { budgetChangePct, maxTotal } =
+    scope === 'ad' ? { budgetChangePct: 0, maxTotal: 100 } : parseBudgetChange(raw, action, fail)
 
   const params = parseParams(raw.params, fail)
-  const known = new Set<string>([...KPI_NAMES, ...Object.keys(params)])
+  const lifts = scope === 'ad' ? AD_LIFT_NAMES : []
+  const known = new Set<string>([...KPI_NAMES, ...lifts, ...Object.keys(params)])
   const when = condition(raw.when, 'when', known, fail)
   const exit = condition(raw.exit, 'exit', known, fail)
+  if (scope === 'ad' && when !== undefined) checkAdCondition(when, fail)
 
   const { spendMicros, clicks, conversions } = parseMinEvidence(raw.min_evidence, fail)
 
@@ -236,7 +245,7 @@ function parseParams(raw: unknown, fail: Fail): Record<string, number> {
   for (const [key, value] of Object.entries(raw)) {
     if (
       !/^[a-z_][a-z0-9_]*$/.test(key) ||
-      (KPI_NAMES as readonly string[]).includes(key) ||
+      ([...KPI_NAMES, ...AD_LIFT_NAMES] as string[]).includes(key) ||
       key === 'and' ||
       key === 'or'
     ) {

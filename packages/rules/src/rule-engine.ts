@@ -1,4 +1,5 @@
 import type { KpiSums } from '@adpulse/kpi'
+import type { AdLiftLookups } from './ad-lift.ts'
 import { holds, type Lookup } from './conditions.ts'
 import {
   cpaInterval,
@@ -57,6 +58,7 @@ export type RuleOutcome =
  * `prior` is what a conversion is worth over all entities of the window
  * (`valuePrior` of the window's rows, as the alerter passes it): the revenue
  * upper bound prices an entity's conversions at its credible mean value.
+ * `adLifts`: an ad's lifts against its campaign's other ads, for a rule of scope ad.
  */
 export function evaluateRule(
   rule: Rule,
@@ -64,6 +66,7 @@ export function evaluateRule(
   state: RuleState,
   now: number,
   prior?: ValuePrior,
+  adLifts?: AdLiftLookups,
 ): RuleOutcome {
   const z = zOf(rule.confidence)
   const spend = Number(sums.spend_micros)
@@ -91,8 +94,9 @@ export function evaluateRule(
   }
 
   let current = state
-  if (current.active && holds(rule.exit, pointLookup(sums, rule.params))) current = leftState(current)
-  if (!holds(rule.when, intervalLookup(sums, rule.params, z, revenue))) {
+  const points = withLifts(pointLookup(sums, rule.params), adLifts?.point)
+  if (current.active && holds(rule.exit, points)) current = leftState(current)
+  if (!holds(rule.when, withLifts(intervalLookup(sums, rule.params, z, revenue), adLifts?.interval))) {
     return { fired: false, reason: 'not_met', state: current, evidence }
   }
   if (current.lastSignalAt !== null && now - current.lastSignalAt < rule.cooldownMs) {
@@ -100,11 +104,13 @@ export function evaluateRule(
   }
   const left = rule.maxTotalChangePct - current.totalChangePct
   if (left <= 0) return { fired: false, reason: 'capped', state: { ...current, active: true }, evidence }
-  const change = Math.min(Math.abs(rule.budgetChangePct), left)
+  // An ad is paused or promoted once per entry into the state: its whole allowance at once, and no budget change.
+  const onAd = rule.scope === 'ad'
+  const change = onAd ? left : Math.min(Math.abs(rule.budgetChangePct), left)
   return {
     fired: true,
     action: rule.action,
-    budgetChangePct: rule.action === 'CUT' ? -change : change,
+    budgetChangePct: onAd ? 0 : rule.action === 'CUT' ? -change : change,
     state: { active: true, lastSignalAt: now, totalChangePct: current.totalChangePct + change },
     evidence,
   }
@@ -115,6 +121,10 @@ const leftState = (state: RuleState): RuleState => ({
   ...INITIAL_RULE_STATE,
   lastSignalAt: state.lastSignalAt,
 })
+
+/** An ad rule's lookups: the lifts (ad-lift.ts) first, then the KPIs. */
+const withLifts = (kpis: Lookup, lifts: Lookup | undefined): Lookup =>
+  lifts === undefined ? kpis : (name) => lifts(name) ?? kpis(name)
 
 const exact = (value: number): Interval => ({ lower: value, upper: value })
 const ratio = (a: number, b: number): Interval | null => (b === 0 ? null : exact(a / b))

@@ -2,8 +2,8 @@ import type { TimeRange } from '@adpulse/kpi'
 import type { EntityWindowSums, WindowSums } from './evaluate-rules.ts'
 import type { Rule } from './rule-config.ts'
 
-/** How the sums of a window are grouped: by channel, or by channel and campaign. */
-export type SumsGrouping = 'channel' | 'campaign'
+/** How the sums of a window are grouped: by channel, by channel and campaign, or by channel, campaign and ad. */
+export type SumsGrouping = 'channel' | 'campaign' | 'ad'
 
 /** What one evaluation of a rule set reads: its distinct windows, and the groupings of each. */
 export interface SumsNeeded {
@@ -17,13 +17,18 @@ export interface SumsNeeded {
  * whatever the rules' scopes: the value prior (valuePrior, which prices a
  * conversion for an entity with few or none) is estimated over the window's
  * channels, campaign rules included (docs/decisions.md, the value prior).
- * Campaign rows only when a rule judges campaigns. One read per grouping and
- * window, shared by every rule on that window.
+ * Campaign rows only when a rule judges campaigns, ad rows only when one
+ * judges ads. One read per grouping and window, shared by every rule on that window.
  */
 export function sumsNeeded(rules: readonly Rule[]): SumsNeeded {
+  const judges = (scopes: string[]) => rules.some((r) => scopes.includes(r.scope))
   return {
     windowsMs: [...new Set(rules.map((r) => r.windowMs))],
-    groupings: rules.some((r) => r.scope !== 'channel') ? ['channel', 'campaign'] : ['channel'],
+    groupings: [
+      'channel',
+      ...(judges(['campaign', 'both']) ? (['campaign'] as const) : []),
+      ...(judges(['ad']) ? (['ad'] as const) : []),
+    ],
   }
 }
 
@@ -48,6 +53,7 @@ export async function readWindowSums(
       range,
       channels: groupings.includes('channel') ? await read(range, 'channel') : [],
       campaigns: groupings.includes('campaign') ? await read(range, 'campaign') : [],
+      ...(groupings.includes('ad') ? { ads: await read(range, 'ad') } : {}),
     })
   }
   return windows

@@ -77,7 +77,7 @@ describe('schema catalog', () => {
   it('without a registry, writes with the built-in ids', async () => {
     const catalog = builtInCatalog()
     expect(catalog.events.writerId).toBe(2)
-    expect(catalog.signals.writerId).toBe(102)
+    expect(catalog.signals.writerId).toBe(103)
     expect(await catalog.resolve(1)).toBe(true)
     expect(await catalog.resolve(2)).toBe(true)
     expect(await catalog.resolve(999)).toBe(false)
@@ -89,14 +89,14 @@ describe('schema catalog', () => {
     expect(registry.subjects).toEqual(
       new Map([
         [subjects.events, [700, 701]],
-        [subjects.signals, [702, 703]],
-        [subjects.audiences, [704]],
+        [subjects.signals, [702, 703, 704]],
+        [subjects.audiences, [705]],
       ]),
     )
     expect(catalog.events.table.get(700)).toBe(SCHEMA_HISTORY.events[0]?.schema)
     expect(catalog.events.table.get(701)).toBe(EVENT_V2)
     expect(catalog.signals.table.get(702)).toBe(SIGNAL_V1)
-    expect(catalog.signals.writerId).toBe(703)
+    expect(catalog.signals.writerId).toBe(704)
     const codec = createEventCodec(catalog.events)
     const frame = codec.encode(event)
     expect(schemaIdOf(frame)).toBe(701)
@@ -135,8 +135,8 @@ describe('schema catalog', () => {
       audiences: SCHEMA_HISTORY.audiences,
     })
     // The v2 process registered v2 after v1: the subject holds both versions
-    // (901 and 902 went to the two versions of the signals schema, 903 to the audience change's).
-    expect(registry.subjects.get(subjects.events)).toEqual([900, 904])
+    // (901 to 903 went to the three versions of the signals schema, 904 to the audience change's).
+    expect(registry.subjects.get(subjects.events)).toEqual([900, 905])
     const v1Writer = createEventCodec(v1Process.events)
     const v2Writer = new FramedCodec<AdEvent & { placement: string | null }>(
       v2Process.events.writerId,
@@ -161,13 +161,13 @@ describe('schema catalog', () => {
     expect(v2Reader.decode(v1Frame)).toEqual({ ...event, placement: 'unknown' })
 
     const v2Frame = v2Writer.encode({ ...event, placement: 'in-stream' })
-    expect(schemaIdOf(v2Frame)).toBe(904)
-    expect(await v1Process.resolve(904)).toBe(true)
+    expect(schemaIdOf(v2Frame)).toBe(905)
+    expect(await v1Process.resolve(905)).toBe(true)
     const decoded = createEventCodec(v1Process.events).decode(v2Frame)
     expect(decoded).toEqual(event)
     expect(registry.requests.filter((r) => r.startsWith('GET'))).toEqual([
       'GET /schemas/ids/900',
-      'GET /schemas/ids/904',
+      'GET /schemas/ids/905',
     ])
   })
 })

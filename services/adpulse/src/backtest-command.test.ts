@@ -59,7 +59,9 @@ describe('adpulse backtest refusals', () => {
     const refused = await run(...range, '--rules', invalid)
     expect(refused.code).toBe(2)
     expect(refused.stderr).toContain('adpulse backtest: --rules: ')
-    expect(refused.stderr).toContain('rule "cut": action: expected CUT or SCALE, got "PAUSE"')
+    expect(refused.stderr).toContain(
+      'rule "cut": action: expected CUT, SCALE, PAUSE_AD or PROMOTE_AD, got "PAUSE"',
+    )
   })
 
   it('exits 1 on a bad configuration', async () => {

@@ -29,6 +29,7 @@ const signal = (over: Partial<Signal>): Signal => ({
   condition: 'roi < 0',
   exit_condition: 'roi > 0.2',
   confidence: 0.9,
+  ad_id: null,
   ...over,
 })
 

@@ -86,7 +86,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const spendAfter = spendAfterLookup(kpis, to)
   const signals: BacktestSignal[] = []
   for (const signal of fired) {
-    const entity = entityKey(signal.channel, signal.campaign_id)
+    const entity = entityKey(signal.channel, signal.campaign_id, signal.ad_id)
     const spend = await spendAfter(signal.created_at, signal.scope, entity)
     const share = percentOfMicros(spend, signal.budget_change_pct)
     signals.push({
@@ -107,14 +107,17 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
 function spendAfterLookup(kpis: Pick<KpiStore, 'sums'>, to: number) {
   const cache = new Map<string, Promise<Map<string, bigint>>>()
   return async (t: number, scope: Signal['scope'], entity: string): Promise<bigint> => {
-    const by: KpiGrouping = scope === 'campaign' ? 'campaign' : 'channel'
+    const by: KpiGrouping = scope
     const key = `${by}@${t}`
     let spends = cache.get(key)
     if (spends === undefined) {
       spends = kpis
         .sums({ from: t, to }, by)
         .then(
-          (rows) => new Map(rows.map((r) => [entityKey(r.channel, r.campaign_id ?? null), r.spend_micros])),
+          (rows) =>
+            new Map(
+              rows.map((r) => [entityKey(r.channel, r.campaign_id ?? null, r.ad_id ?? null), r.spend_micros]),
+            ),
         )
       cache.set(key, spends)
     }
@@ -126,7 +129,7 @@ function totalsOf(signals: readonly BacktestSignal[]): BacktestResult['totals'] 
   const totals = { cut: 0, scale: 0, savedMicros: 0n, addedMicros: 0n }
   for (const s of signals) {
     if (s.signal.action === 'CUT') totals.cut++
-    else totals.scale++
+    else if (s.signal.action === 'SCALE') totals.scale++
     totals.savedMicros += s.savedMicros
     totals.addedMicros += s.addedMicros
   }

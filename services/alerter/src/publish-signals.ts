@@ -33,7 +33,10 @@ export async function publishSignals(ctx: PublishContext, result: Evaluation, at
   }
   await ctx.producer.send(
     config.kafka.topics.signals,
-    result.signals.map((s) => ({ key: entityKey(s.channel, s.campaign_id), value: ctx.codec.encode(s) })),
+    result.signals.map((s) => ({
+      key: entityKey(s.channel, s.campaign_id, s.ad_id),
+      value: ctx.codec.encode(s),
+    })),
   )
   await ctx.signals.insert(result.signals)
   await ctx.states.save(
@@ -54,7 +57,7 @@ function announce(ctx: PublishContext, s: Signal): void {
     {
       signal_id: s.signal_id,
       action: s.action,
-      entity: entityKey(s.channel, s.campaign_id),
+      entity: entityKey(s.channel, s.campaign_id, s.ad_id),
       rule: s.rule,
       roi: s.roi,
     },

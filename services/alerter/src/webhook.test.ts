@@ -27,6 +27,7 @@ const signal: Signal = {
   condition: 'roi < 0',
   exit_condition: 'roi > 0.2',
   confidence: 0.9,
+  ad_id: null,
 }
 const logger = createLogger('webhook-test', { level: 'silent' })
 
@@ -94,6 +95,13 @@ describe('deliverWebhook', () => {
       webhookBody({ ...signal, action: 'SCALE', budget_change_pct: 20, campaign_id: 'd1' }),
     ).toMatchObject({
       text: expect.stringMatching(/^SCALE display\/d1: budget \+20%\./),
+    })
+    const ad = { ...signal, scope: 'ad' as const, campaign_id: 'd1', ad_id: 'b', budget_change_pct: 0 }
+    expect(webhookBody({ ...ad, action: 'PAUSE_AD' })).toMatchObject({
+      text: expect.stringMatching(/^PAUSE_AD display\/d1\/b: pause the ad\./),
+    })
+    expect(webhookBody({ ...ad, action: 'PROMOTE_AD' })).toMatchObject({
+      text: expect.stringMatching(/^PROMOTE_AD display\/d1\/b: promote the ad\./),
     })
   })
 })

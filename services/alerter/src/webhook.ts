@@ -3,16 +3,19 @@ import type { Logger } from '@adpulse/observability'
 
 /** A Slack-compatible body (incoming webhooks take `text`); other receivers get the signal under `signal`. */
 export function webhookBody(signal: Signal): object {
-  const entity = signal.campaign_id === null ? signal.channel : `${signal.channel}/${signal.campaign_id}`
+  const campaign = signal.campaign_id === null ? signal.channel : `${signal.channel}/${signal.campaign_id}`
+  const entity = signal.ad_id === null ? campaign : `${campaign}/${signal.ad_id}`
   const roi = signal.roi === null ? 'n/a' : signal.roi.toFixed(3)
   const interval =
     signal.roi_lower === null
       ? ''
       : ` (${signal.roi_lower.toFixed(3)} to ${signal.roi_upper?.toFixed(3) ?? '∞'})`
   const change =
-    signal.budget_change_pct === -100
-      ? 'pause'
-      : `budget ${signal.budget_change_pct > 0 ? '+' : ''}${signal.budget_change_pct}%`
+    signal.action === 'PAUSE_AD' || signal.action === 'PROMOTE_AD'
+      ? `${signal.action === 'PAUSE_AD' ? 'pause' : 'promote'} the ad`
+      : signal.budget_change_pct === -100
+        ? 'pause'
+        : `budget ${signal.budget_change_pct > 0 ? '+' : ''}${signal.budget_change_pct}%`
   return {
     text: `${signal.action} ${entity}: ${change}. ROI ${roi}${interval}, spend ${signal.spend_micros} micros, revenue ${signal.revenue_micros} micros; rule ${signal.rule} (${signal.condition}).`,
     signal,

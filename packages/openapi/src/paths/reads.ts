@@ -65,6 +65,7 @@ export const READ_SCHEMAS: Record<string, JsonSchema> = {
       'scope',
       'channel',
       'campaign_id',
+      'ad_id',
       'rule',
       'window_from',
       'window_to',
@@ -86,10 +87,16 @@ export const READ_SCHEMAS: Record<string, JsonSchema> = {
     additionalProperties: false,
     properties: {
       signal_id: { type: 'string', description: 'Deterministic: a repeat of a decision has the same id.' },
-      action: { type: 'string', enum: ['CUT', 'SCALE'] },
-      scope: { type: 'string', enum: ['channel', 'campaign'] },
+      action: {
+        type: 'string',
+        enum: ['CUT', 'SCALE', 'PAUSE_AD', 'PROMOTE_AD'],
+        description:
+          "CUT and SCALE change a channel's or campaign's budget; PAUSE_AD (the ad is worse than another ad of its campaign) and PROMOTE_AD (better than every other) act on an ad, with budget_change_pct 0.",
+      },
+      scope: { type: 'string', enum: ['channel', 'campaign', 'ad'] },
       channel: { type: 'string' },
       campaign_id: { type: ['string', 'null'] },
+      ad_id: { type: ['string', 'null'], description: 'The ad of a signal of scope ad; null otherwise.' },
       rule: { type: 'string' },
       window_from: EPOCH_MS,
       window_to: EPOCH_MS,
@@ -217,6 +224,13 @@ const SIGNAL = {
   condition: 'roi < 0',
   exit_condition: 'roi > 0.2',
   confidence: 0.9,
+  ad_id: null,
+}
+const PAUSE_AD_SIGNAL = {
+  ...SIGNAL,
+  ...{ signal_id: 'sig-7b01d4e2', action: 'PAUSE_AD', scope: 'ad', ad_id: 'd1-b', rule: 'pause-weak-ads' },
+  ...{ conversions: 0, roi: -1, roi_lower: -1, roi_upper: null, cut_below_roi: null, budget_change_pct: 0 },
+  ...{ condition: 'ctr_lift < 0', exit_condition: 'ctr_lift > -0.1', confidence: 0.9, revenue_micros: '0' },
 }
 
 export const GET_SIGNALS: Operation = {
@@ -229,7 +243,7 @@ export const GET_SIGNALS: Operation = {
   responses: {
     '200': jsonResponse('The state and the signals.', ref('SignalsAnswer'), {
       deciding: {
-        summary: 'deciding, one CUT',
+        summary: 'deciding, one CUT and one PAUSE_AD',
         value: {
           status: {
             state: 'ok',
@@ -237,7 +251,7 @@ export const GET_SIGNALS: Operation = {
             evaluated_at: '2026-11-22T10:00:01.234Z',
             dry_run: false,
           },
-          signals: [SIGNAL],
+          signals: [PAUSE_AD_SIGNAL, SIGNAL],
         },
       },
     }),
