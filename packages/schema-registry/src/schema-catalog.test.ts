@@ -109,11 +109,12 @@ describe('schema catalog', () => {
     const v1Only = { ...SCHEMA_HISTORY, events: SCHEMA_HISTORY.events.slice(0, 1) }
     const v1Process = await registryCatalog(client, subjects, v1Only)
     const v2Process = await registryCatalog(client, subjects)
+    // 801 to 803 went to the three signal versions, 804 to the audience change; v2 of the events is 805.
     expect(v1Process.events.writerId).toBe(800)
-    expect(v2Process.events.writerId).toBe(804)
+    expect(v2Process.events.writerId).toBe(805)
     const engagement = anEngagement({ event_id: 'g-1', received_at: event.received_at })
     const frame = createEventCodec(v2Process.events).encode(engagement)
-    expect(await v1Process.resolve(804)).toBe(true)
+    expect(await v1Process.resolve(805)).toBe(true)
     expect(createEventCodec(v1Process.events).decode(frame)).toEqual({ ...engagement, type: 'click' })
     expect(createEventCodec(v2Process.events).decode(frame)).toEqual(engagement)
   })

@@ -204,7 +204,7 @@ describe('ingest with a schema registry', () => {
 
   it("registers the schemas under <topic>-value and frames records with the registry's id", async () => {
     expect(registry.subjects.get(`${id}.events-value`)).toEqual([4000, 4001])
-    expect(registry.subjects.get(`${id}.signals-value`)).toEqual([4002, 4003])
+    expect(registry.subjects.get(`${id}.signals-value`)).toEqual([4002, 4003, 4004])
     const response = await fetch(`http://127.0.0.1:${running.address.port}/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' },
