@@ -8,9 +8,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * Set on an API route that checks a key of its own instead of a read key:
-     * POST /v1/events takes an ingest key (services/ingest/src/admission.ts).
+     * POST /v1/events takes an ingest key (services/ingest/src/admission.ts),
+     * DELETE /v1/users/{user_id} an admin key (services/processor/src/audiences/admin-keys.ts).
      */
-    ownKey?: 'ingest'
+    ownKey?: 'ingest' | 'admin'
   }
 }
 
@@ -23,7 +24,7 @@ export const READ_KEY_REFUSAL = {
 /**
  * The one check of the read API: every route under /v1/ answers only a request
  * with a read key (ADPULSE_READ_KEYS), unless the route declares a key of its
- * own (`config: { ownKey: 'ingest' }`). By route pattern, so a new /v1 route is
+ * own (`config: { ownKey: 'ingest' | 'admin' }`). By route pattern, so a new /v1 route is
  * guarded without a line of its own, and so no spelling of a path slips past.
  * An ingest key is refused like any unknown key: the answer never tells
  * whether a key exists for another purpose. Routes outside /v1 (/metrics, the
