@@ -2,18 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { problemsOf } from '../test/problems.ts'
 import { loadConfig } from './config.ts'
-import { ConfigError } from './env-reader.ts'
-
-const problemsOf = (env: Record<string, string>): readonly string[] => {
-  try {
-    loadConfig(env)
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems
-    throw err
-  }
-  return []
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'adpulse-tls-config-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

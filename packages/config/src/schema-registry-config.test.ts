@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { problemsOf } from '../test/problems.ts'
 import { loadConfig } from './config.ts'
-import { ConfigError } from './env-reader.ts'
-
-const problemsOf = (env: Record<string, string>): readonly string[] => {
-  try {
-    loadConfig(env)
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems
-    throw err
-  }
-  return []
-}
 
 describe('loadConfig: schema registry credentials', () => {
   it('has no registry and no credentials by default', () => {

@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '@adpulse/events'
 import type { Header, JsonSchema, Operation, Parameter, Response } from '../openapi-types.ts'
 import {
   badRequest,
@@ -10,7 +11,7 @@ import {
 } from '../schema-kit.ts'
 
 const NAMES: JsonSchema = { type: 'array', items: { type: 'string' } }
-const EVENT_TYPE: JsonSchema = { type: 'string', enum: ['impression', 'click', 'engagement', 'conversion'] }
+const EVENT_TYPE: JsonSchema = { type: 'string', enum: [...EVENT_TYPES] }
 const MATCH_PROPERTIES = { type: EVENT_TYPE, actions: NAMES, channels: NAMES, campaigns: NAMES }
 
 export const AUDIENCE_SCHEMAS: Record<string, JsonSchema> = {
