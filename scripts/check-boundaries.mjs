@@ -32,6 +32,7 @@ const PURE_ALLOWED = [/^avsc$/, /^node:crypto$/, /^vitest$/, /^yaml$/]
 const PURE_TEST_ENTRIES = new Map([
   ['@adpulse/events/testing', 'packages/events/test/builders.ts'],
   ['@adpulse/rules/testing', 'packages/rules/test/campaign-only.ts'],
+  ['@adpulse/audiences/testing', 'packages/audiences/test/cart-abandoners.ts'],
 ])
 const isTestFile = (file) => /\.test\.ts$/.test(file) || /(^|\/)test\//.test(file)
 /** What a service may import from another service. */

@@ -1,4 +1,5 @@
 import type { AudienceDefinition } from '@adpulse/audiences'
+import { CART_ABANDONERS as CART } from '@adpulse/audiences/testing'
 import { testClickHouse, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { userEvent } from '../test/audience-events.ts'
@@ -13,18 +14,6 @@ const DAY = 24 * HOUR
 const NOW = Math.floor(Date.now() / 1000) * 1000
 const ago = (days: number) => NOW - days * DAY
 
-const CART: AudienceDefinition = {
-  name: 'cart',
-  include: {
-    type: 'engagement',
-    actions: ['add_to_cart'],
-    channels: [],
-    campaigns: [],
-    lookbackMs: 30 * DAY,
-  },
-  exclude: { type: 'conversion', actions: ['purchase'], channels: [], campaigns: [], lookbackMs: undefined },
-  durationMs: 14 * DAY,
-}
 const CLICKERS: AudienceDefinition = {
   name: 'clickers',
   include: { type: 'click', actions: [], channels: ['google'], campaigns: [], lookbackMs: 7 * DAY },

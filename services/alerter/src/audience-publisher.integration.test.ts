@@ -1,4 +1,4 @@
-import type { AudienceDefinition } from '@adpulse/audiences'
+import { CART_ABANDONERS as CART } from '@adpulse/audiences/testing'
 import {
   AudiencePublishedStore,
   AudienceStore,
@@ -17,18 +17,6 @@ import { startAudiencePublisher } from './audience-publisher.ts'
 
 const DAY = 86_400_000
 const NOW = Math.floor(Date.now() / 1000) * 1000
-const CART: AudienceDefinition = {
-  name: 'cart',
-  include: {
-    type: 'engagement',
-    actions: ['add_to_cart'],
-    channels: [],
-    campaigns: [],
-    lookbackMs: 30 * DAY,
-  },
-  exclude: { type: 'conversion', actions: ['purchase'], channels: [], campaigns: [], lookbackMs: undefined },
-  durationMs: 14 * DAY,
-}
 
 /**
  * The publisher against real Kafka and ClickHouse: ticks publish joins and

@@ -1,4 +1,5 @@
 import type { AudienceDefinition } from '@adpulse/audiences'
+import { CART_ABANDONERS as CART } from '@adpulse/audiences/testing'
 import type { AudienceMember, ForgetRequest, UserDeletion } from '@adpulse/clickhouse'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -7,18 +8,6 @@ import { registerUserRoutes } from './user-routes.ts'
 
 const NOW = Date.parse('2026-11-22T10:00:00.000Z')
 const DAY = 86_400_000
-const CART: AudienceDefinition = {
-  name: 'cart',
-  include: {
-    type: 'engagement',
-    actions: ['add_to_cart'],
-    channels: [],
-    campaigns: [],
-    lookbackMs: 30 * DAY,
-  },
-  exclude: { type: 'conversion', actions: ['purchase'], channels: [], campaigns: [], lookbackMs: undefined },
-  durationMs: 14 * DAY,
-}
 const member = (user_id: string): AudienceMember => ({
   user_id,
   joined_at: NOW - DAY,
