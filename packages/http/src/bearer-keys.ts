@@ -23,3 +23,13 @@ export function createBearerLookup<T>(
     return found
   }
 }
+
+/**
+ * The name of a bearer key of a `key → name` map (ADPULSE_READ_KEYS,
+ * ADPULSE_ADMIN_KEYS as the config reads them), or null: createBearerLookup over the map.
+ */
+export function createNamedKeyLookup(
+  keys: ReadonlyMap<string, string>,
+): (authorization: string | undefined) => string | null {
+  return createBearerLookup([...keys].map(([key, name]) => ({ key, value: name })))
+}

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { createBearerLookup } from './bearer-keys.ts'
+import { createNamedKeyLookup } from './bearer-keys.ts'
 
 /** Every route under this prefix is the API: it needs a key. */
 const API_PREFIX = '/v1/'
@@ -31,7 +31,7 @@ export const READ_KEY_REFUSAL = {
  * health routes, the schema registry's) and unknown paths (404) stay open.
  */
 export function requireReadKeys(app: FastifyInstance, keys: ReadonlyMap<string, string>): void {
-  const lookup = createBearerLookup([...keys].map(([key, name]) => ({ key, value: name })))
+  const lookup = createNamedKeyLookup(keys)
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url
     if (request.is404 || route === undefined || !route.startsWith(API_PREFIX)) return

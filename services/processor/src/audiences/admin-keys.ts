@@ -1,4 +1,4 @@
-import { createBearerLookup } from '@adpulse/http'
+import { createNamedKeyLookup } from '@adpulse/http'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 /**
@@ -9,10 +9,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 export function createAdminCheck(
   keys: ReadonlyMap<string, string>,
 ): (request: FastifyRequest, reply: FastifyReply) => string | null {
-  const lookup = createBearerLookup([...keys].map(([key, name]) => ({ key, value: { key, name } })))
+  const lookup = createNamedKeyLookup(keys)
   return (request, reply) => {
-    const entry = lookup(request.headers.authorization)
-    if (entry !== null) return entry.name
+    const name = lookup(request.headers.authorization)
+    if (name !== null) return name
     void reply.code(401).header('www-authenticate', 'Bearer realm="adpulse-admin"').send({
       error: 'unauthorized',
       message: 'an admin key is required: Authorization: Bearer <key of ADPULSE_ADMIN_KEYS>',
