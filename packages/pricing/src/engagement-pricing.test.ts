@@ -1,42 +1,14 @@
-import type { AdEvent } from '@adpulse/events'
 import { describe, expect, it } from 'vitest'
+import {
+  click,
+  conversion,
+  engagement,
+  impression,
+  type Priceable,
+  tableOf,
+} from '../test/priceable-events.ts'
 import { costOf } from './cost.ts'
-import { type PricingModel, type PricingTable, parsePricingTable } from './pricing-model.ts'
-
-type Priceable = Pick<AdEvent, 'type' | 'channel' | 'campaign_id' | 'cost_micros' | 'value_micros' | 'action'>
-
-const engagement = (channel: string, action: string, campaign_id = 'camp-1'): Priceable => ({
-  type: 'engagement',
-  channel,
-  campaign_id,
-  cost_micros: null,
-  value_micros: null,
-  action,
-})
-const other = (type: 'impression' | 'click', channel: string): Priceable => ({
-  type,
-  channel,
-  campaign_id: 'camp-1',
-  cost_micros: null,
-  value_micros: null,
-  action: null,
-})
-const conversion = (channel: string, action: string, value: bigint): Priceable => ({
-  type: 'conversion',
-  channel,
-  campaign_id: 'camp-1',
-  cost_micros: null,
-  value_micros: value,
-  action,
-})
-
-const tableOf = (
-  channels: Record<string, PricingModel>,
-  campaigns: Record<string, PricingModel> = {},
-): PricingTable => ({
-  channels: new Map(Object.entries(channels)),
-  campaigns: new Map(Object.entries(campaigns)),
-})
+import { type PricingModel, parsePricingTable } from './pricing-model.ts'
 
 const CPE: PricingModel = { model: 'CPE', rate_micros: 45_000n, actions: ['like', 'share', 'comment'] }
 const CPV: PricingModel = { model: 'CPV', rate_micros: 12_500n }
@@ -55,8 +27,8 @@ describe('costOf: CPE', () => {
     expect(costOf({ ...engagement('social', 'like'), action: null }, table)).toBe(0n)
   })
   it('charges nothing for an impression, a click, or a conversion of a listed action', () => {
-    expect(costOf(other('impression', 'social'), table)).toBe(0n)
-    expect(costOf(other('click', 'social'), table)).toBe(0n)
+    expect(costOf(impression('social'), table)).toBe(0n)
+    expect(costOf(click('social'), table)).toBe(0n)
     expect(costOf(conversion('social', 'like', 5_000_000n), table)).toBe(0n)
   })
 })
@@ -69,8 +41,8 @@ describe('costOf: CPV', () => {
   it('charges nothing for another engagement, an impression, a click or a conversion', () => {
     expect(costOf(engagement('video', 'like'), table)).toBe(0n)
     expect(costOf(engagement('video', 'video_view_25'), table)).toBe(0n)
-    expect(costOf(other('impression', 'video'), table)).toBe(0n)
-    expect(costOf(other('click', 'video'), table)).toBe(0n)
+    expect(costOf(impression('video'), table)).toBe(0n)
+    expect(costOf(click('video'), table)).toBe(0n)
     expect(costOf(conversion('video', 'video_view', 1_000_000n), table)).toBe(0n)
   })
 })
@@ -111,7 +83,7 @@ describe('costOf: spend of a social day', () => {
     for (let i = 0; i < 50; i++) events.push(engagement('social', 'follow')) // 0
     for (let i = 0; i < 400; i++) events.push(engagement('video', 'video_view')) // 400 × 12_500 = 5_000_000
     for (let i = 0; i < 9; i++) events.push(engagement('video', 'like')) // 0
-    for (let i = 0; i < 7; i++) events.push(other('click', 'search')) // 7 × 1_000_000 = 7_000_000
+    for (let i = 0; i < 7; i++) events.push(click('search')) // 7 × 1_000_000 = 7_000_000
     events.push({ ...engagement('social', 'comment'), cost_micros: 11n }) // 11
     let total = 0n
     for (const event of events) total += costOf(event, table)

@@ -1,42 +1,7 @@
-import type { AdEvent } from '@adpulse/events'
 import { describe, expect, it } from 'vitest'
+import { click, conversion, impression, type Priceable, tableOf } from '../test/priceable-events.ts'
 import { costOf } from './cost.ts'
-import { type PricingModel, type PricingTable, parsePricingTable } from './pricing-model.ts'
-
-type Priceable = Pick<AdEvent, 'type' | 'channel' | 'campaign_id' | 'cost_micros' | 'value_micros' | 'action'>
-
-const impression = (channel: string, campaign_id = 'camp-1'): Priceable => ({
-  type: 'impression',
-  channel,
-  campaign_id,
-  cost_micros: null,
-  value_micros: null,
-  action: null,
-})
-const click = (channel: string, campaign_id = 'camp-1'): Priceable => ({
-  type: 'click',
-  channel,
-  campaign_id,
-  cost_micros: null,
-  value_micros: null,
-  action: null,
-})
-const conversion = (channel: string, action: string, value: bigint, campaign_id = 'camp-1'): Priceable => ({
-  type: 'conversion',
-  channel,
-  campaign_id,
-  cost_micros: null,
-  value_micros: value,
-  action,
-})
-
-const tableOf = (
-  channels: Record<string, PricingModel>,
-  campaigns: Record<string, PricingModel> = {},
-): PricingTable => ({
-  channels: new Map(Object.entries(channels)),
-  campaigns: new Map(Object.entries(campaigns)),
-})
+import { type PricingModel, parsePricingTable } from './pricing-model.ts'
 
 const CPM: PricingModel = { model: 'CPM', rate_micros: 2_500_000n }
 const CPC: PricingModel = { model: 'CPC', rate_micros: 1_234_567n }
