@@ -195,6 +195,33 @@ export const GET_EXPERIMENTS: Operation = {
     }),
     '400': badRequest('metric: expected one of ctr, cvr, revenue_per_impression, got "roi"'),
     '401': READ_UNAUTHORIZED,
+    '404': jsonResponse(
+      'The campaign asked by `campaign_id` has no events with an ad in the window.',
+      ref('Error'),
+      {
+        unknown: {
+          summary: 'a campaign without ads in the window',
+          value: {
+            error: 'not_found',
+            message: 'campaign_id "c9" has no events with an ad_id in the window',
+          },
+        },
+      },
+    ),
+    '422': jsonResponse(
+      'The campaign asked by `campaign_id` has one ad in the window: nothing to compare.',
+      ref('Error'),
+      {
+        one_ad: {
+          summary: 'a campaign with one ad',
+          value: {
+            error: 'one_ad',
+            message:
+              'campaign_id "c2" has one ad in the window (ad-a): a creative test compares two or more ads of a campaign',
+          },
+        },
+      },
+    ),
     '500': SERVER_ERROR,
   },
 }

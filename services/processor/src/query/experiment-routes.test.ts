@@ -106,6 +106,20 @@ describe('GET /v1/experiments', () => {
     expect(reader.requests[0]?.filters).toEqual({ campaign_id: 'c3' })
   })
 
+  it('answers a campaign asked by name with one ad 422, and one without ads 404, each naming it', async () => {
+    const server = await serve(new AdRows(ROWS))
+    const one = await server.inject({ method: 'GET', url: '/v1/experiments?campaign_id=c2' })
+    expect(one.statusCode).toBe(422)
+    expect(one.json()).toEqual({
+      error: 'one_ad',
+      message:
+        'campaign_id "c2" has one ad in the window (a): a creative test compares two or more ads of a campaign',
+    })
+    const none = await server.inject({ method: 'GET', url: '/v1/experiments?campaign_id=c9' })
+    expect(none.statusCode).toBe(404)
+    expect(none.json().message).toBe('campaign_id "c9" has no events with an ad_id in the window')
+  })
+
   it.each([
     ['metric=roi', /^metric: expected one of ctr, cvr, revenue_per_impression/],
     ['confidence=1', /^confidence: /],
