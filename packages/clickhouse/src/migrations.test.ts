@@ -4,7 +4,7 @@ import { schemaStatements } from './migrations.ts'
 describe('schemaStatements', () => {
   it('creates plain MergeTree tables on one server by default', () => {
     const statements = schemaStatements('adpulse')
-    expect(statements).toHaveLength(23)
+    expect(statements).toHaveLength(24)
     expect(statements.join('\n')).not.toContain('ON CLUSTER')
     expect(statements.join('\n')).not.toContain('Replicated')
     expect(statements[2]).toContain('ENGINE = MergeTree')
