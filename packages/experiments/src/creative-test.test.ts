@@ -153,4 +153,15 @@ describe('compareAds on revenue per impression', () => {
     expect(result.ads[0]?.lift).toBeNull()
     expect(result.status).toBe('collecting')
   })
+
+  it('tunes the test of two ads to min_lift: 720 against 600 clicks (a 20 % lift) wins unless tuned for 5 %', () => {
+    // 1,320 clicks: min_lift 0.2 tunes m to 139 (for about 1,143 successes), 0.05 to 1,942 (for 15,883):
+    // a prior that concentrated expects a lift of about 5 % and needs far more successes for 20 %.
+    const ads = [ad('a', 30_000, 720), ad('b', 30_000, 600)]
+    const status = (minLift?: number) =>
+      compareAds(ads, 'ctr', { confidence: 0.95, withProbability: false, ...(minLift && { minLift }) }).status
+    expect(status()).toBe('winner')
+    expect(status(0.2)).toBe('winner')
+    expect(status(0.05)).toBe('collecting')
+  })
 })

@@ -1,6 +1,7 @@
 import { type PosteriorArm, probabilityBest } from './probability-best.ts'
 import { type Interval, rateSequence } from './rate-sequence.ts'
 import { DEFAULT_SPLIT_PRIOR, type PriorComponent, rateAbove } from './split-test.ts'
+import { pairPrior } from './split-tuning.ts'
 
 /** What a creative test compares (GET /v1/experiments `metric=`). */
 export const EXPERIMENT_METRICS = ['ctr', 'cvr', 'revenue_per_impression'] as const
@@ -32,6 +33,12 @@ export interface ExperimentOptions {
    * differences it finds quickest (split-test.ts). Default DEFAULT_SPLIT_PRIOR.
    */
   splitPrior?: readonly PriorComponent[]
+  /**
+   * The smallest relative lift the campaign wants to find (0.1: 10 %): when
+   * given, each pair's prior is tuned to it (split-tuning.ts), in place of
+   * `splitPrior`.
+   */
+  minLift?: number
   /** Whether to compute probabilityBest (10⁴ draws per ad); false leaves it NaN, for simulations. Default true. */
   withProbability?: boolean
 }
@@ -98,6 +105,7 @@ export function compareAds(
     resolution = DEFAULT_RESOLUTION,
     withProbability = true,
     splitPrior = DEFAULT_SPLIT_PRIOR,
+    minLift,
   } = options
   if (!(confidence > 0 && confidence < 1))
     throw new RangeError(`compareAds: confidence must be in (0, 1), got ${confidence}`)
@@ -112,10 +120,14 @@ export function compareAds(
   const bestInterval = intervals[best] as Interval
   const others = intervals.filter((_, i) => i !== best)
   const pairAlpha = (2 * (1 - confidence)) / (ads.length * (ads.length - 1))
+  const top = arms[best] as Arm
   const winner =
     metric === 'revenue_per_impression'
       ? others.every((interval) => bestInterval.lower > interval.upper)
-      : arms.every((arm, i) => i === best || rateAbove(arms[best] as Arm, arm, pairAlpha, splitPrior))
+      : arms.every(
+          (arm, i) =>
+            i === best || rateAbove(top, arm, pairAlpha, pairPrior(top, arm, pairAlpha, minLift, splitPrior)),
+        )
   const pooled = pooledEstimate(ads, metric)
   const enough =
     pooled > 0 && intervals.every((interval) => interval.upper - interval.lower <= resolution * pooled)

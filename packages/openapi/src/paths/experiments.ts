@@ -175,6 +175,12 @@ export const GET_EXPERIMENTS: Operation = {
       { type: 'number', minimum: 0.5, maximum: 0.999, default: 0.95 },
       { '99 %': 0.99 },
     ),
+    queryParameter(
+      'min_lift',
+      'The smallest relative lift of CTR or CVR the campaign wants to find (0.1: 10 %), 0.01-10: tunes the test of two ads to decide such a lift soonest (docs/experiments.md, Tuning to the minimum lift). Absent: a fixed prior, about the tuning for 16 %.',
+      { type: 'number', minimum: 0.01, maximum: 10 },
+      { '10 %': 0.1 },
+    ),
     { ...LIMIT, description: 'Campaigns per page, an integer 1-1000.' },
     CURSOR,
   ],

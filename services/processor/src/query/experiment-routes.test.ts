@@ -120,7 +120,20 @@ describe('GET /v1/experiments', () => {
     expect(none.json().message).toBe('campaign_id "c9" has no events with an ad_id in the window')
   })
 
+  it('tunes the test to min_lift: 720 against 600 clicks wins by default and at 0.2, not when tuned for 5 %', async () => {
+    const server = await serve(new AdRows([adRow('t', 'a', 30_000, 720), adRow('t', 'b', 30_000, 600)]))
+    const status = async (query: string) =>
+      (await server.inject({ method: 'GET', url: `/v1/experiments?window=24h${query}` })).json().campaigns[0]
+        .status
+    expect(await status('')).toBe('winner')
+    expect(await status('&min_lift=0.2')).toBe('winner')
+    expect(await status('&min_lift=0.05')).toBe('collecting')
+  })
+
   it.each([
+    ['min_lift=0', /^min_lift: expected a relative lift 0.01-10/],
+    ['min_lift=ten', /^min_lift: /],
+    ['min_lift=11', /^min_lift: /],
     ['metric=roi', /^metric: expected one of ctr, cvr, revenue_per_impression/],
     ['confidence=1', /^confidence: /],
     ['confidence=0.3', /^confidence: /],
