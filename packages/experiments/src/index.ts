@@ -1,4 +1,5 @@
 export * from './creative-test.ts'
+export * from './lift-vs-best.ts'
 export * from './log-gamma.ts'
 export * from './probability-best.ts'
 export * from './rate-sequence.ts'
