@@ -50,6 +50,7 @@ export function registerExperimentRoutes(
       to: new Date(range.to).toISOString(),
       metric: query.metric,
       confidence: query.confidence,
+      min_lift: query.minLift ?? null,
       campaigns: page.map((c) => experimentJson(c, compareAds(c.ads, query.metric, query))),
       next_cursor: nextExperimentCursor(query, page.at(-1), rest.length > page.length),
     }
@@ -102,7 +103,11 @@ function compareKeys(a: CampaignKey, b: CampaignKey): number {
   return a.campaign_id < b.campaign_id ? -1 : a.campaign_id > b.campaign_id ? 1 : 0
 }
 
-/** One campaign's answer; money as strings of micros, revenue per impression in micros. */
+/**
+ * One campaign's answer; money as strings of micros, revenue per impression in
+ * micros. lift_vs_best is from what decides `winner` (compareAds): its upper
+ * end is below 0 exactly when the winner is declared over that ad.
+ */
 function experimentJson(campaign: CampaignAds, result: ExperimentResult) {
   return {
     campaign_id: campaign.campaign_id,
@@ -110,6 +115,7 @@ function experimentJson(campaign: CampaignAds, result: ExperimentResult) {
     metric: result.metric,
     status: result.status,
     confidence: result.confidence,
+    min_lift: result.minLift,
     best_ad_id: result.bestAdId,
     ads: result.ads.map((ad) => ({
       ad_id: ad.ad_id,
