@@ -1,12 +1,15 @@
 import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd'
-import { CompressionCodecs, CompressionTypes } from 'kafkajs'
+import kafkajs from 'kafkajs'
 import { compressFrame, decompressFrame } from 'lz4-napi'
 
 /** Record batch codecs a producer may write: gzip is built into kafkajs, lz4 and zstd are added here. */
 export const COMPRESSIONS = ['gzip', 'lz4', 'zstd', 'none'] as const
 export type Compression = (typeof COMPRESSIONS)[number]
 
-export const COMPRESSION_TYPES: Record<Compression, CompressionTypes> = {
+// Node's ESM import of kafkajs (CommonJS) does not see CompressionCodecs as a named export.
+const { CompressionCodecs, CompressionTypes } = kafkajs
+
+export const COMPRESSION_TYPES: Record<Compression, kafkajs.CompressionTypes> = {
   gzip: CompressionTypes.GZIP,
   lz4: CompressionTypes.LZ4,
   zstd: CompressionTypes.ZSTD,
