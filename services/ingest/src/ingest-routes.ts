@@ -9,7 +9,7 @@ import { type Refuse, registerBodyIntake } from './body-intake.ts'
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.ts'
 import { KeyStore } from './key-store.ts'
 import { type PostEventsContext, postEvents, refuseWith } from './post-events.ts'
-import { createPreparer } from './prepare-pool.ts'
+import { createPreparer, type Preparer } from './prepare-pool.ts'
 
 export interface IngestDeps {
   config: Pick<AdpulseConfig, 'contract' | 'ingest' | 'kafka' | 'reportingCurrency'>
@@ -22,6 +22,8 @@ export interface IngestDeps {
   now?: () => number
   /** How often the key file is checked for a change; default 1000 ms. */
   keyWatchIntervalMs?: number
+  /** Injected by tests; default the worker pool (or the main thread) of ADPULSE_INGEST_WORKERS. */
+  preparer?: Preparer
 }
 
 export interface IngestRoutes {
@@ -85,19 +87,21 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
   const metrics = createIngestMetrics(deps.registry, () => batcher.bufferedBytes)
   const ctx: PostEventsContext = {
     config: deps.config,
-    preparer: createPreparer({
-      workers: deps.config.ingest.workers,
-      settings: {
-        contract: deps.config.contract,
-        reportingCurrency: deps.config.reportingCurrency,
-        maxInflatedBytes: deps.config.ingest.maxInflatedBytes,
-        maxEventsPerRequest: deps.config.ingest.maxEventsPerRequest,
-      },
-      schemas: deps.schemas,
-      // Bodies handed to workers count against the same bound as records waiting for Kafka.
-      maxPendingBytes: deps.config.ingest.maxBufferedBytes,
-      logger: log,
-    }),
+    preparer:
+      deps.preparer ??
+      createPreparer({
+        workers: deps.config.ingest.workers,
+        settings: {
+          contract: deps.config.contract,
+          reportingCurrency: deps.config.reportingCurrency,
+          maxInflatedBytes: deps.config.ingest.maxInflatedBytes,
+          maxEventsPerRequest: deps.config.ingest.maxEventsPerRequest,
+        },
+        schemas: deps.schemas,
+        // Bodies handed to workers count against the same bound as records waiting for Kafka.
+        maxPendingBytes: deps.config.ingest.maxBufferedBytes,
+        logger: log,
+      }),
     batcher,
     metrics,
     // Late and future events at 0 from the start: the late-event rate exists before the first one.
