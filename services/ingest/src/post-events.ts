@@ -1,5 +1,5 @@
 import type { AdpulseConfig } from '@adpulse/config'
-import type { AdEvent, DeadLetterReason, FramedCodec } from '@adpulse/events'
+import { type AdEvent, type DeadLetterReason, eventKeyOf, type FramedCodec } from '@adpulse/events'
 import { KafkaAdapterError, type OutgoingMessage, type ProduceBatcher } from '@adpulse/kafka'
 import type { Logger } from '@adpulse/observability'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -139,7 +139,7 @@ async function produce(
     source: key.source,
   })
   const accepted: OutgoingMessage[] = batch.accepted.map((event) => ({
-    key: event.campaign_id,
+    key: eventKeyOf(event),
     value: ctx.codec.encode(event),
   }))
   const deadLetters = batch.rejected.map((r) => eventDeadLetter(r, key.source, receivedAt))
