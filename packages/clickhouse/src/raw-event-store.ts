@@ -47,7 +47,18 @@ export interface RawEventRow {
   topic: string
   partition: number
   offset: string
+  /** What a conversion with a click_id reported, when attribution credited it elsewhere; omitted: the credited keys. */
+  reported_channel?: string
+  reported_campaign_id?: string
+  reported_ad_id?: string | null
+  /** '' (omitted): no attribution; else 'click', 'waiting' or 'unattributed' (docs/attribution.md). */
+  attribution?: Attribution
+  /** The resolution insert of a waiting conversion, numbered per partition; 0 (omitted) on every other row. */
+  resolution?: number
 }
+
+/** Where a conversion with a click_id stands in events_raw ('' for every other event). */
+export type Attribution = '' | 'click' | 'waiting' | 'unattributed'
 
 /** An event id seen on a partition: what the processor's dedup window is rebuilt from. */
 export interface SeenEventId {
@@ -148,7 +159,7 @@ export class RawEventStore extends DatabaseStore {
   ): Promise<SeenEventId[]> {
     // An alias named received_at would shadow the column in WHERE: received_ms.
     const rows = await this.select(
-      `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(received_at) AS received_ms
+      `SELECT source, reported_campaign_id AS campaign_id, event_id, toUnixTimestamp64Milli(received_at) AS received_ms
         FROM ${this.database}.events_raw
         WHERE topic = {topic:String} AND partition = {partition:UInt32}
           AND received_at >= (
@@ -175,7 +186,7 @@ export class RawEventStore extends DatabaseStore {
   ): Promise<SeenEventId[]> {
     if (eventIds.length === 0) return []
     const rows = await this.select(
-      `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(max(received_at)) AS received_ms
+      `SELECT source, reported_campaign_id AS campaign_id, event_id, toUnixTimestamp64Milli(max(received_at)) AS received_ms
         FROM ${this.database}.events_raw
         WHERE topic = {topic:String} AND partition = {partition:UInt32}
           AND received_at >= fromUnixTimestamp64Milli({since:Int64})

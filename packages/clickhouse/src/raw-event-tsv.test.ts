@@ -54,7 +54,34 @@ describe('encodeRawEventsTsv', () => {
       topic: 'events',
       partition: '2',
       offset: '18446744073709551615',
+      // No attribution: reported what it is credited to.
+      reported_channel: 'search',
+      reported_campaign_id: 'c1',
+      reported_ad_id: '\\N',
+      attribution: '',
+      resolution: '0',
     })
+  })
+
+  it('writes what an attributed conversion reported beside its credited keys', () => {
+    const credited = {
+      ...row,
+      ad_id: 'ad-7',
+      reported_channel: '',
+      reported_campaign_id: '',
+      reported_ad_id: null,
+      attribution: 'click' as const,
+      resolution: 3,
+    }
+    const fields = (encodeRawEventsTsv([credited]).split('\n')[0] ?? '').split('\t')
+    const at = (column: (typeof RAW_EVENT_COLUMNS)[number]) => fields[RAW_EVENT_COLUMNS.indexOf(column)]
+    expect([at('channel'), at('campaign_id'), at('ad_id')]).toEqual(['search', 'c1', 'ad-7'])
+    expect([at('reported_channel'), at('reported_campaign_id'), at('reported_ad_id')]).toEqual([
+      '',
+      '',
+      '\\N',
+    ])
+    expect([at('attribution'), at('resolution')]).toEqual(['click', '3'])
   })
 
   it('writes an engagement with its type, action and priced cost', () => {

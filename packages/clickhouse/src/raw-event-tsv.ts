@@ -31,6 +31,11 @@ export const RAW_EVENT_COLUMNS = [
   'topic',
   'partition',
   'offset',
+  'reported_channel',
+  'reported_campaign_id',
+  'reported_ad_id',
+  'attribution',
+  'resolution',
 ] as const satisfies ReadonlyArray<keyof RawEventRow>
 
 /**
@@ -51,7 +56,11 @@ export function encodeRawEventsTsv(rows: readonly RawEventRow[], writer?: string
       `${tsvString(r.original_currency ?? r.currency)}\t` +
       `${r.original_cost_micros === undefined ? r.cost_micros : (r.original_cost_micros ?? '\\N')}\t` +
       `${r.original_value_micros ?? r.value_micros}\t${dateTimeText(r.received_at)}\t` +
-      `${tsvString(r.topic)}\t${r.partition}\t${r.offset}${end}`
+      `${tsvString(r.topic)}\t${r.partition}\t${r.offset}\t` +
+      // Omitted: the event was credited to what it reported (no attribution).
+      `${tsvString(r.reported_channel ?? r.channel)}\t${tsvString(r.reported_campaign_id ?? r.campaign_id)}\t` +
+      `${tsvNullable(r.reported_ad_id === undefined ? r.ad_id : r.reported_ad_id)}\t` +
+      `${r.attribution ?? ''}\t${r.resolution ?? 0}${end}`
   }
   return lines.join('')
 }

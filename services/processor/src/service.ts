@@ -1,4 +1,4 @@
-import { AudienceStore, CurrencyRateStore, UserDeletionStore } from '@adpulse/clickhouse'
+import { AttributionStore, AudienceStore, CurrencyRateStore, UserDeletionStore } from '@adpulse/clickhouse'
 import type { ServiceAttach } from '@adpulse/runtime'
 import { registerAudienceRoutes } from './audiences/audience-routes.ts'
 import { loadAudiences } from './audiences/audiences-file.ts'
@@ -41,7 +41,14 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
     audiences,
     deletions: new UserDeletionStore(client, config.clickhouse.database),
   })
-  const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.rawEvents, pricing, rates })
+  const attribution = new AttributionStore(client, config.clickhouse.database)
+  const processor = await startProcessor({
+    ...ctx,
+    store: ctx.clickhouse.rawEvents,
+    pricing,
+    rates,
+    attribution,
+  })
   ctx.readiness.push(processor.readiness)
   const progress = await startProgressReporter({
     kafka: ctx.kafka,
