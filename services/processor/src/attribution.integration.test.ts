@@ -1,4 +1,4 @@
-import { AttributionStore } from '@adpulse/clickhouse'
+import { AttributionStore, KpiStore } from '@adpulse/clickhouse'
 import type { AdEvent } from '@adpulse/events'
 import { createRegistry } from '@adpulse/observability'
 import type { PricingTable } from '@adpulse/pricing'
@@ -96,25 +96,31 @@ describe('processor: last-click attribution by click_id', () => {
       conversion('g', 'k-late', 1_000_000n, now - 3 * MIN),
     ])
     // Conversion E comes before its click: it waits (counted nowhere yet), then is credited.
-    await rig.send([conversion('e', 'k-e', 4_000_000n, now)])
+    // Its receipt two minutes ahead: however slow this machine, its wait does not end before its click is sent.
+    await rig.send([conversion('e', 'k-e', 4_000_000n, now, { received_at: now + 2 * MIN })])
     await rig.start({
       registry: createRegistry('processor'),
       pricing: PRICING,
       attribution: new AttributionStore(rig.client, db),
       produceSlackMs: 0,
     })
-    const waiting = await pollUntil(summary, (rows) => rows.some((r) => r.waiting.conversions === 1), {
-      what: 'conversion e waiting for its click',
-    })
+    const count = (
+      rows: Awaited<ReturnType<typeof summary>>,
+      state: 'matched' | 'waiting' | 'unattributed',
+    ) => rows.reduce((n, r) => n + r[state].conversions, 0)
+    const waiting = await pollUntil(
+      summary,
+      (rows) => count(rows, 'waiting') === 1 && count(rows, 'matched') + count(rows, 'unattributed') === 6,
+      { what: 'every conversion decided but e, waiting for its click' },
+    )
     expect(waiting.find((r) => r.waiting.conversions === 1)?.channel).toBe('')
-    expect((await buckets()).some((b) => b.revenue === '4000000')).toBe(false)
-    await rig.send([click('k-e', 'display', 'camp-3', 'ad-e', now - MIN, now + 1000)])
+    // The six decided conversions are in the buckets; the waiting one is not.
+    expect((await buckets()).reduce((n, b) => n + Number(b.conversions), 0)).toBe(6)
+    await rig.send([click('k-e', 'display', 'camp-3', 'ad-e', now - MIN, now + 2 * MIN + 1000)])
 
     const settled = await pollUntil(
       summary,
-      (rows) =>
-        rows.reduce((n, r) => n + r.matched.conversions + r.unattributed.conversions, 0) === 7 &&
-        rows.every((r) => r.waiting.conversions === 0),
+      (rows) => count(rows, 'matched') + count(rows, 'unattributed') === 7 && count(rows, 'waiting') === 0,
       { what: 'every conversion matched or unattributed', timeoutMs: 90_000 },
     )
     expect(settled).toEqual([
@@ -150,6 +156,33 @@ describe('processor: last-click attribution by click_id', () => {
         attributed: 1,
       }),
       bucket('unattributed', 'unattributed', '', { conversions: 2, revenue: '4000000' }),
+    ])
+    // GET /v1/kpis reads the same: how many conversions and how much revenue a click credited.
+    const page = await new KpiStore(rig.client, db).rows({
+      range: { from: now - 5 * 3600_000, to: now + 3600_000 },
+      by: ['channel', 'campaign', 'ad'],
+      filters: {},
+      bucketing: undefined,
+      sort: undefined,
+      limit: 100,
+      offset: 0,
+    })
+    expect(
+      page.rows
+        .filter((r) => r.conversions > 0)
+        .map((r) => [
+          r.channel,
+          r.ad_id,
+          r.conversions,
+          r.attributed_conversions,
+          String(r.attributed_revenue_micros),
+        ]),
+    ).toEqual([
+      ['display', 'ad-e', 1, 1, '4000000'],
+      ['email', '', 1, 0, '0'],
+      ['search', 'ad-1', 2, 2, '15000000'],
+      ['social', 'ad-2', 1, 1, '20000000'],
+      ['unattributed', '', 2, 0, '0'],
     ])
     // events_raw keeps what each conversion reported beside its credit; E twice: waiting, then resolved.
     const raw =

@@ -7,6 +7,7 @@ import { CurrencyRates } from './currency-rates.ts'
 import { loadPricingFile } from './pricing-file.ts'
 import { startProcessor } from './processor.ts'
 import { startProgressReporter } from './progress-reporter.ts'
+import { registerAttributionRoutes } from './query/attribution-routes.ts'
 import { registerCampaignRoutes } from './query/campaign-routes.ts'
 import { registerExperimentRoutes } from './query/experiment-routes.ts'
 import { registerFreshnessRoutes } from './query/freshness-routes.ts'
@@ -42,6 +43,7 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
     deletions: new UserDeletionStore(client, config.clickhouse.database),
   })
   const attribution = new AttributionStore(client, config.clickhouse.database)
+  registerAttributionRoutes(ctx.app, attribution)
   const processor = await startProcessor({
     ...ctx,
     store: ctx.clickhouse.rawEvents,
