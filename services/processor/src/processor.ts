@@ -24,7 +24,8 @@ import { OrderedSliceWriter, slicesOf } from './write/ordered-slices.ts'
 import { WriteHealth } from './write/write-health.ts'
 
 export interface ProcessorDeps {
-  config: Pick<AdpulseConfig, 'kafka' | 'processor' | 'contract' | 'reportingCurrency'>
+  config: Pick<AdpulseConfig, 'kafka' | 'processor' | 'contract' | 'reportingCurrency'> &
+    Partial<Pick<AdpulseConfig, 'ingest'>>
   /** Writer schemas by id: the built-in table, or the schema registry's. */
   schemas: Pick<SchemaCatalog, 'events' | 'resolve'>
   kafka: KafkaClient

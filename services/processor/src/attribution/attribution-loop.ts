@@ -14,7 +14,7 @@ import { Settlement } from './settlement.ts'
 export const RESOLVE_INTERVAL_MS = 2000
 
 export interface AttributionLoopDeps {
-  config: Pick<AdpulseConfig, 'kafka' | 'processor'>
+  config: Pick<AdpulseConfig, 'kafka' | 'processor'> & Partial<Pick<AdpulseConfig, 'ingest'>>
   store: Pick<AttributionStore, 'clicks' | 'waiting' | 'newestResolution'>
   raw: Pick<RawEventStore, 'insert'>
   kafka: Pick<KafkaClient, 'groupProgress'>
@@ -22,7 +22,11 @@ export interface AttributionLoopDeps {
   retry: RetryPolicy
   signal: AbortSignal
   log: Logger
-  /** How long after its receipt a click may still reach the broker (settlement.ts); tests shorten it. */
+  /**
+   * How long after its receipt a click may still reach the broker (settlement.ts):
+   * default ingest's ADPULSE_INGEST_REQUEST_TIMEOUT, past which it answers 503
+   * rather than 202 and the sender sends again.
+   */
   produceSlackMs?: number | undefined
 }
 
@@ -48,7 +52,7 @@ export function startAttributionLoop(
     deps.kafka,
     config.processor.groupId,
     config.kafka.topics.events,
-    deps.produceSlackMs,
+    deps.produceSlackMs ?? config.ingest?.requestTimeoutMs,
   )
   const attributor = new Attributor({
     store: deps.store,

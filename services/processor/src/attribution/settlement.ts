@@ -2,11 +2,12 @@ import type { KafkaClient } from '@adpulse/kafka'
 import { nextProgress } from '../progress-reporter.ts'
 
 /**
- * How long after its receipt a click may still reach the broker: ingest stamps
- * received_at, then produces (the produce batcher's linger and timeout, the
- * producer's retries). A click received at r is on the topic by r + this.
+ * How long after its receipt a click may still reach the broker when the
+ * configuration does not say (ingest stamps received_at, then produces, and
+ * answers 503 rather than 202 past ADPULSE_INGEST_REQUEST_TIMEOUT, default 10s):
+ * a click received at r is on the topic by r + this.
  */
-export const DEFAULT_PRODUCE_SLACK_MS = 30_000
+export const DEFAULT_PRODUCE_SLACK_MS = 10_000
 
 /** Reads of the group's progress at most this often: every batch and tick of every partition asks. */
 const REFRESH_MS = 1000
@@ -28,7 +29,7 @@ export class Settlement {
     private readonly kafka: Pick<KafkaClient, 'groupProgress'>,
     private readonly groupId: string,
     private readonly topic: string,
-    private readonly produceSlackMs = DEFAULT_PRODUCE_SLACK_MS,
+    private readonly produceSlackMs: number = DEFAULT_PRODUCE_SLACK_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
