@@ -10,7 +10,7 @@ import {
   isFenceRefusal,
   PartitionFencedError,
 } from './partition-fence.ts'
-import { encodeRawEventsTsv, RAW_EVENT_COLUMNS } from './raw-event-tsv.ts'
+import { encodeRawEventsTsv, rawEventColumns } from './raw-event-tsv.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
 export interface RawEventRow {
@@ -84,7 +84,7 @@ export class RawEventStore extends DatabaseStore {
     try {
       await this.client.insert({
         table: `${this.database}.events_raw`,
-        columns: writer === undefined ? [...RAW_EVENT_COLUMNS] : [...RAW_EVENT_COLUMNS, 'writer'],
+        columns: rawEventColumns(rows, writer) as [string, ...string[]],
         format: 'TabSeparated',
         values: Readable.from([encodeRawEventsTsv(rows, writer)], { objectMode: false }),
         // Named after the partition: a new owner waits for the inserts of its partition still running.
