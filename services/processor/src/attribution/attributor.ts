@@ -110,14 +110,23 @@ export class Attributor {
     const resolution = owner.nextResolution
     const rows = decided.map((row) => toRawEventRow({ ...row, resolution }, { topic, partition }))
     const token = `resolve/${topic}/${partition}/${resolution}/${rows[0]?.offset}-${rows[rows.length - 1]?.offset}`
-    await retryUntilDone(
-      () => this.deps.raw.insert(rows, token, state.writer),
-      this.deps.retry,
-      AbortSignal.any([this.deps.signal, state.revoked]),
-      (err, attempts, delayMs) =>
-        this.deps.log.warn({ err, partition, attempts, delayMs, token }, 'attribution not written; retrying'),
-      isRetriableClickHouseError,
-    )
+    try {
+      await retryUntilDone(
+        () => this.deps.raw.insert(rows, token, state.writer),
+        this.deps.retry,
+        AbortSignal.any([this.deps.signal, state.revoked]),
+        (err, attempts, delayMs) =>
+          this.deps.log.warn(
+            { err, partition, attempts, delayMs, token },
+            'attribution not written; retrying',
+          ),
+        isRetriableClickHouseError,
+      )
+    } catch (err) {
+      // It may have landed unanswered: the next number is read again, so no two inserts share one (the repair relies on it).
+      owner.nextResolution = undefined
+      throw err
+    }
     owner.nextResolution = resolution + 1
     if (decided.length === waiting.length) owner.waiting = false
     return decided.length
