@@ -67,11 +67,11 @@ export class BucketRepair extends DatabaseStore {
       // ORDER BY … DESC LIMIT 1 on the sorting key reads only the last granule.
       // (An alias named offset would be what ORDER BY sorts: as strings.)
       `SELECT toString(offset) AS newest FROM ${this.database}.events_raw
-        WHERE topic = {topic:String} AND partition = {partition:UInt32}
+        WHERE topic = {topic:String} AND partition = {partition:UInt32}${this.andCounted}
         ORDER BY topic, partition, offset DESC LIMIT 1`,
       params,
     )
-    if (raw === undefined) return 0
+    if (raw === undefined) return this.repairResolutions(topic, partition)
     // Answered from the newest_offsets projection, not by scanning the buckets.
     const [summarised] = await this.select<{ newest: string; n: unknown }>(
       `SELECT toString(max(last_offset)) AS newest, count() AS n FROM ${this.database}.kpi_buckets
@@ -79,8 +79,8 @@ export class BucketRepair extends DatabaseStore {
       params,
     )
     const covered = summarised === undefined || toCount(summarised.n) === 0 ? -1n : BigInt(summarised.newest)
-    if (covered >= BigInt(raw.newest)) return 0
-    const where = `WHERE topic = {topic:String} AND partition = {partition:UInt32} AND offset > {covered:Int64}`
+    if (covered >= BigInt(raw.newest)) return this.repairResolutions(topic, partition)
+    const where = `WHERE topic = {topic:String} AND partition = {partition:UInt32} AND offset > {covered:Int64}${this.andCounted}`
     const [gap] = await this.select<{ n: unknown }>(
       `SELECT count() AS n FROM ${this.database}.events_raw ${where}`,
       { ...params, covered: covered.toString() },
@@ -90,6 +90,47 @@ export class BucketRepair extends DatabaseStore {
       query_params: { ...params, covered: covered.toString() },
       clickhouse_settings: {
         insert_deduplication_token: `repair/${topic}/${partition}/${covered}-${raw.newest}`,
+        insert_deduplicate: 1,
+      },
+    })
+    return toCount(gap?.n) + (await this.repairResolutions(topic, partition))
+  }
+
+  /** ` AND ` the shape's condition of counted rows, or nothing. */
+  private get andCounted(): string {
+    return this.shape.counted === undefined ? '' : ` AND ${this.shape.counted}`
+  }
+
+  /**
+   * The rows resolving waiting conversions (attribution) carry offsets the
+   * buckets already cover, so the offset cannot tell whether the last such
+   * insert reached the buckets; its `resolution` number can: resolutions of a
+   * partition are written one at a time, numbered upwards, so only the newest
+   * can miss its buckets. Those rows are summarised again when it does.
+   */
+  private async repairResolutions(topic: string, partition: number): Promise<number> {
+    if (this.shape.counted === undefined) return 0
+    const params = { topic, partition }
+    const [row] = await this.select<{ raw: string; summarised: string }>(
+      `SELECT toString((SELECT max(resolution) FROM ${this.database}.events_raw
+            WHERE topic = {topic:String} AND partition = {partition:UInt32})) AS raw,
+          toString((SELECT max(last_resolution) FROM ${this.database}.kpi_buckets
+            WHERE topic = {topic:String} AND partition = {partition:UInt32})) AS summarised`,
+      params,
+    )
+    const covered = BigInt(row?.summarised ?? '0')
+    if (covered >= BigInt(row?.raw ?? '0')) return 0
+    const where = `WHERE topic = {topic:String} AND partition = {partition:UInt32} AND resolution > {covered:UInt64}`
+    const query = { ...params, covered: covered.toString() }
+    const [gap] = await this.select<{ n: unknown }>(
+      `SELECT count() AS n FROM ${this.database}.events_raw ${where}`,
+      query,
+    )
+    await this.client.command({
+      query: insertBuckets(this.shape, this.database, `${this.database}.kpi_buckets`, where),
+      query_params: query,
+      clickhouse_settings: {
+        insert_deduplication_token: `repair-resolution/${topic}/${partition}/${covered}-${row?.raw}`,
         insert_deduplicate: 1,
       },
     })
@@ -186,7 +227,7 @@ export class BucketRepair extends DatabaseStore {
     const [row] = await this.select<Record<string, unknown>>(
       `SELECT count() AS events, toString(sum(cost_micros)) AS spend, toString(sum(value_micros)) AS revenue
         FROM ${this.database}.events_raw
-        WHERE occurred_at >= toDateTime({from:UInt32}, 'UTC') AND occurred_at < toDateTime({to:UInt32}, 'UTC')`,
+        WHERE occurred_at >= toDateTime({from:UInt32}, 'UTC') AND occurred_at < toDateTime({to:UInt32}, 'UTC')${this.andCounted}`,
       params,
     )
     return totals(row)

@@ -9,7 +9,7 @@ import type { Ddl } from './migration-ddl.ts'
  * was forgotten. So forget first writes the bucket rows of the events it is
  * about to delete here (they hold no ids either), and a rebuild adds them back.
  *
- * Step 22: the table, the same columns and engine as kpi_buckets. A later step
+ * Step 30: the table, the same columns and engine as kpi_buckets. A later step
  * that adds a kpi_buckets column adds it here too.
  */
 export const FORGOTTEN_BUCKETS_MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [

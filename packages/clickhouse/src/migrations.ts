@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client'
+import { ATTRIBUTION_MIGRATIONS } from './attribution-migrations.ts'
 import { AUDIENCE_MIGRATIONS } from './audience-migrations.ts'
 import { BucketRepair } from './bucket-repair.ts'
 import { BUCKETS_V1, bucketsFromRawV1 } from './bucket-shapes.ts'
@@ -205,18 +206,17 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
     ADD COLUMN IF NOT EXISTS ad_id Nullable(String) AFTER campaign_id,
     ADD COLUMN IF NOT EXISTS click_id Nullable(String) AFTER ad_id,
     ADD COLUMN IF NOT EXISTS user_id Nullable(String) AFTER click_id`,
-  // 17–18 kpi_buckets detail, 19–20 audiences and deletions, 21 signals.ad_id,
-  // 22 kpi_forgotten: each in its own file.
+  // 17–18 kpi_buckets detail, 19–20 audiences, deletions, 21 signals.ad_id, 22–29 attribution,
+  // 30 kpi_forgotten (after 22–29: it copies kpi_buckets' columns): each in its own file.
   ...DETAIL_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
   ...AUDIENCE_MIGRATIONS,
   ...SIGNAL_AD_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
+  ...ATTRIBUTION_MIGRATIONS,
   ...FORGOTTEN_BUCKETS_MIGRATIONS,
 ]
 
-/** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */
-const BUCKETS_VERSION = 8
-/** The version that drops kpi_minute: its rows are folded into kpi_buckets first. */
-const FOLD_VERSION = 13
+/** Step 8 creates kpi_buckets (a database reaching it is backfilled from events_raw), 13 drops kpi_minute (folded in first). */
+const [BUCKETS_VERSION, FOLD_VERSION] = [8, 13]
 
 /** The database and the table of applied versions, created before any step. */
 function setupStatements(db: string, ddl: Ddl): string[] {

@@ -10,7 +10,7 @@ import {
   isFenceRefusal,
   PartitionFencedError,
 } from './partition-fence.ts'
-import { encodeRawEventsTsv, RAW_EVENT_COLUMNS } from './raw-event-tsv.ts'
+import { encodeRawEventsTsv, rawEventColumns } from './raw-event-tsv.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
 export interface RawEventRow {
@@ -47,7 +47,18 @@ export interface RawEventRow {
   topic: string
   partition: number
   offset: string
+  /** What a conversion with a click_id reported, when attribution credited it elsewhere; omitted: the credited keys. */
+  reported_channel?: string
+  reported_campaign_id?: string
+  reported_ad_id?: string | null
+  /** '' (omitted): no attribution; else 'click', 'waiting' or 'unattributed' (docs/attribution.md). */
+  attribution?: Attribution
+  /** The resolution insert of a waiting conversion, numbered per partition; 0 (omitted) on every other row. */
+  resolution?: number
 }
+
+/** Where a conversion with a click_id stands in events_raw ('' for every other event). */
+export type Attribution = '' | 'click' | 'waiting' | 'unattributed'
 
 /** An event id seen on a partition: what the processor's dedup window is rebuilt from. */
 export interface SeenEventId {
@@ -73,7 +84,7 @@ export class RawEventStore extends DatabaseStore {
     try {
       await this.client.insert({
         table: `${this.database}.events_raw`,
-        columns: writer === undefined ? [...RAW_EVENT_COLUMNS] : [...RAW_EVENT_COLUMNS, 'writer'],
+        columns: rawEventColumns(rows, writer) as [string, ...string[]],
         format: 'TabSeparated',
         values: Readable.from([encodeRawEventsTsv(rows, writer)], { objectMode: false }),
         // Named after the partition: a new owner waits for the inserts of its partition still running.
@@ -148,7 +159,7 @@ export class RawEventStore extends DatabaseStore {
   ): Promise<SeenEventId[]> {
     // An alias named received_at would shadow the column in WHERE: received_ms.
     const rows = await this.select(
-      `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(received_at) AS received_ms
+      `SELECT source, reported_campaign_id AS campaign_id, event_id, toUnixTimestamp64Milli(received_at) AS received_ms
         FROM ${this.database}.events_raw
         WHERE topic = {topic:String} AND partition = {partition:UInt32}
           AND received_at >= (
@@ -175,7 +186,7 @@ export class RawEventStore extends DatabaseStore {
   ): Promise<SeenEventId[]> {
     if (eventIds.length === 0) return []
     const rows = await this.select(
-      `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(max(received_at)) AS received_ms
+      `SELECT source, reported_campaign_id AS campaign_id, event_id, toUnixTimestamp64Milli(max(received_at)) AS received_ms
         FROM ${this.database}.events_raw
         WHERE topic = {topic:String} AND partition = {partition:UInt32}
           AND received_at >= fromUnixTimestamp64Milli({since:Int64})

@@ -34,11 +34,41 @@ export const RAW_EVENT_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof RawEventRow>
 
 /**
- * The rows as one TabSeparated text, in the order of RAW_EVENT_COLUMNS; with a
- * `writer`, that column last on every row (partition-fence.ts).
+ * The columns of attribution (docs/attribution.md), after RAW_EVENT_COLUMNS on
+ * the rows of an insert that carries any: their DEFAULTs (what the event
+ * reported is what it is credited to, no attribution) fit every other row, and
+ * an insert without them still fits a database from before them.
+ */
+export const ATTRIBUTION_COLUMNS = [
+  'reported_channel',
+  'reported_campaign_id',
+  'reported_ad_id',
+  'attribution',
+  'resolution',
+] as const satisfies ReadonlyArray<keyof RawEventRow>
+
+/** Whether an insert of these rows writes ATTRIBUTION_COLUMNS. */
+export function carriesAttribution(rows: readonly RawEventRow[]): boolean {
+  return rows.some((r) => r.attribution !== undefined && r.attribution !== '')
+}
+
+/** The columns an insert of these rows names, in the order encodeRawEventsTsv writes them. */
+export function rawEventColumns(rows: readonly RawEventRow[], writer?: string): string[] {
+  return [
+    ...RAW_EVENT_COLUMNS,
+    ...(carriesAttribution(rows) ? ATTRIBUTION_COLUMNS : []),
+    ...(writer === undefined ? [] : ['writer']),
+  ]
+}
+
+/**
+ * The rows as one TabSeparated text, in the order of RAW_EVENT_COLUMNS (then
+ * ATTRIBUTION_COLUMNS when any row carries attribution); with a `writer`, that
+ * column last on every row (partition-fence.ts): rawEventColumns names them.
  */
 export function encodeRawEventsTsv(rows: readonly RawEventRow[], writer?: string): string {
   const end = writer === undefined ? '\n' : `\t${tsvString(writer)}\n`
+  const attributed = carriesAttribution(rows)
   const lines: string[] = new Array(rows.length)
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as RawEventRow
@@ -51,9 +81,18 @@ export function encodeRawEventsTsv(rows: readonly RawEventRow[], writer?: string
       `${tsvString(r.original_currency ?? r.currency)}\t` +
       `${r.original_cost_micros === undefined ? r.cost_micros : (r.original_cost_micros ?? '\\N')}\t` +
       `${r.original_value_micros ?? r.value_micros}\t${dateTimeText(r.received_at)}\t` +
-      `${tsvString(r.topic)}\t${r.partition}\t${r.offset}${end}`
+      `${tsvString(r.topic)}\t${r.partition}\t${r.offset}${attributed ? attributionFields(r) : ''}${end}`
   }
   return lines.join('')
+}
+
+/** A row's ATTRIBUTION_COLUMNS, each after a tab; omitted: credited to what it reported, no attribution. */
+function attributionFields(r: RawEventRow): string {
+  const reportedAd = r.reported_ad_id === undefined ? r.ad_id : r.reported_ad_id
+  return (
+    `\t${tsvString(r.reported_channel ?? r.channel)}\t${tsvString(r.reported_campaign_id ?? r.campaign_id)}` +
+    `\t${tsvNullable(reportedAd)}\t${r.attribution ?? ''}\t${r.resolution ?? 0}`
+  )
 }
 
 const SPECIAL = /[\\\t\n\r\0]/

@@ -1,4 +1,10 @@
-import type { AdEvent, DeadLetterReason, EventContract, FramedCodec } from '@adpulse/events'
+import {
+  type AdEvent,
+  type DeadLetterReason,
+  type EventContract,
+  eventKeyOf,
+  type FramedCodec,
+} from '@adpulse/events'
 import type { OutgoingMessage } from '@adpulse/kafka'
 import type { Refusal } from './admission.ts'
 import { bodyDeadLetter, eventDeadLetter } from './dead-letter.ts'
@@ -95,7 +101,7 @@ export async function prepareRequest(
   return {
     ok: true,
     items: parsed.items.length,
-    records: batch.accepted.map((event) => ({ key: event.campaign_id, value: codec.encode(event) })),
+    records: batch.accepted.map((event) => ({ key: eventKeyOf(event), value: codec.encode(event) })),
     deadLetters: batch.rejected.map((r) => eventDeadLetter(r, source, receivedAt)),
     rejected: batch.rejected.map(({ input: _input, ...answer }) => answer),
   }
