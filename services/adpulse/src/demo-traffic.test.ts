@@ -23,7 +23,9 @@ describe('demo traffic', () => {
   it('shows every breakdown: several ads per campaign, leads and purchases, engagement on social', () => {
     const accepted = valid.flatMap((v) => (v.ok ? [v.event] : []))
     const adsOf = new Map<string, Set<string | null>>()
-    for (const e of accepted) adsOf.set(e.campaign_id, (adsOf.get(e.campaign_id) ?? new Set()).add(e.ad_id))
+    for (const e of accepted.filter((e) => e.campaign_id !== '')) {
+      adsOf.set(e.campaign_id, (adsOf.get(e.campaign_id) ?? new Set()).add(e.ad_id))
+    }
     for (const ads of adsOf.values()) expect(ads.size).toBe(3)
     const conversions = new Set(accepted.filter((e) => e.type === 'conversion').map((e) => e.action))
     expect(conversions).toEqual(new Set(['lead', 'purchase']))
@@ -40,5 +42,22 @@ describe('demo traffic', () => {
     const buyers = new Set(accepted.filter((e) => e.type === 'conversion').map((e) => e.user_id))
     const abandoners = new Set(carts.map((e) => e.user_id).filter((u) => !buyers.has(u)))
     expect(abandoners.size).toBeGreaterThan(carts.length / 2)
+  })
+
+  it("sends affiliate's sales as postbacks with only the click id of a click it sent, at or after the click", () => {
+    const accepted = valid.flatMap((v) => (v.ok ? [v.event] : []))
+    const clicks = new Map(accepted.filter((e) => e.type === 'click').map((e) => [e.event_id, e]))
+    const postbacks = accepted.filter((e) => e.type === 'conversion' && e.channel === '')
+    expect(postbacks.length).toBeGreaterThan(0)
+    for (const postback of postbacks) {
+      expect(postback).toMatchObject({ campaign_id: '', ad_id: null })
+      const click = clicks.get(postback.click_id ?? '')
+      expect(click?.channel).toBe('affiliate')
+      expect(postback.occurred_at).toBeGreaterThanOrEqual(click?.occurred_at ?? Infinity)
+    }
+    // The other channels' conversions name their campaign, as a pixel on the advertiser's page does.
+    const named = accepted.filter((e) => e.type === 'conversion' && e.channel !== '')
+    expect(named.length).toBeGreaterThan(0)
+    expect(named.filter((e) => e.channel === 'affiliate')).toEqual([])
   })
 })

@@ -7,7 +7,8 @@
  * and purchases (by=action, "cost per lead") and engagement: likes, shares,
  * comments and video views. Clicks, engagements and conversions carry a user:
  * on the shopping channels some clickers add to cart and leave without buying,
- * so the demo's cart-abandoners audience fills.
+ * so the demo's cart-abandoners audience fills. affiliate's sales arrive as
+ * postbacks carrying only the click id, so /v1/attribution shows them credited.
  */
 interface Outcome {
   action: string
@@ -26,6 +27,8 @@ interface ChannelProfile {
   engagementRate: number
   /** Share of clicks followed by an add_to_cart (shopping channels; 0 elsewhere). */
   cartRate: number
+  /** Conversions reported by the advertiser's server with nothing but the click id (affiliate networks do). */
+  postbacks: boolean
 }
 
 const PROFILES: ChannelProfile[] = [
@@ -37,6 +40,7 @@ const PROFILES: ChannelProfile[] = [
     outcomes: [{ action: 'purchase', share: 1, meanValueMicros: 60_000_000 }],
     engagementRate: 0,
     cartRate: 0.3,
+    postbacks: false,
   },
   {
     channel: 'display',
@@ -47,6 +51,7 @@ const PROFILES: ChannelProfile[] = [
     outcomes: [{ action: 'purchase', share: 1, meanValueMicros: 8_000_000 }],
     engagementRate: 0,
     cartRate: 0,
+    postbacks: false,
   },
   {
     channel: 'social',
@@ -60,6 +65,7 @@ const PROFILES: ChannelProfile[] = [
     ],
     engagementRate: 0.04,
     cartRate: 0,
+    postbacks: false,
   },
   {
     channel: 'affiliate',
@@ -69,6 +75,7 @@ const PROFILES: ChannelProfile[] = [
     outcomes: [{ action: 'purchase', share: 1, meanValueMicros: 50_000_000 }],
     engagementRate: 0,
     cartRate: 0.3,
+    postbacks: true,
   },
 ]
 
@@ -109,14 +116,20 @@ export function demoEvents(tick: number, now: number, random: () => number = Mat
       const outcome = pickOutcome(p.outcomes, random())
       // Skewed order values: most are small, a few are large (exponential).
       const value = Math.round(-Math.log(1 - random()) * outcome.meanValueMicros)
-      events.push({
-        ...base,
+      const conversion = {
         event_id: id(),
         type: 'conversion',
         click_id,
         action: outcome.action,
         value_micros: value,
-      })
+      }
+      // A postback carries only the click id (attribution credits the click's channel, campaign
+      // and ad); it is keyed by that id, so it may reach another partition than its click and race it.
+      events.push(
+        p.postbacks
+          ? { ...conversion, occurred_at: base.occurred_at, user_id: base.user_id }
+          : { ...base, ...conversion },
+      )
     }
   }
   return events
