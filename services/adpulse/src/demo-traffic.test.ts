@@ -46,12 +46,16 @@ describe('demo traffic', () => {
 
   it("sends affiliate's sales as postbacks with only the click id of a click it sent, at or after the click", () => {
     const accepted = valid.flatMap((v) => (v.ok ? [v.event] : []))
-    const clicks = new Map(accepted.filter((e) => e.type === 'click').map((e) => [e.event_id, e]))
+    // A click carries the id the ad platform gave it; a conversion names the click by that id.
+    const clicks = new Map(accepted.filter((e) => e.type === 'click').map((e) => [e.click_id, e]))
+    for (const conversion of accepted.filter((e) => e.type === 'conversion')) {
+      expect(clicks.has(conversion.click_id)).toBe(true)
+    }
     const postbacks = accepted.filter((e) => e.type === 'conversion' && e.channel === '')
     expect(postbacks.length).toBeGreaterThan(0)
     for (const postback of postbacks) {
       expect(postback).toMatchObject({ campaign_id: '', ad_id: null })
-      const click = clicks.get(postback.click_id ?? '')
+      const click = clicks.get(postback.click_id)
       expect(click?.channel).toBe('affiliate')
       expect(postback.occurred_at).toBeGreaterThanOrEqual(click?.occurred_at ?? Infinity)
     }

@@ -109,7 +109,7 @@ export function demoEvents(tick: number, now: number, random: () => number = Mat
       }
       if (random() >= p.ctr * (AD_PULL[ad] ?? 1)) continue
       const click_id = id()
-      events.push({ ...base, event_id: click_id, type: 'click' })
+      events.push({ ...base, event_id: click_id, type: 'click', click_id })
       if (random() < p.cartRate)
         events.push({ ...base, event_id: id(), type: 'engagement', action: 'add_to_cart' })
       if (random() >= p.cvr) continue
