@@ -5,6 +5,7 @@ import { createLogger, createRegistry } from '@adpulse/observability'
 import { parsePricingTable } from '@adpulse/pricing'
 import { startProcessor } from '@adpulse/processor'
 import { builtInCatalog } from '@adpulse/schema-registry'
+import { noTimes, observeGc, readInserts, type StageTimes, timedBatches } from './processor-stages.ts'
 
 /**
  * One processor run of `pnpm bench:processor`, in a process of its own so that
@@ -27,6 +28,8 @@ export interface MemorySample {
   heapTotal: number
   /** Buffers and other memory V8 tracks outside its heap (kafkajs fetch buffers). */
   external: number
+  /** heapUsed + external (external includes arrayBuffers): the processor's own JS memory, chDB aside. */
+  jsAndBuffers: number
   /** ClickHouse's own MemoryTracking: what the chDB engine holds for queries, caches and merges. */
   chdbTracked: number
 }
@@ -39,6 +42,8 @@ export interface RunReport {
   peak: MemorySample
   /** process.resourceUsage().maxRSS: the kernel's peak, startup included. */
   maxRss: number
+  /** Where the run's time went (processor-stages.ts). */
+  stages: StageTimes
   /** What events_raw holds at the end: the benchmark checks it against what it produced. */
   written: { rows: number; campaigns: number; spanMs: number }
 }
@@ -68,16 +73,17 @@ async function run(request: RunRequest): Promise<RunReport> {
       heapUsed: m.heapUsed,
       heapTotal: m.heapTotal,
       external: m.external,
+      jsAndBuffers: m.heapUsed + m.external,
       chdbTracked: await chdbTracked(),
     }
   }
   const idle = await sample()
   const peak = { ...idle }
-  const kafka = createKafkaClient({
-    brokers: request.brokers,
-    clientId: `bench-processor-${request.run}`,
-    logger,
-  })
+  const stages = noTimes()
+  const kafka = timedBatches(
+    createKafkaClient({ brokers: request.brokers, clientId: `bench-processor-${request.run}`, logger }),
+    stages,
+  )
   const groupId = `bench-processor-${Date.now()}-${request.run}`
   const config = loadConfig({
     ADPULSE_TOPIC_EVENTS: request.topic,
@@ -93,6 +99,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed)
     peak.heapTotal = Math.max(peak.heapTotal, m.heapTotal)
     peak.external = Math.max(peak.external, m.external)
+    peak.jsAndBuffers = Math.max(peak.jsAndBuffers, m.heapUsed + m.external)
   }, 50)
   const engineSampler = setInterval(() => {
     chdbTracked().then(
@@ -102,6 +109,8 @@ async function run(request: RunRequest): Promise<RunReport> {
       () => undefined,
     )
   }, 500)
+  const registry = createRegistry('bench')
+  const stopGc = observeGc(stages)
   const started = performance.now()
   const processor = await startProcessor({
     config,
@@ -111,7 +120,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     store: new RawEventStore(client, database),
     pricing: pricing.table,
     logger,
-    registry: createRegistry('bench'),
+    registry,
   })
   for (;;) {
     const progress = await kafka.groupProgress(groupId, request.topic)
@@ -125,6 +134,8 @@ async function run(request: RunRequest): Promise<RunReport> {
   const seconds = (performance.now() - started) / 1000
   clearInterval(sampler)
   clearInterval(engineSampler)
+  stopGc()
+  await readInserts(registry, stages)
   await processor.stop()
   await producer.disconnect()
   await kafka.close()
@@ -142,6 +153,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     idle,
     peak,
     maxRss: process.resourceUsage().maxRSS * 1024,
+    stages,
     written: { rows: Number(row?.rows), campaigns: Number(row?.campaigns), spanMs: Number(row?.span) },
   }
 }
