@@ -1,4 +1,4 @@
-import { createClickHouse, migrate, RawEventStore } from '@adpulse/clickhouse'
+import { type ClickHouseClient, createClickHouse, migrate, RawEventStore } from '@adpulse/clickhouse'
 import { loadConfig } from '@adpulse/config'
 import { createKafkaClient } from '@adpulse/kafka'
 import { createLogger, createRegistry } from '@adpulse/observability'
@@ -20,6 +20,10 @@ export interface RunRequest {
   campaigns: number
   chdbPath: string
   run: number
+  /** `client`: @clickhouse/client's insert (the store sees a wrapped client), to measure chDB's own insert path against. */
+  insertPath: 'default' | 'client'
+  /** false: kpi_buckets_mv dropped after migrating, to measure what the bucket view costs. */
+  view: boolean
 }
 
 export interface MemorySample {
@@ -50,6 +54,15 @@ export interface RunReport {
 
 const logger = createLogger('bench-processor-child', { level: 'warn' })
 
+/** The same client as another object: RawEventStore finds no chDB raw insert for it (chdb-raw-insert.ts). */
+const wrapped = (client: ClickHouseClient): ClickHouseClient =>
+  new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+
 async function run(request: RunRequest): Promise<RunReport> {
   const database = `bench_${Date.now()}_${request.run}`
   const client = await createClickHouse({
@@ -59,6 +72,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     chdbPath: request.chdbPath,
   })
   await migrate(client, database)
+  if (!request.view) await client.command({ query: `DROP TABLE ${database}.kpi_buckets_mv` })
   const chdbTracked = async () => {
     const result = await client.query({
       query: "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'",
@@ -117,7 +131,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     schemas: builtInCatalog(),
     kafka,
     producer,
-    store: new RawEventStore(client, database),
+    store: new RawEventStore(request.insertPath === 'client' ? wrapped(client) : client, database),
     pricing: pricing.table,
     logger,
     registry,
