@@ -17,13 +17,24 @@ import { median } from './stats.ts'
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000)
 const CAMPAIGNS = Number(process.env.BENCH_CAMPAIGNS ?? 100_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
-const SLICE = 10_000
+const SLICE = Number(process.env.BENCH_SLICE ?? 10_000)
 const TOPIC = 'bench.insert'
 
+type Client = Awaited<ReturnType<typeof createClickHouse>>
 type Variant = {
   name: string
-  prepare: (client: Awaited<ReturnType<typeof createClickHouse>>, db: string) => Promise<void>
+  prepare: (client: Client, db: string) => Promise<void>
+  /** true: @clickhouse/client's insert (a wrapped client has no chDB raw insert, chdb-raw-insert.ts). */
+  viaClient?: boolean
 }
+
+const wrapped = (client: Client): Client =>
+  new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 
 const VARIANTS: Variant[] = [
   {
@@ -33,9 +44,29 @@ const VARIANTS: Variant[] = [
     },
   },
   {
+    name: 'as deployed, through @clickhouse/client (before this change)',
+    viaClient: true,
+    prepare: async (client) => {
+      await client.command({ query: 'SET optimize_on_insert = 1' })
+    },
+  },
+  {
     name: 'events_raw without the view',
     prepare: async (client, db) => {
       await client.command({ query: `DROP TABLE ${db}.kpi_buckets_mv` })
+    },
+  },
+  {
+    name: 'view, events_raw without the writer fence (CHECK with joinGet)',
+    prepare: async (client, db) => {
+      await client.command({ query: 'SET optimize_on_insert = 1' })
+      await client.command({ query: `ALTER TABLE ${db}.events_raw DROP CONSTRAINT writer_holds_partition` })
+    },
+  },
+  {
+    name: 'view, kpi_buckets without its newest_offsets projection',
+    prepare: async (client, db) => {
+      await client.command({ query: `ALTER TABLE ${db}.kpi_buckets DROP PROJECTION newest_offsets` })
     },
   },
   {
@@ -73,7 +104,7 @@ async function main(): Promise<void> {
         const db = `insert_${run}_${rates.get(variant.name)?.length}_${Date.now()}`
         await migrate(client, db)
         await variant.prepare(client, db)
-        const store = new RawEventStore(client, db)
+        const store = new RawEventStore(variant.viaClient ? wrapped(client) : client, db)
         await store.claimPartition(TOPIC, 0, 'bench')
         const started = performance.now()
         for (let at = 0; at < rows.length; at += SLICE) {
