@@ -1,5 +1,5 @@
 import { type AdSums, compareAds, type PriorComponent, rateSequence } from '@adpulse/experiments'
-import { type AdCounts, metricCounts, type TestedMetric } from './experiment-sim.ts'
+import { type AdCounts, type CampaignSpec, metricCounts, type TestedMetric } from './experiment-sim.ts'
 import { zTestWinner } from './experiment-stats.ts'
 
 /**
@@ -10,23 +10,32 @@ import { zTestWinner } from './experiment-stats.ts'
 export interface ExperimentDecider {
   label: string
   planned: boolean
-  decide: (ads: readonly AdCounts[], metric: TestedMetric) => number | null
+  decide: (ads: readonly AdCounts[], metric: TestedMetric, spec: CampaignSpec) => number | null
 }
 
 const adSums = (ads: readonly AdCounts[]): AdSums[] =>
   ads.map((ad, i) => ({ ...ad, ad_id: String(i), revenue_micros: 0 }))
 
+/**
+ * How adpulse's test is tuned: a fixed prior, or tuned to each campaign's
+ * minimum lift (its planned lift times `liftScale`, 1: the lift the planned
+ * z-test was sized for), as GET /v1/experiments does with `min_lift=`.
+ */
+export type AdpulseTuning = { splitPrior: readonly PriorComponent[] } | { liftScale: number }
+
 /** adpulse's test as GET /v1/experiments decides: status `winner` of compareAds. */
-export function adpulseDecider(
-  label: string,
-  confidence: number,
-  splitPrior?: readonly PriorComponent[],
-): ExperimentDecider {
-  const options = { confidence, withProbability: false, ...(splitPrior && { splitPrior }) }
+export function adpulseDecider(label: string, confidence: number, tuning?: AdpulseTuning): ExperimentDecider {
+  const base = { confidence, withProbability: false }
   return {
     label,
     planned: false,
-    decide: (ads, metric) => {
+    decide: (ads, metric, spec) => {
+      const options =
+        tuning === undefined
+          ? base
+          : 'splitPrior' in tuning
+            ? { ...base, splitPrior: tuning.splitPrior }
+            : { ...base, minLift: spec.plannedLift * tuning.liftScale }
       const result = compareAds(adSums(ads), metric, options)
       return result.status === 'winner' ? Number(result.bestAdId) : null
     },

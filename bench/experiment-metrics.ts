@@ -1,5 +1,6 @@
 import type { Outcome } from './experiment-run.ts'
 import type { CampaignSpec } from './experiment-sim.ts'
+import { plannedTrials } from './experiment-stats.ts'
 import { median, quantile } from './stats.ts'
 
 /** Lift buckets for power: [low, high). */
@@ -28,6 +29,17 @@ export interface ExperimentMetrics {
   ratioMean: number
   /** The ratio by which this decider has found the better ad in `powerTarget` of the campaigns (∞: never). */
   ratioAtPower: number
+  /**
+   * Impressions to a decision at the same power: the mean ratio of this
+   * decider stopped at ratioAtPower (a winner before it, else "no winner"
+   * there), which then finds the better ad as often as the planned test.
+   */
+  meanAtPower: number
+  /**
+   * The other way round: the mean ratio over that of a planned z-test sized
+   * (Fleiss) to this decider's measured power, per campaign.
+   */
+  meanAgainstPlannedAtOwnPower: number
 }
 
 /** The figures of one decider over a run's campaigns; `powerTarget` is the planned test's measured power. */
@@ -35,6 +47,7 @@ export function experimentMetrics(
   specs: readonly CampaignSpec[],
   outcomes: readonly Outcome[],
   powerTarget: number,
+  alpha: number,
 ): ExperimentMetrics {
   const aa = specs.flatMap((spec, i) => (spec.best === null ? [outcomes[i] as Outcome] : []))
   const lifted = specs.flatMap((spec, i) =>
@@ -45,18 +58,37 @@ export function experimentMetrics(
   const ratios = lifted.map(({ spec, outcome }) => outcome.impressions / spec.plannedImpressions)
   const foundRatios = lifted.map((c, i) => (found(c) ? (ratios[i] as number) : Number.POSITIVE_INFINITY))
   const share = (xs: readonly unknown[], n: number): number => (n === 0 ? Number.NaN : xs.length / n)
+  const ratioAtPower = quantile(foundRatios, powerTarget)
+  const power = share(lifted.filter(found), lifted.length)
+  const mean = (xs: readonly number[]): number => xs.reduce((s, r) => s + r, 0) / xs.length
+  const ownPowerRatios = lifted.map(
+    ({ spec }, i) => (ratios[i] as number) / plannedAtPower(spec, alpha, Math.min(power, 0.999)),
+  )
   return {
     aaCampaigns: aa.length,
     falseWinners: aa.filter((o) => o.winner !== null).length,
     liftCampaigns: lifted.length,
     wrongWinners: lifted.filter((c) => c.outcome.winner !== null && !found(c)).length,
-    power: share(lifted.filter(found), lifted.length),
+    power,
     powerByBucket: LIFT_BUCKETS.map(([low, high]) => {
       const inBucket = lifted.filter((c) => c.spec.lift >= low && c.spec.lift < high)
       return share(inBucket.filter(found), inBucket.length)
     }),
     ratioMedian: median(ratios),
-    ratioMean: ratios.reduce((s, r) => s + r, 0) / ratios.length,
-    ratioAtPower: quantile(foundRatios, powerTarget),
+    ratioMean: mean(ratios),
+    ratioAtPower,
+    meanAtPower: Number.isFinite(ratioAtPower)
+      ? mean(ratios.map((r) => Math.min(r, ratioAtPower)))
+      : ratioAtPower,
+    meanAgainstPlannedAtOwnPower: mean(ownPowerRatios),
   }
+}
+
+/** A campaign's planned sample at `power` over its planned sample (at 0.8, as the simulation plans it). */
+function plannedAtPower(spec: CampaignSpec, alpha: number, power: number): number {
+  const rates = spec.metric === 'ctr' ? spec.ctr : spec.cvr
+  const base = rates[spec.best === 0 ? 1 : 0] as number
+  const perAlpha = alpha / (rates.length - 1)
+  const at = (p: number): number => plannedTrials(base, base * (1 + spec.lift), perAlpha, p)
+  return at(power) / at(0.8)
 }

@@ -22,7 +22,12 @@ const ROWS: ReadonlyArray<[string, (m: ExperimentMetrics) => string]> = [
   ]),
   ['impressions to a decision / planned: median', (m) => times(m.ratioMedian)],
   ['… mean (no decision counts as the horizon)', (m) => times(m.ratioMean)],
-  ["… to reach the planned test's power", (m) => times(m.ratioAtPower)],
+  ["horizon at which it has the planned test's power", (m) => times(m.ratioAtPower)],
+  [
+    "**impressions to a decision at the planned test's power** (mean, stopped at that horizon)",
+    (m) => times(m.meanAtPower),
+  ],
+  ['mean / a planned test sized to its own power', (m) => times(m.meanAgainstPlannedAtOwnPower)],
 ]
 
 /** A markdown table: one column per decider, one row per figure. */

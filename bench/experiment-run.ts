@@ -23,7 +23,7 @@ export function runCampaign(spec: CampaignSpec, deciders: readonly ExperimentDec
     deciders.forEach((decider, i) => {
       if (outcomes[i] !== undefined) return
       if (decider.planned && look !== spec.plannedLook) return
-      const winner = decider.decide(ads, spec.metric)
+      const winner = decider.decide(ads, spec.metric, spec)
       if (winner !== null || decider.planned) outcomes[i] = { winner, impressions: ads[0]?.impressions ?? 0 }
     })
     if (outcomes.every((o) => o !== undefined)) break

@@ -23,8 +23,9 @@ const SEED = Number(process.env.BENCH_SEED ?? 1)
 const params = DEFAULT_SIM
 const confidence = 1 - params.alpha
 
-/** Other priors of the test of two ads, judged in the same run (BENCH_TUNE=1). */
-const TUNING = [
+/** Other tunings of the test of two ads, judged in the same run (BENCH_TUNE=1). */
+const LIFT_SCALES = [0.5, 0.75, 1.5]
+const PRIORS = [
   [{ strength: 2, weight: 1 }],
   [{ strength: 50, weight: 1 }],
   [{ strength: 200, weight: 1 }],
@@ -41,9 +42,15 @@ const TUNING = [
 
 const PLANNED = zTestDecider('z-test once at the planned sample', params.alpha, true)
 const DECIDERS: ExperimentDecider[] = [
-  adpulseDecider('adpulse (compareAds)', confidence),
-  ...(process.env.BENCH_TUNE ? TUNING : []).map((prior) =>
-    adpulseDecider(`prior ${prior.map((c) => `${c.strength} (${c.weight})`).join(' + ')}`, confidence, prior),
+  adpulseDecider('adpulse, min_lift = planned lift', confidence, { liftScale: 1 }),
+  adpulseDecider('adpulse, default prior (before)', confidence),
+  ...(process.env.BENCH_TUNE ? LIFT_SCALES : []).map((liftScale) =>
+    adpulseDecider(`min_lift = ${liftScale} × planned`, confidence, { liftScale }),
+  ),
+  ...(process.env.BENCH_TUNE ? PRIORS : []).map((splitPrior) =>
+    adpulseDecider(`prior ${splitPrior.map((c) => `${c.strength} (${c.weight})`).join(' + ')}`, confidence, {
+      splitPrior,
+    }),
   ),
   separateIntervalsDecider('separate intervals (before)', confidence),
   zTestDecider('z-test read at every look', params.alpha, false),
@@ -59,8 +66,8 @@ const specs = campaignSpecs(params, SEED, CAMPAIGNS)
 const outcomes = runCampaigns(specs, DECIDERS, (i) => streamSeed(SEED + 1_000_003, i))
 const perDecider = DECIDERS.map((_, d) => outcomes.map((o) => o[d] as NonNullable<(typeof o)[number]>))
 const plannedIndex = DECIDERS.indexOf(PLANNED)
-const plannedPower = experimentMetrics(specs, perDecider[plannedIndex] ?? [], 0.8).power
-const metrics = perDecider.map((o) => experimentMetrics(specs, o, plannedPower))
+const plannedPower = experimentMetrics(specs, perDecider[plannedIndex] ?? [], 0.8, params.alpha).power
+const metrics = perDecider.map((o) => experimentMetrics(specs, o, plannedPower, params.alpha))
 console.log(
   experimentTable(
     DECIDERS.map((d) => d.label),

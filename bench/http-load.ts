@@ -11,7 +11,15 @@ export interface Target {
   apiKey: string
   bodies: Buffer[]
   eventsPerBody: number
+  /**
+   * The body of the n-th request, when each must differ (events the
+   * processor would otherwise drop as duplicates); else `bodies` in turn.
+   */
+  bodyAt?: (n: number) => Buffer
 }
+
+const bodyOf = (target: Target, n: number): Buffer =>
+  target.bodyAt ? target.bodyAt(n) : (target.bodies[n % target.bodies.length] as Buffer)
 
 function post(agent: Agent, target: Target, body: Buffer): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,7 +58,7 @@ export async function closedLoop(target: Target, concurrency: number, seconds: n
   let next = 0
   const worker = async () => {
     while (performance.now() < end) {
-      const body = target.bodies[next++ % target.bodies.length] as Buffer
+      const body = bodyOf(target, next++)
       const t0 = performance.now()
       const status = await post(agent, target, body)
       latencies.push(performance.now() - t0)
@@ -86,7 +94,7 @@ export async function openLoop(
     const due = started + i * interval
     const wait = due - performance.now()
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-    const body = target.bodies[i % target.bodies.length] as Buffer
+    const body = bodyOf(target, i)
     inFlight.push(
       post(agent, target, body).then((status) => {
         latencies.push(performance.now() - due)

@@ -5,9 +5,11 @@ import { createKafkaClient } from '@adpulse/kafka'
 import { ensureLocalKafka, type LocalKafka } from '@adpulse/local-kafka'
 import { createLogger } from '@adpulse/observability'
 import type { Message } from 'kafkajs'
+import { makeEvents } from './bench-events.ts'
+import { listeningPort, stopChild } from './child-port.ts'
 import { closedLoop, openLoop, type Target } from './http-load.ts'
 import { openRawProducer } from './raw-producer.ts'
-import { median, type RunResult } from './stats.ts'
+import { medianOf, type RunResult } from './stats.ts'
 
 /**
  * pnpm bench:ingest — ingest's throughput and latency against the local
@@ -25,27 +27,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
 /** The latency target's load: 10,000 events/s as 100 requests/s of 100 events. */
 const PACED = { batch: 100, requestsPerSecond: 100, seconds: 10 }
 const API_KEY = 'bench-key-0123456789'
-const CHANNELS = ['search', 'display', 'social', 'affiliate']
-
-function makeEvents(count: number, seed: number): Array<Record<string, unknown>> {
-  const now = Date.now()
-  return Array.from({ length: count }, (_, i) => {
-    const n = seed * 100_000 + i
-    const channel = CHANNELS[n % CHANNELS.length] as string
-    const base = {
-      event_id: `bench-${seed}-${i}`,
-      occurred_at: now - (n % 60_000),
-      channel,
-      campaign_id: `${channel}-campaign-${n % 20}`,
-      ad_id: `ad-${n % 50}`,
-      user_id: `user-${n % 10_000}`,
-    }
-    if (n % 50 === 0) return { ...base, type: 'conversion', action: 'purchase', value_micros: 25_000_000 }
-    if (n % 10 === 0) return { ...base, type: 'click', click_id: `click-${n}` }
-    return { ...base, type: 'impression' }
-  })
-}
-
 /** The Avro frames ingest would write for those events (what the raw baseline sends). */
 function encode(events: Array<Record<string, unknown>>): Message[] {
   const codec = createEventCodec()
@@ -89,38 +70,12 @@ async function startIngest(brokers: string[], id: string): Promise<{ port: numbe
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffered = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString()
-      for (const line of buffered.split('\n').slice(0, -1)) {
-        try {
-          const entry = JSON.parse(line) as { msg?: string; port?: number; level?: number }
-          if (entry.msg === 'ingest listening' && entry.port) resolve(entry.port)
-          if ((entry.level ?? 0) >= 50) process.stderr.write(`${line}\n`)
-        } catch {
-          // not a log line
-        }
-      }
-      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1)
-    })
-    child.once('exit', (code) => reject(new Error(`ingest exited with ${code} before listening`)))
-  })
+  const port = await listeningPort(child, 'ingest listening')
   return { port, child }
 }
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-
-function medianOf(runs: RunResult[]): RunResult {
-  return {
-    eventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
-    p50Ms: median(runs.map((r) => r.p50Ms)),
-    p99Ms: median(runs.map((r) => r.p99Ms)),
-    requests: median(runs.map((r) => r.requests)),
-    failures: runs.reduce((n, r) => n + r.failures, 0),
-  }
-}
 
 async function main() {
   // Unset KAFKA_BROKERS: the project's local broker (reused when running, else started and stopped here).
@@ -177,8 +132,7 @@ async function main() {
   } finally {
     await raw.disconnect()
     await admin.close()
-    ingest.child.kill('SIGTERM')
-    await new Promise((resolve) => ingest.child.once('exit', resolve))
+    await stopChild(ingest.child)
     await local?.stop()
   }
 }

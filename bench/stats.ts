@@ -31,3 +31,14 @@ export function summarize(
     failures,
   }
 }
+
+/** The median of each figure over runs; failures added up. */
+export function medianOf(runs: RunResult[]): RunResult {
+  return {
+    eventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    requests: median(runs.map((r) => r.requests)),
+    failures: runs.reduce((n, r) => n + r.failures, 0),
+  }
+}

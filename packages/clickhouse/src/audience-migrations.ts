@@ -1,9 +1,4 @@
-/** What a step needs of migrations.ts' Ddl: ON CLUSTER and the (Replicated) engine. */
-interface MigrationDdl {
-  onCluster: string
-  engine(name: 'MergeTree' | 'ReplacingMergeTree'): string
-}
-
+import type { Ddl } from './migration-ddl.ts'
 /**
  * Steps 19 and 20: forgetting a person, and the audience memberships published.
  *
@@ -12,7 +7,7 @@ interface MigrationDdl {
  *     user_id is kept only as its SHA-256, so the record proves a deletion without
  *     keeping the identifier it was asked to forget in clear.
  */
-export const AUDIENCE_MIGRATIONS: ReadonlyArray<(db: string, ddl: MigrationDdl) => string> = [
+export const AUDIENCE_MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
   (db, ddl) => `CREATE TABLE IF NOT EXISTS ${db}.user_deletions${ddl.onCluster} (
     deletion_id UUID,
     user_id_sha256 FixedString(64),

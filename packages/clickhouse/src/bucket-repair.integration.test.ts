@@ -177,7 +177,7 @@ describe('kpi_buckets', () => {
         clickhouse_settings: { mutations_sync: '2' },
       })
       await before.insert(rows, 'upgrade/0-199')
-      expect(await migrate(client, old)).toBe(14)
+      expect(await migrate(client, old)).toBe(23)
       const sums = await new KpiStore(client, old).sums({ from: day, to: day + 3 * DAY_MS }, 'channel')
       const spend = rows.reduce((sum, r) => sum + r.cost_micros, 0n)
       expect(sums.reduce((sum, r) => sum + r.spend_micros, 0n)).toBe(spend)

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import { BUCKETS, type BucketShape, insertBuckets } from './bucket-shapes.ts'
 import { toCount } from './client.ts'
 import { DatabaseStore } from './database-store.ts'
+import { copyForgottenBuckets } from './forgotten-buckets.ts'
 
 export const DAY_MS = 86_400_000
 
@@ -9,7 +10,7 @@ export const DAY_MS = 86_400_000
 export interface DayRebuilt {
   /** Start of the UTC day, epoch ms. */
   day: number
-  /** Events of the day in events_raw, now summarised by its buckets. */
+  /** Events of the day now summarised by its buckets: those in events_raw, and forgotten people's (kpi_forgotten). */
   events: number
   /** Bucket rows written (0: the day has no raw events, its buckets were dropped). */
   buckets: number
@@ -39,11 +40,16 @@ export interface RebuildHooks {
  * partition; `rebuildDay` recomputes a whole UTC day (`adpulse rebuild`).
  */
 export class BucketRepair extends DatabaseStore {
-  /** `shape`: the buckets' SELECT; the current one but while migrate() backfills kpi_buckets of version 1. */
+  /**
+   * `shape`: the buckets' SELECT; the current one but while migrate() backfills
+   * kpi_buckets of version 1, a schema before kpi_forgotten (so `forgotten`
+   * false: no one can have been forgotten yet).
+   */
   constructor(
     client: ClickHouseClient,
     database: string,
     private readonly shape: BucketShape = BUCKETS,
+    private readonly forgotten = true,
   ) {
     super(client, database)
   }
@@ -61,11 +67,11 @@ export class BucketRepair extends DatabaseStore {
       // ORDER BY … DESC LIMIT 1 on the sorting key reads only the last granule.
       // (An alias named offset would be what ORDER BY sorts: as strings.)
       `SELECT toString(offset) AS newest FROM ${this.database}.events_raw
-        WHERE topic = {topic:String} AND partition = {partition:UInt32}
+        WHERE topic = {topic:String} AND partition = {partition:UInt32}${this.andCounted}
         ORDER BY topic, partition, offset DESC LIMIT 1`,
       params,
     )
-    if (raw === undefined) return 0
+    if (raw === undefined) return this.repairResolutions(topic, partition)
     // Answered from the newest_offsets projection, not by scanning the buckets.
     const [summarised] = await this.select<{ newest: string; n: unknown }>(
       `SELECT toString(max(last_offset)) AS newest, count() AS n FROM ${this.database}.kpi_buckets
@@ -73,8 +79,8 @@ export class BucketRepair extends DatabaseStore {
       params,
     )
     const covered = summarised === undefined || toCount(summarised.n) === 0 ? -1n : BigInt(summarised.newest)
-    if (covered >= BigInt(raw.newest)) return 0
-    const where = `WHERE topic = {topic:String} AND partition = {partition:UInt32} AND offset > {covered:Int64}`
+    if (covered >= BigInt(raw.newest)) return this.repairResolutions(topic, partition)
+    const where = `WHERE topic = {topic:String} AND partition = {partition:UInt32} AND offset > {covered:Int64}${this.andCounted}`
     const [gap] = await this.select<{ n: unknown }>(
       `SELECT count() AS n FROM ${this.database}.events_raw ${where}`,
       { ...params, covered: covered.toString() },
@@ -84,6 +90,47 @@ export class BucketRepair extends DatabaseStore {
       query_params: { ...params, covered: covered.toString() },
       clickhouse_settings: {
         insert_deduplication_token: `repair/${topic}/${partition}/${covered}-${raw.newest}`,
+        insert_deduplicate: 1,
+      },
+    })
+    return toCount(gap?.n) + (await this.repairResolutions(topic, partition))
+  }
+
+  /** ` AND ` the shape's condition of counted rows, or nothing. */
+  private get andCounted(): string {
+    return this.shape.counted === undefined ? '' : ` AND ${this.shape.counted}`
+  }
+
+  /**
+   * The rows resolving waiting conversions (attribution) carry offsets the
+   * buckets already cover, so the offset cannot tell whether the last such
+   * insert reached the buckets; its `resolution` number can: resolutions of a
+   * partition are written one at a time, numbered upwards, so only the newest
+   * can miss its buckets. Those rows are summarised again when it does.
+   */
+  private async repairResolutions(topic: string, partition: number): Promise<number> {
+    if (this.shape.counted === undefined) return 0
+    const params = { topic, partition }
+    const [row] = await this.select<{ raw: string; summarised: string }>(
+      `SELECT toString((SELECT max(resolution) FROM ${this.database}.events_raw
+            WHERE topic = {topic:String} AND partition = {partition:UInt32})) AS raw,
+          toString((SELECT max(last_resolution) FROM ${this.database}.kpi_buckets
+            WHERE topic = {topic:String} AND partition = {partition:UInt32})) AS summarised`,
+      params,
+    )
+    const covered = BigInt(row?.summarised ?? '0')
+    if (covered >= BigInt(row?.raw ?? '0')) return 0
+    const where = `WHERE topic = {topic:String} AND partition = {partition:UInt32} AND resolution > {covered:UInt64}`
+    const query = { ...params, covered: covered.toString() }
+    const [gap] = await this.select<{ n: unknown }>(
+      `SELECT count() AS n FROM ${this.database}.events_raw ${where}`,
+      query,
+    )
+    await this.client.command({
+      query: insertBuckets(this.shape, this.database, `${this.database}.kpi_buckets`, where),
+      query_params: query,
+      clickhouse_settings: {
+        insert_deduplication_token: `repair-resolution/${topic}/${partition}/${covered}-${row?.raw}`,
         insert_deduplicate: 1,
       },
     })
@@ -117,6 +164,13 @@ export class BucketRepair extends DatabaseStore {
           ),
           query_params: params,
         })
+        // The sums of forgotten people's events stay: their raw rows are gone, their buckets kept aside.
+        if (this.forgotten) {
+          await this.client.command({
+            query: copyForgottenBuckets(this.shape, this.database, staging, DAY_OF_BUCKETS),
+            query_params: params,
+          })
+        }
         await hooks.afterStaging?.(attempt)
         const [built] = await this.select<{ n: unknown }>(`SELECT count() AS n FROM ${staging}`)
         const buckets = toCount(built?.n)
@@ -157,33 +211,51 @@ export class BucketRepair extends DatabaseStore {
   private async agreeingTotals(params: { from: number; to: number }): Promise<DayTotals | undefined> {
     for (let read = 0; read < 2; read++) {
       if (read > 0) await new Promise((resolve) => setTimeout(resolve, 200))
-      const [raw, summarised] = await Promise.all([this.rawTotals(params), this.bucketTotals(params)])
+      const [raw, summarised] = await Promise.all([this.sourceTotals(params), this.bucketTotals(params)])
       if (sameTotals(raw, summarised)) return raw
     }
     return undefined
+  }
+
+  /** What the day's buckets must sum to: its raw events, and the forgotten ones' buckets. */
+  private async sourceTotals(params: { from: number; to: number }): Promise<DayTotals> {
+    const raw = await this.rawTotals(params)
+    return this.forgotten ? addTotals(raw, await this.bucketTotals(params, 'kpi_forgotten')) : raw
   }
 
   private async rawTotals(params: { from: number; to: number }): Promise<DayTotals> {
     const [row] = await this.select<Record<string, unknown>>(
       `SELECT count() AS events, toString(sum(cost_micros)) AS spend, toString(sum(value_micros)) AS revenue
         FROM ${this.database}.events_raw
-        WHERE occurred_at >= toDateTime({from:UInt32}, 'UTC') AND occurred_at < toDateTime({to:UInt32}, 'UTC')`,
+        WHERE occurred_at >= toDateTime({from:UInt32}, 'UTC') AND occurred_at < toDateTime({to:UInt32}, 'UTC')${this.andCounted}`,
       params,
     )
     return totals(row)
   }
 
-  private async bucketTotals(params: { from: number; to: number }): Promise<DayTotals> {
+  /** The day's totals in a table of buckets (kpi_buckets, kpi_forgotten). */
+  private async bucketTotals(
+    params: { from: number; to: number },
+    table = 'kpi_buckets',
+  ): Promise<DayTotals> {
     const [row] = await this.select<Record<string, unknown>>(
       `SELECT sum(${this.shape.events}) AS events, toString(sum(spend_micros)) AS spend,
           toString(sum(revenue_micros)) AS revenue
-        FROM ${this.database}.kpi_buckets
-        WHERE minute >= toDateTime({from:UInt32}, 'UTC') AND minute < toDateTime({to:UInt32}, 'UTC')`,
+        FROM ${this.database}.${table} ${DAY_OF_BUCKETS}`,
       params,
     )
     return totals(row)
   }
 }
+
+const DAY_OF_BUCKETS = `WHERE minute >= toDateTime({from:UInt32}, 'UTC') AND minute < toDateTime({to:UInt32}, 'UTC')`
+
+/** Both totals added: the raw events left and the forgotten ones' buckets. */
+const addTotals = (a: DayTotals, b: DayTotals): DayTotals => ({
+  events: a.events + b.events,
+  spend: (BigInt(a.spend) + BigInt(b.spend)).toString(),
+  revenue: (BigInt(a.revenue) + BigInt(b.revenue)).toString(),
+})
 
 const totals = (row: Record<string, unknown> | undefined): DayTotals => ({
   events: toCount(row?.events ?? 0),

@@ -12,6 +12,8 @@ export interface BucketShape {
   select(db: string, where: string): string
   /** The events a set of bucket rows summarises, summed over kpi_buckets: rebuild compares it with events_raw's count(). */
   readonly events: string
+  /** The condition of the events_raw rows the shape counts, when not all (rebuild compares their totals). */
+  readonly counted?: string
 }
 
 /**
@@ -47,6 +49,30 @@ export function bucketsFromRaw(db: string, where: string): string {
     GROUP BY minute, channel, campaign_id, topic, partition, ad_id, action, source`
 }
 
+/**
+ * Version 3 (attribution, attribution-migrations.ts): version 2 without the
+ * conversions still waiting for their click (counted once resolved, by the row
+ * that resolves them), with the conversions and revenue credited by a click and
+ * the newest resolution summarised.
+ */
+export function bucketsFromRawV3(db: string, where: string): string {
+  return `SELECT toStartOfMinute(occurred_at) AS minute, channel, campaign_id, topic, partition,
+      ifNull(ad_id, '') AS ad_id, if(type IN ('impression', 'click'), '', action) AS action, source,
+      countIf(type = 'impression') AS impressions, countIf(type = 'click') AS clicks,
+      countIf(type = 'conversion') AS conversions, countIf(type = 'engagement') AS engagements,
+      sum(cost_micros) AS spend_micros, sum(value_micros) AS revenue_micros,
+      sum(pow(toFloat64(value_micros), 2)) AS revenue_squares, max(offset) AS last_offset,
+      min(occurred_at) AS first_event_at, max(occurred_at) AS last_event_at,
+      countIf(type = 'conversion' AND attribution = 'click') AS attributed_conversions,
+      sumIf(value_micros, attribution = 'click') AS attributed_revenue_micros,
+      max(resolution) AS last_resolution
+    FROM ${db}.events_raw ${where === '' ? 'WHERE' : `${where} AND`} ${COUNTED}
+    GROUP BY minute, channel, campaign_id, topic, partition, ad_id, action, source`
+}
+
+/** The events_raw rows the buckets of version 3 count: all but the conversions waiting for their click. */
+const COUNTED = "attribution != 'waiting'"
+
 export const BUCKETS_V1: BucketShape = {
   columns: [
     'minute',
@@ -66,8 +92,8 @@ export const BUCKETS_V1: BucketShape = {
   events: 'impressions + clicks + conversions',
 }
 
-/** The current shape: what the view, `adpulse rebuild` and the repair of a partition's tail write. */
-export const BUCKETS: BucketShape = {
+/** Version 2 (steps 17–18 until the attribution steps). */
+export const BUCKETS_V2: BucketShape = {
   columns: [
     'minute',
     'channel',
@@ -90,6 +116,14 @@ export const BUCKETS: BucketShape = {
   ],
   select: bucketsFromRaw,
   events: 'impressions + clicks + conversions + engagements',
+}
+
+/** The current shape: what the view, `adpulse rebuild` and the repair of a partition's tail write. */
+export const BUCKETS: BucketShape = {
+  columns: [...BUCKETS_V2.columns, 'attributed_conversions', 'attributed_revenue_micros', 'last_resolution'],
+  select: bucketsFromRawV3,
+  events: BUCKETS_V2.events,
+  counted: COUNTED,
 }
 
 /** `INSERT INTO table (columns) SELECT …`: the columns named, so the table's column order does not matter. */

@@ -1,4 +1,5 @@
 export * from './alerter-state-store.ts'
+export * from './attribution-store.ts'
 export * from './audience-published-store.ts'
 export * from './audience-store.ts'
 export * from './bucket-repair.ts'

@@ -80,7 +80,7 @@ describe('kpi_buckets keeps the detail, on a database of the previous version', 
     expect(before.length).toBeGreaterThan(0)
     expect(await columnTypes()).not.toHaveProperty('ad_id')
 
-    expect(await migrate(client, database)).toBe(5)
+    expect(await migrate(client, database)).toBe(14)
     expect(await columnTypes()).toMatchObject({
       ad_id: 'String',
       action: 'LowCardinality(String)',

@@ -184,7 +184,7 @@ describe('kpi_minute folded into kpi_buckets', () => {
       expect(await tablesOf(database)).toEqual(['kpi_minute'])
 
       // The fold (13), the writer fence (14, 15), the ids of events_raw (16), the buckets' detail (17, 18), the signals' ad (19).
-      expect(await migrate(client, database)).toBe(9)
+      expect(await migrate(client, database)).toBe(18)
       expect(await tablesOf(database)).toEqual([])
       await expectSums(database, all)
       const raw = new RawEventStore(client, database)
@@ -224,7 +224,7 @@ describe('kpi_minute folded into kpi_buckets', () => {
           },
         })
         await expect(migrate(killed, database)).rejects.toThrow(`killed at ${cutAt}`)
-        expect(await migrate(client, database)).toBe(9)
+        expect(await migrate(client, database)).toBe(18)
         expect(await tablesOf(database)).toEqual([])
         await expectSums(database, all)
         expect(await new RawEventStore(client, database).newestOffset(TOPIC, 1)).toBe(199n)

@@ -47,6 +47,9 @@ export interface KpiRow {
   conversions: number
   spend_micros: bigint
   revenue_micros: bigint
+  /** Of its conversions and revenue, those credited to a click by attribution (docs/attribution.md); KpiStore sets both. */
+  attributed_conversions?: number
+  attributed_revenue_micros?: bigint
   /** The row's conversions and engagements per action, actions in ascending order. */
   actions: ActionSums[]
 }

@@ -93,29 +93,34 @@ export function rowsQuery(database: string, request: KpiRequest): BoundQuery {
   const picked = filters.action === undefined ? '1' : 'a = {f_action:String}'
   const perAction = `SELECT ${[...(bucketing ? [bucketStartOf(bucketing)] : []), ...others, 'action AS a'].join(', ')},
       sum(impressions) AS i, sum(clicks) AS c, sum(spend_micros) AS s,
-      sum(conversions) AS cv, sum(engagements) AS e, sum(revenue_micros) AS r
+      sum(conversions) AS cv, sum(engagements) AS e, sum(revenue_micros) AS r,
+      sum(attributed_conversions) AS ac, sum(attributed_revenue_micros) AS ar
     FROM ${database}.kpi_buckets
     WHERE ${where.join(' AND ')}
     GROUP BY ${[...groups, 'a'].join(', ')}`
   const perGroup = `SELECT ${[...groups, ''].join(', ')}
       sum(i) AS group_impressions, sum(c) AS group_clicks, sum(s) AS group_spend,
       sumIf(cv, ${picked}) AS group_conversions, sumIf(e, ${picked}) AS group_engagements,
-      sumIf(r, ${picked}) AS group_revenue,
-      arraySort(groupArrayIf((a, cv, e, r), a != '' AND ${picked})) AS group_actions
+      sumIf(r, ${picked}) AS group_revenue, sumIf(ac, ${picked}) AS group_attributed,
+      sumIf(ar, ${picked}) AS group_attributed_revenue,
+      arraySort(groupArrayIf((a, cv, e, r, ac, ar), a != '' AND ${picked})) AS group_actions
     FROM (${perAction})
     GROUP BY ${groups.length === 0 ? 'tuple()' : groups.join(', ')}
     HAVING count() > 0`
   const splitByAction = keys.includes('action') && filters.action === undefined
   const outcomes = splitByAction
-    ? 'act.1 AS action, act.2 AS conversions, act.3 AS engagements, act.4 AS revenue, [act] AS actions'
+    ? `act.1 AS action, act.2 AS conversions, act.3 AS engagements, act.4 AS revenue, [act] AS actions,
+      act.5 AS attributed, act.6 AS attributed_revenue`
     : `${keys.includes('action') ? '{f_action:String} AS action, ' : ''}group_conversions AS conversions,
-      group_engagements AS engagements, group_revenue AS revenue, group_actions AS actions`
+      group_engagements AS engagements, group_revenue AS revenue, group_actions AS actions,
+      group_attributed AS attributed, group_attributed_revenue AS attributed_revenue`
   const rows = `SELECT ${[...groups, ''].join(', ')}
       group_impressions AS impressions, group_clicks AS clicks, group_spend AS spend, ${outcomes}
     FROM (${perGroup})${splitByAction ? ' ARRAY JOIN group_actions AS act' : ''}`
   const outKeys = [...(bucketing ? ['bucket_start'] : []), ...keys]
   const query = `SELECT ${[...outKeys, ''].join(', ')} impressions, clicks, engagements, conversions,
       toString(spend) AS spend_micros, toString(revenue) AS revenue_micros,
+      attributed AS attributed_conversions, toString(attributed_revenue) AS attributed_revenue_micros,
       arrayMap(x -> [toString(x.1), toString(x.2), toString(x.3), toString(x.4)], actions) AS action_sums
     FROM (${rows})
     ORDER BY ${orderBy(outKeys, request.sort)}

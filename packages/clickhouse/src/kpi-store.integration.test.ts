@@ -20,7 +20,7 @@ describe('KpiStore', () => {
 
   beforeAll(async () => {
     client = await createClickHouse(testClickHouse())
-    expect(await migrate(client, database)).toBe(21)
+    expect(await migrate(client, database)).toBe(30)
     store = new KpiStore(client, database)
     raw = new RawEventStore(client, database)
   })

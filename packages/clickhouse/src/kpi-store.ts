@@ -119,6 +119,8 @@ export class KpiStore extends DatabaseStore {
         conversions: toCount(row.conversions),
         spend_micros: BigInt(String(row.spend_micros)),
         revenue_micros: BigInt(String(row.revenue_micros)),
+        attributed_conversions: toCount(row.attributed_conversions),
+        attributed_revenue_micros: BigInt(String(row.attributed_revenue_micros)),
         actions: (row.action_sums as string[][]).map(actionSums),
       }
       if (request.bucketing) out.bucket_start = toCount(row.bucket_start) * 1000

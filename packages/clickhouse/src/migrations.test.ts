@@ -4,7 +4,7 @@ import { schemaStatements } from './migrations.ts'
 describe('schemaStatements', () => {
   it('creates plain MergeTree tables on one server by default', () => {
     const statements = schemaStatements('adpulse')
-    expect(statements).toHaveLength(23)
+    expect(statements).toHaveLength(32)
     expect(statements.join('\n')).not.toContain('ON CLUSTER')
     expect(statements.join('\n')).not.toContain('Replicated')
     expect(statements[2]).toContain('ENGINE = MergeTree')
@@ -74,6 +74,24 @@ describe('schemaStatements', () => {
       const step = schemaStatements('adpulse', target)[2 + 20]
       expect(step).toContain(`ALTER TABLE adpulse.signals${onCluster}`)
       expect(step).toContain('ADD COLUMN IF NOT EXISTS ad_id Nullable(String) AFTER campaign_id')
+    }
+  })
+
+  it('keeps what a conversion reported, indexes clicks by click_id and moves the view to buckets of version 3 (22-29)', () => {
+    for (const [target, onCluster] of [
+      [{}, ''],
+      [{ cluster: 'c' }, " ON CLUSTER 'c'"],
+    ] as const) {
+      const steps = schemaStatements('adpulse', target).slice(2 + 21)
+      expect(steps[0]).toContain(`ALTER TABLE adpulse.events_raw${onCluster}`)
+      expect(steps[0]).toContain('reported_campaign_id String DEFAULT campaign_id')
+      expect(steps[1]).toContain('attributed_revenue_micros Int128 DEFAULT 0')
+      expect(steps[2]).toContain(`CREATE TABLE IF NOT EXISTS adpulse.clicks_by_id${onCluster}`)
+      expect(steps[3]).toContain(`CREATE MATERIALIZED VIEW IF NOT EXISTS adpulse.clicks_by_id_mv${onCluster}`)
+      expect(steps[4]).toContain(`CREATE TABLE IF NOT EXISTS adpulse.clicks_by_id_backfill${onCluster}`)
+      expect(steps[5]).toContain('ATTACH PARTITION tuple() FROM adpulse.clicks_by_id_backfill')
+      expect(steps[7]).toContain(`ALTER TABLE adpulse.kpi_buckets_mv${onCluster} MODIFY QUERY SELECT`)
+      expect(steps[7]).toContain("attribution != 'waiting'")
     }
   })
 })

@@ -1,9 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client'
+import { ATTRIBUTION_MIGRATIONS } from './attribution-migrations.ts'
 import { AUDIENCE_MIGRATIONS } from './audience-migrations.ts'
 import { BucketRepair } from './bucket-repair.ts'
 import { BUCKETS_V1, bucketsFromRawV1 } from './bucket-shapes.ts'
+import { FORGOTTEN_BUCKETS_MIGRATIONS } from './forgotten-buckets.ts'
 import { DETAIL_MIGRATIONS } from './kpi-detail-migrations.ts'
 import { foldKpiMinute } from './kpi-minute-fold.ts'
+import { type Ddl, ddlFor } from './migration-ddl.ts'
 import { FENCE_MIGRATIONS } from './partition-fence.ts'
 import { applyRawRetention } from './raw-retention.ts'
 import { SIGNAL_AD_MIGRATIONS } from './signal-ad-migration.ts'
@@ -27,28 +30,6 @@ export interface MigrationTarget {
 
 /** 30 days: the TTL events_raw is created with. */
 export const DEFAULT_RAW_RETENTION_SECONDS = 30 * 24 * 3600
-
-/** The parts of a statement that differ between one server and a cluster. */
-interface Ddl {
-  /** ` ON CLUSTER 'name'`, or empty. */
-  onCluster: string
-  engine(name: 'MergeTree' | 'ReplacingMergeTree' | 'SummingMergeTree'): string
-  /** The setting that keeps recent insert deduplication tokens (replayed batches are no-ops). */
-  dedupWindow: string
-}
-
-function ddlFor(target: MigrationTarget): Ddl {
-  const { cluster } = target
-  if (cluster === undefined) {
-    return { onCluster: '', engine: (name) => name, dedupWindow: 'non_replicated_deduplication_window' }
-  }
-  return {
-    onCluster: ` ON CLUSTER '${cluster}'`,
-    // No arguments: the servers' default_replica_path (/clickhouse/tables/{uuid}/{shard}) and default_replica_name ({replica}).
-    engine: (name) => `Replicated${name}`,
-    dedupWindow: 'replicated_deduplication_window',
-  }
-}
 
 /**
  * The schema, in order. Append only: a published step never changes, since
@@ -225,16 +206,17 @@ const MIGRATIONS: ReadonlyArray<(db: string, ddl: Ddl) => string> = [
     ADD COLUMN IF NOT EXISTS ad_id Nullable(String) AFTER campaign_id,
     ADD COLUMN IF NOT EXISTS click_id Nullable(String) AFTER ad_id,
     ADD COLUMN IF NOT EXISTS user_id Nullable(String) AFTER click_id`,
-  // 17–18 kpi_buckets detail, 19–20 audiences and deletions, 21 signals.ad_id: each in its own file.
+  // 17–18 kpi_buckets detail, 19–20 audiences, deletions, 21 signals.ad_id, 22–29 attribution,
+  // 30 kpi_forgotten (after 22–29: it copies kpi_buckets' columns): each in its own file.
   ...DETAIL_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
   ...AUDIENCE_MIGRATIONS,
   ...SIGNAL_AD_MIGRATIONS.map((step) => (db: string, ddl: Ddl) => step(db, ddl.onCluster)),
+  ...ATTRIBUTION_MIGRATIONS,
+  ...FORGOTTEN_BUCKETS_MIGRATIONS,
 ]
 
-/** The version that creates kpi_buckets: a database that reaches it is backfilled from events_raw. */
-const BUCKETS_VERSION = 8
-/** The version that drops kpi_minute: its rows are folded into kpi_buckets first. */
-const FOLD_VERSION = 13
+/** Step 8 creates kpi_buckets (a database reaching it is backfilled from events_raw), 13 drops kpi_minute (folded in first). */
+const [BUCKETS_VERSION, FOLD_VERSION] = [8, 13]
 
 /** The database and the table of applied versions, created before any step. */
 function setupStatements(db: string, ddl: Ddl): string[] {
@@ -295,6 +277,6 @@ export async function migrate(
 /** Events written before the buckets table existed: their buckets, day by day. */
 async function backfillBuckets(client: ClickHouseClient, database: string): Promise<void> {
   // kpi_buckets is still of version 1 here (step 13): its SELECT, not the current one.
-  const repair = new BucketRepair(client, database, BUCKETS_V1)
+  const repair = new BucketRepair(client, database, BUCKETS_V1, false)
   for (const day of await repair.daysWithRawEvents()) await repair.rebuildDay(day)
 }

@@ -99,7 +99,7 @@ describe('events_raw keeps the ids of an event, on a database of the previous ve
     )
 
     // 16, then the buckets' detail (17, 18) and the signals' ad (19).
-    expect(await migrate(client, database)).toBe(6)
+    expect(await migrate(client, database)).toBe(15)
     const after = await columnsOf()
     expect([after.ad_id, after.click_id, after.user_id]).toEqual([
       'Nullable(String)',

@@ -11,7 +11,7 @@ import {
   isFenceRefusal,
   PartitionFencedError,
 } from './partition-fence.ts'
-import { encodeRawEventsTsvBuffer, RAW_EVENT_COLUMNS } from './raw-event-tsv.ts'
+import { encodeRawEventsTsvBuffer, rawEventColumns } from './raw-event-tsv.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
 export interface RawEventRow {
@@ -48,7 +48,18 @@ export interface RawEventRow {
   topic: string
   partition: number
   offset: string
+  /** What a conversion with a click_id reported, when attribution credited it elsewhere; omitted: the credited keys. */
+  reported_channel?: string
+  reported_campaign_id?: string
+  reported_ad_id?: string | null
+  /** '' (omitted): no attribution; else 'click', 'waiting' or 'unattributed' (docs/attribution.md). */
+  attribution?: Attribution
+  /** The resolution insert of a waiting conversion, numbered per partition; 0 (omitted) on every other row. */
+  resolution?: number
 }
+
+/** Where a conversion with a click_id stands in events_raw ('' for every other event). */
+export type Attribution = '' | 'click' | 'waiting' | 'unattributed'
 
 /** An event id seen on a partition: what the processor's dedup window is rebuilt from. */
 export interface SeenEventId {
@@ -72,8 +83,7 @@ export class RawEventStore extends DatabaseStore {
     const first = rows[0]
     if (!first) return
     const table = `${this.database}.events_raw`
-    const columns: [string, ...string[]] =
-      writer === undefined ? [...RAW_EVENT_COLUMNS] : [...RAW_EVENT_COLUMNS, 'writer']
+    const columns = rawEventColumns(rows, writer) as [string, ...string[]]
     const values = encodeRawEventsTsvBuffer(rows, writer)
     const settings = {
       insert_deduplication_token: token,
@@ -160,7 +170,7 @@ export class RawEventStore extends DatabaseStore {
   ): Promise<SeenEventId[]> {
     // An alias named received_at would shadow the column in WHERE: received_ms.
     const rows = await this.select(
-      `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(received_at) AS received_ms
+      `SELECT source, reported_campaign_id AS campaign_id, event_id, toUnixTimestamp64Milli(received_at) AS received_ms
         FROM ${this.database}.events_raw
         WHERE topic = {topic:String} AND partition = {partition:UInt32}
           AND received_at >= (
@@ -187,7 +197,7 @@ export class RawEventStore extends DatabaseStore {
   ): Promise<SeenEventId[]> {
     if (eventIds.length === 0) return []
     const rows = await this.select(
-      `SELECT source, campaign_id, event_id, toUnixTimestamp64Milli(max(received_at)) AS received_ms
+      `SELECT source, reported_campaign_id AS campaign_id, event_id, toUnixTimestamp64Milli(max(received_at)) AS received_ms
         FROM ${this.database}.events_raw
         WHERE topic = {topic:String} AND partition = {partition:UInt32}
           AND received_at >= fromUnixTimestamp64Milli({since:Int64})

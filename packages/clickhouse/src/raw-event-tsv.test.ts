@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { RawEventRow } from './raw-event-store.ts'
 import {
+  ATTRIBUTION_COLUMNS,
   dateTimeText,
   encodeRawEventsTsv,
   encodeRawEventsTsvBuffer,
   RAW_EVENT_COLUMNS,
+  rawEventColumns,
   tsvNullable,
   tsvString,
 } from './raw-event-tsv.ts'
@@ -56,6 +58,39 @@ describe('encodeRawEventsTsv', () => {
       partition: '2',
       offset: '18446744073709551615',
     })
+  })
+
+  it('writes what an attributed conversion reported beside its credited keys', () => {
+    const credited = {
+      ...row,
+      ad_id: 'ad-7',
+      reported_channel: '',
+      reported_campaign_id: '',
+      reported_ad_id: null,
+      attribution: 'click' as const,
+      resolution: 3,
+    }
+    const fields = (encodeRawEventsTsv([credited, row]).split('\n')[1] ?? '').split('\t')
+    const columns = rawEventColumns([credited, row])
+    expect(columns).toEqual([...RAW_EVENT_COLUMNS, ...ATTRIBUTION_COLUMNS])
+    expect(fields).toHaveLength(columns.length)
+    const at = (column: string) => fields[columns.indexOf(column)]
+    // A row without attribution in such an insert: reported what it is credited to.
+    expect([at('reported_channel'), at('reported_ad_id'), at('attribution'), at('resolution')]).toEqual([
+      'search',
+      '\\N',
+      '',
+      '0',
+    ])
+    const first = (encodeRawEventsTsv([credited, row]).split('\n')[0] ?? '').split('\t')
+    const credit = (column: string) => first[columns.indexOf(column)]
+    expect([credit('channel'), credit('campaign_id'), credit('ad_id')]).toEqual(['search', 'c1', 'ad-7'])
+    expect([credit('reported_channel'), credit('reported_campaign_id'), credit('reported_ad_id')]).toEqual([
+      '',
+      '',
+      '\\N',
+    ])
+    expect([credit('attribution'), credit('resolution')]).toEqual(['click', '3'])
   })
 
   it('writes an engagement with its type, action and priced cost', () => {

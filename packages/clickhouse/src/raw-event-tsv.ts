@@ -34,8 +34,37 @@ export const RAW_EVENT_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof RawEventRow>
 
 /**
- * The rows as one TabSeparated text, in the order of RAW_EVENT_COLUMNS; with a
- * `writer`, that column last on every row (partition-fence.ts).
+ * The columns of attribution (docs/attribution.md), after RAW_EVENT_COLUMNS on
+ * the rows of an insert that carries any: their DEFAULTs (what the event
+ * reported is what it is credited to, no attribution) fit every other row, and
+ * an insert without them still fits a database from before them.
+ */
+export const ATTRIBUTION_COLUMNS = [
+  'reported_channel',
+  'reported_campaign_id',
+  'reported_ad_id',
+  'attribution',
+  'resolution',
+] as const satisfies ReadonlyArray<keyof RawEventRow>
+
+/** Whether an insert of these rows writes ATTRIBUTION_COLUMNS. */
+export function carriesAttribution(rows: readonly RawEventRow[]): boolean {
+  return rows.some((r) => r.attribution !== undefined && r.attribution !== '')
+}
+
+/** The columns an insert of these rows names, in the order encodeRawEventsTsv writes them. */
+export function rawEventColumns(rows: readonly RawEventRow[], writer?: string): string[] {
+  return [
+    ...RAW_EVENT_COLUMNS,
+    ...(carriesAttribution(rows) ? ATTRIBUTION_COLUMNS : []),
+    ...(writer === undefined ? [] : ['writer']),
+  ]
+}
+
+/**
+ * The rows as one TabSeparated text, in the order of RAW_EVENT_COLUMNS (then
+ * ATTRIBUTION_COLUMNS when any row carries attribution); with a `writer`, that
+ * column last on every row (partition-fence.ts): rawEventColumns names them.
  */
 export function encodeRawEventsTsv(rows: readonly RawEventRow[], writer?: string): string {
   return encodeRawEventsTsvBuffer(rows, writer).toString('utf8')
@@ -51,10 +80,11 @@ const BYTES_PER_ROW = 256
  */
 export function encodeRawEventsTsvBuffer(rows: readonly RawEventRow[], writer?: string): Buffer {
   const end = writer === undefined ? '\n' : `\t${tsvString(writer)}\n`
+  const attributed = carriesAttribution(rows)
   let buffer = Buffer.allocUnsafe(Math.max(1024, rows.length * BYTES_PER_ROW))
   let length = 0
   for (let i = 0; i < rows.length; i++) {
-    const line = tsvLine(rows[i] as RawEventRow, end)
+    const line = tsvLine(rows[i] as RawEventRow, attributed, end)
     // A UTF-16 unit is at most 3 UTF-8 bytes.
     if (length + line.length * 3 > buffer.length) {
       const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, length + line.length * 3))
@@ -66,7 +96,7 @@ export function encodeRawEventsTsvBuffer(rows: readonly RawEventRow[], writer?: 
   return buffer.subarray(0, length)
 }
 
-function tsvLine(r: RawEventRow, end: string): string {
+function tsvLine(r: RawEventRow, attributed: boolean, end: string): string {
   return (
     `${tsvString(r.event_id)}\t${tsvString(r.source)}\t${r.type}\t${dateTimeText(r.occurred_at)}\t` +
     `${tsvString(r.channel)}\t${tsvString(r.campaign_id)}\t` +
@@ -76,7 +106,16 @@ function tsvLine(r: RawEventRow, end: string): string {
     `${tsvString(r.original_currency ?? r.currency)}\t` +
     `${r.original_cost_micros === undefined ? r.cost_micros : (r.original_cost_micros ?? '\\N')}\t` +
     `${r.original_value_micros ?? r.value_micros}\t${dateTimeText(r.received_at)}\t` +
-    `${tsvString(r.topic)}\t${r.partition}\t${r.offset}${end}`
+    `${tsvString(r.topic)}\t${r.partition}\t${r.offset}${attributed ? attributionFields(r) : ''}${end}`
+  )
+}
+
+/** A row's ATTRIBUTION_COLUMNS, each after a tab; omitted: credited to what it reported, no attribution. */
+function attributionFields(r: RawEventRow): string {
+  const reportedAd = r.reported_ad_id === undefined ? r.ad_id : r.reported_ad_id
+  return (
+    `\t${tsvString(r.reported_channel ?? r.channel)}\t${tsvString(r.reported_campaign_id ?? r.campaign_id)}` +
+    `\t${tsvNullable(reportedAd)}\t${r.attribution ?? ''}\t${r.resolution ?? 0}`
   )
 }
 

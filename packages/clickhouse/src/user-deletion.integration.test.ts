@@ -4,6 +4,7 @@ import { testClickHouse, uniqueName } from '@adpulse/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { userEvent } from '../test/audience-events.ts'
 import { AudienceStore } from './audience-store.ts'
+import { BucketRepair, DAY_MS } from './bucket-repair.ts'
 import { type ClickHouseClient, createClickHouse } from './client.ts'
 import { migrate } from './migrations.ts'
 import { RawEventStore } from './raw-event-store.ts'
@@ -108,6 +109,19 @@ describe('UserDeletionStore.forget', () => {
     })
     expect(Number(rows[0]?.raw_events_deleted)).toBe(3)
     expect(Number(rows[0]?.deleted_ms)).toBe(deletion?.deleted_at)
+  })
+
+  it('keeps the forgotten sums through a rebuild of their days (kpi_forgotten)', async () => {
+    const sumsBefore = await bucketSums()
+    await deletions.forget({ userId: 'bob', requestedBy: 'dpo', via: 'cli', audiences: [], now: NOW })
+    expect(await eventsOf('bob')).toBe(0)
+    const repair = new BucketRepair(client, database)
+    const firstDay = Math.floor((NOW - 10 * 60_000) / DAY_MS) * DAY_MS
+    const rebuilt = []
+    for (let day = firstDay; day < NOW; day += DAY_MS) rebuilt.push(await repair.rebuildDay(day))
+    // ann's 3 and bob's 1 are forgotten; the one event without a user is the only raw row left.
+    expect(rebuilt.reduce((n, d) => n + d.events, 0)).toBe(5)
+    expect(await bucketSums()).toEqual(sumsBefore)
   })
 
   it('answers null for a user with no events, and records nothing', async () => {

@@ -121,6 +121,9 @@ export function referenceRows(events: readonly TestEvent[], request: KpiRequest)
       impressions: g.impressions,
       clicks: g.clicks,
       spend_micros: g.spend,
+      // The events of these tests carry no click credit (attribution: attribution-repair.integration.test.ts).
+      attributed_conversions: 0,
+      attributed_revenue_micros: 0n,
     }
     const total = (rows: typeof picked, k: 'conversions' | 'engagements') =>
       rows.reduce((n, [, o]) => n + o[k], 0)

@@ -202,6 +202,19 @@ describe('loadConfig: ingest front door', () => {
     ])
   })
 
+  it('reads the ingest worker threads: auto from the cores (1 to 4), a count, or 0', () => {
+    const auto = loadConfig({}).ingest.workers
+    expect(auto).toBeGreaterThanOrEqual(1)
+    expect(auto).toBeLessThanOrEqual(4)
+    expect(loadConfig({ ADPULSE_INGEST_WORKERS: '0' }).ingest.workers).toBe(0)
+    expect(loadConfig({ ADPULSE_INGEST_WORKERS: '3' }).ingest.workers).toBe(3)
+    for (const bad of ['-1', 'many', '65', '1.5']) {
+      expect(problemsOf({ ADPULSE_INGEST_WORKERS: bad }).map((p) => p.split(':')[0])).toEqual([
+        'ADPULSE_INGEST_WORKERS',
+      ])
+    }
+  })
+
   it('turns the rate limit off at 0, whatever the burst', () => {
     expect(problemsOf({ ADPULSE_INGEST_RATE_LIMIT: '0' })).toEqual([])
     expect(loadConfig({ ADPULSE_INGEST_RATE_LIMIT: '0' }).ingest.rateLimitPerSecond).toBe(0)

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import type { EnvReader } from './env-reader.ts'
 import { readNamedKeys } from './named-keys.ts'
 
@@ -57,9 +58,29 @@ export interface IngestConfig {
    * timestamp may be from the server clock; a signature is remembered that long to refuse replays.
    */
   signatureToleranceMs: number
+  /**
+   * `ADPULSE_INGEST_WORKERS`, default `auto` (one less than the cores, at
+   * least 1, at most 4): worker threads that read, validate and encode request
+   * bodies, so HTTP and Kafka keep the main thread; 0 does it all on the main thread.
+   */
+  workers: number
 }
 
 const DEV_KEYS = 'demo:adpulse-dev-key'
+const MAX_WORKERS = 64
+
+/** ADPULSE_INGEST_WORKERS: `auto` or a count. */
+function readWorkers(r: EnvReader): number {
+  const text = r.string('ADPULSE_INGEST_WORKERS', 'auto').trim()
+  if (text === 'auto') return Math.min(4, Math.max(1, availableParallelism() - 1))
+  if (!/^\d+$/.test(text) || Number(text) > MAX_WORKERS) {
+    r.fail(
+      `ADPULSE_INGEST_WORKERS: expected auto or a count from 0 to ${MAX_WORKERS}, got ${JSON.stringify(text)}`,
+    )
+    return 0
+  }
+  return Number(text)
+}
 
 export function readIngest(r: EnvReader, production: boolean): IngestConfig {
   const keysFile = r.optionalString('ADPULSE_INGEST_KEYS_FILE')
@@ -92,5 +113,6 @@ export function readIngest(r: EnvReader, production: boolean): IngestConfig {
     rateBurst,
     signatures: r.oneOf('ADPULSE_INGEST_SIGNATURES', ['off', 'optional', 'required'] as const, 'optional'),
     signatureToleranceMs: r.durationMs('ADPULSE_INGEST_SIGNATURE_TOLERANCE', 5 * 60_000),
+    workers: readWorkers(r),
   }
 }

@@ -55,6 +55,18 @@ export interface ProcessorConfig {
    * `adpulse rates import`.
    */
   ratesFile: string | undefined
+  /**
+   * `ADPULSE_ATTRIBUTION_WINDOW`, default 7d: a conversion with a click_id is
+   * credited to its click when the click occurred at most this long before it
+   * (docs/attribution.md).
+   */
+  attributionWindowMs: number
+  /**
+   * `ADPULSE_ATTRIBUTION_WAIT`, default 15m: how long after its receipt a
+   * conversion waits for a click not yet written (another partition, a racing
+   * postback) before it counts as unattributed.
+   */
+  attributionWaitMs: number
 }
 
 export function readProcessor(r: EnvReader): ProcessorConfig {
@@ -70,5 +82,7 @@ export function readProcessor(r: EnvReader): ProcessorConfig {
     sessionTimeoutMs: r.durationMs('ADPULSE_PROCESSOR_SESSION_TIMEOUT', 30_000),
     ratesRefreshMs,
     ratesFile: r.optionalString('ADPULSE_RATES_FILE'),
+    attributionWindowMs: r.durationMs('ADPULSE_ATTRIBUTION_WINDOW', 7 * DAY_MS),
+    attributionWaitMs: r.durationMs('ADPULSE_ATTRIBUTION_WAIT', 15 * 60_000),
   }
 }

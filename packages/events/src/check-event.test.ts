@@ -133,6 +133,22 @@ describe('checkEvent', () => {
     expect(checked.errors).toEqual(validated.errors)
   })
 
+  it("accepts a conversion with a click_id and '' as channel and campaign_id, as ingest sends a postback", () => {
+    const postback = event({
+      type: 'conversion',
+      action: 'purchase',
+      value_micros: 5n,
+      channel: '',
+      campaign_id: '',
+    })
+    expect(checkEvent(postback, CONTRACT, T)).toMatchObject({ ok: true })
+    expect(fieldsOf({ ...postback, click_id: null })).toEqual(['campaign_id', 'channel'])
+    expect(fieldsOf({ ...postback, type: 'click', action: null, value_micros: null })).toEqual([
+      'campaign_id',
+      'channel',
+    ])
+  })
+
   it('judges the event time against the receipt it is given', () => {
     const late = event({ occurred_at: T - CONTRACT.allowedLatenessMs - 1 })
     expect(checkEvent(late, CONTRACT, T)).toMatchObject({ ok: false, reason: 'too_late' })

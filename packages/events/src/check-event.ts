@@ -5,6 +5,7 @@ import {
   type EventContract,
   eventTimeRule,
   idRule,
+  mayOmitCreditKeys,
   moneyRule,
   NO_ACTION,
   NO_VALUE,
@@ -34,15 +35,18 @@ export function checkEvent(event: AdEvent, contract: EventContract, receivedAt: 
   const check = (field: string, value: unknown, broken: string | null) => {
     if (broken) errors.push({ field, expected: broken, got: describe(value) })
   }
+  // A postback with only a click_id carries channel and campaign_id as '' (attribution fills them).
+  const creditOptional = mayOmitCreditKeys(event.type, event.click_id)
   for (const [field, optional] of ID_FIELDS) {
     const value = event[field]
     if (value === null && optional) continue
+    if (field === 'campaign_id' && value === '' && creditOptional) continue
     check(field, value, idRule(value ?? '', contract.maxIdLength))
   }
   if (!(EVENT_TYPES as readonly string[]).includes(event.type)) {
     check('type', event.type, `one of ${EVENT_TYPES.join(', ')}`)
   }
-  check('channel', event.channel, channelRule(event.channel))
+  if (!(event.channel === '' && creditOptional)) check('channel', event.channel, channelRule(event.channel))
   if (event.cost_micros !== null) check('cost_micros', event.cost_micros, moneyRule(event.cost_micros))
   if (event.type === 'conversion' || event.type === 'engagement') {
     check('action', event.action, actionRule(event.type, event.action ?? '', contract.maxActionLength))

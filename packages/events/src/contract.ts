@@ -85,6 +85,19 @@ export function actionRule(
   return type === 'engagement' ? slugRule(value, maxLength) : lengthRule(value, maxLength)
 }
 
+/**
+ * Whether an event may omit `channel` and `campaign_id`: a conversion with a
+ * `click_id` (a postback often carries nothing else), which attribution credits
+ * to its click's channel, campaign and ad (docs/attribution.md). Omitted, they
+ * travel on the events topic as '' (no schema change).
+ */
+export function mayOmitCreditKeys(
+  type: string | null | undefined,
+  clickId: string | null | undefined,
+): boolean {
+  return type === 'conversion' && typeof clickId === 'string' && clickId.length > 0
+}
+
 /** What an impression or a click must not carry: only conversions and engagements have an action. */
 export const NO_ACTION = 'no action on an impression or click (only conversions and engagements have one)'
 /** What an impression, click or engagement must not carry. */

@@ -44,3 +44,13 @@ export interface FieldError {
   expected: string
   got: string
 }
+
+/**
+ * The Kafka key of an event on the events topic: its campaign, so that a repeat
+ * lands on the partition of the first (docs/exactly-once.md); a postback with
+ * only a click_id has no campaign, and its click_id keys it instead (a repeat
+ * carries the same one).
+ */
+export function eventKeyOf(event: Pick<AdEvent, 'campaign_id' | 'click_id'>): string {
+  return event.campaign_id === '' ? (event.click_id ?? '') : event.campaign_id
+}

@@ -189,6 +189,26 @@ describe('validateEvent: invalid events name their field', () => {
     expect(fieldsOf({ ...conversion, action: '' })).toEqual(['action'])
   })
 
+  it('accepts a postback conversion with only a click_id: channel and campaign_id travel as empty', () => {
+    const { channel: _c, campaign_id: _k, ...postback } = conversion
+    const event = accept(postback)
+    expect(event).toMatchObject({ channel: '', campaign_id: '', click_id: 'gclid-123', type: 'conversion' })
+    expect(accept({ ...postback, channel: null, campaign_id: 'camp-3' })).toMatchObject({
+      channel: '',
+      campaign_id: 'camp-3',
+    })
+  })
+
+  it('still requires channel and campaign_id of a conversion without click_id and of a click', () => {
+    const { channel: _c, campaign_id: _k, click_id: _i, ...bare } = conversion
+    expect(fieldsOf(bare)).toEqual(['channel', 'campaign_id'])
+    expect(fieldsOf({ ...bare, click_id: '' })).toEqual(['channel', 'campaign_id', 'click_id'])
+    const { channel: _d, campaign_id: _e, ...clickOnly } = click
+    expect(fieldsOf(clickOnly)).toEqual(['channel', 'campaign_id'])
+    // Given, they must be valid: an empty string is not an omission.
+    expect(fieldsOf({ ...conversion, channel: '', campaign_id: '' })).toEqual(['channel', 'campaign_id'])
+  })
+
   it('rejects an unknown type', () => {
     expect(reject({ ...impression, type: 'view' })).toEqual([
       { field: 'type', expected: 'one of impression, click, conversion, engagement', got: '"view"' },

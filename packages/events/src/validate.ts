@@ -7,6 +7,7 @@ import {
   eventTimeRule,
   idRule,
   MONEY_EXPECTED,
+  mayOmitCreditKeys,
   moneyRule,
   NO_ACTION,
   NO_VALUE,
@@ -76,13 +77,17 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
     fail('type', `one of ${EVENT_TYPES.join(', ')}`)
   }
   const occurredAt = parseEventTime(raw.occurred_at, ctx, fail)
-  const channel = raw.channel
+  // A postback with only a click_id: its channel and campaign come from its click (travel as '').
+  const validClickId = typeof raw.click_id === 'string' && id(raw.click_id) === null ? raw.click_id : null
+  const creditOptional = mayOmitCreditKeys(type as string, validClickId)
+  const absent = (field: string) => creditOptional && (raw[field] === undefined || raw[field] === null)
+  const channel = absent('channel') ? '' : raw.channel
   if (typeof channel !== 'string') fail('channel', channelRule('') as string)
-  else {
+  else if (!absent('channel')) {
     const broken = channelRule(channel)
     if (broken) fail('channel', broken)
   }
-  const campaignId = requiredString(raw, 'campaign_id', id, fail)
+  const campaignId = absent('campaign_id') ? '' : requiredString(raw, 'campaign_id', id, fail)
   const adId = optionalString(raw, 'ad_id', id, fail)
   const clickId = optionalString(raw, 'click_id', id, fail)
   const userId = optionalString(raw, 'user_id', id, fail)

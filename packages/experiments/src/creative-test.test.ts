@@ -34,12 +34,16 @@ describe('compareAds: the hand-worked example of docs/experiments.md', () => {
     expect(result.status).toBe('winner')
   })
 
-  it('gives B a lift of −100 % within [−100 %, −9.03 %]', () => {
+  it('gives B a lift of −100 % within [−100 %, −48.24 %], from the test of the two ads (the intervals alone: −9.03 %)', () => {
     expect(a?.lift).toEqual({ estimate: 0, lower: 0, upper: 0 })
     expect(b?.lift?.estimate).toBe(-1)
     expect(b?.lift?.lower).toBe(-1)
-    expect(b?.lift?.upper).toBeCloseTo(0.079686 / 0.087593 - 1, 5)
-    expect(b?.lift?.upper).toBeCloseTo(-0.09027, 5)
+    // The test of two ads bounds A's lift over B below by 0.932048 (split-test.test.ts): B's is at most 1 / 1.932048 − 1.
+    expect(b?.lift?.upper).toBeCloseTo(1 / 1.932048 - 1, 5)
+    expect(b?.lift?.upper).toBeCloseTo(-0.482415, 5)
+    // The two separate intervals alone bound it by 0.079686 / 0.087593 − 1 only, the lift_vs_best of before.
+    expect((b?.interval.upper ?? 0) / (a?.interval.lower ?? 1) - 1).toBeCloseTo(-0.09027, 5)
+    expect(result.minLift).toBeNull()
   })
 
   it('reports the probability of being best: P(B > A) = B(21, 182) / B(21, 81) = 1.5e-7', () => {
@@ -143,6 +147,11 @@ describe('compareAds on revenue per impression', () => {
     const result = compareAds([more, fewer], 'revenue_per_impression', { confidence: 0.95 })
     expect(result.status).toBe('winner')
     expect(result.bestAdId).toBe('more')
+    // No test of two ads on revenue: the lift is bounded by the two intervals, below 0 as the winner is declared.
+    const [more_, fewer_] = result.ads
+    const upper = (fewer_?.interval.upper ?? 0) / (more_?.interval.lower ?? 1) - 1
+    expect(fewer_?.lift?.upper).toBeCloseTo(upper, 12)
+    expect(fewer_?.lift?.upper).toBeLessThan(0)
   })
 
   it('leaves the upper bound open when the campaign has no conversion', () => {
@@ -152,5 +161,16 @@ describe('compareAds on revenue per impression', () => {
     expect(result.ads[0]?.interval).toEqual({ lower: 0, upper: null })
     expect(result.ads[0]?.lift).toBeNull()
     expect(result.status).toBe('collecting')
+  })
+
+  it('tunes the test of two ads to min_lift: 720 against 600 clicks (a 20 % lift) wins unless tuned for 5 %', () => {
+    // 1,320 clicks: min_lift 0.2 tunes m to 139 (for about 1,143 successes), 0.05 to 1,942 (for 15,883):
+    // a prior that concentrated expects a lift of about 5 % and needs far more successes for 20 %.
+    const ads = [ad('a', 30_000, 720), ad('b', 30_000, 600)]
+    const status = (minLift?: number) =>
+      compareAds(ads, 'ctr', { confidence: 0.95, withProbability: false, ...(minLift && { minLift }) }).status
+    expect(status()).toBe('winner')
+    expect(status(0.2)).toBe('winner')
+    expect(status(0.05)).toBe('collecting')
   })
 })

@@ -1,6 +1,8 @@
+import { intervalLiftBounds, type Lift, lifeless, liftOf, pairLiftVsBest } from './lift-vs-best.ts'
 import { type PosteriorArm, probabilityBest } from './probability-best.ts'
 import { type Interval, rateSequence } from './rate-sequence.ts'
-import { DEFAULT_SPLIT_PRIOR, type PriorComponent, rateAbove } from './split-test.ts'
+import { DEFAULT_SPLIT_PRIOR, type LiftBounds, type PriorComponent } from './split-test.ts'
+import { pairPrior } from './split-tuning.ts'
 
 /** What a creative test compares (GET /v1/experiments `metric=`). */
 export const EXPERIMENT_METRICS = ['ctr', 'cvr', 'revenue_per_impression'] as const
@@ -32,24 +34,28 @@ export interface ExperimentOptions {
    * differences it finds quickest (split-test.ts). Default DEFAULT_SPLIT_PRIOR.
    */
   splitPrior?: readonly PriorComponent[]
+  /**
+   * The smallest relative lift the campaign wants to find (0.1: 10 %): when
+   * given, each pair's prior is tuned to it (split-tuning.ts), in place of
+   * `splitPrior`.
+   */
+  minLift?: number
   /** Whether to compute probabilityBest (10⁴ draws per ad); false leaves it NaN, for simulations. Default true. */
   withProbability?: boolean
 }
 
 export const DEFAULT_RESOLUTION = 0.25
 
-/** Relative lift against the best ad: estimate / best − 1. `upper` null: unbounded (the best's lower bound is 0). */
-export interface Lift {
-  estimate: number
-  lower: number
-  upper: number | null
-}
-
 export interface AdResult extends AdSums {
   estimate: number
   /** `upper` null: unbounded (revenue per impression with no conversion in the campaign). */
   interval: { lower: number; upper: number | null }
-  /** Null when the best ad's estimate is 0 (nothing to be relative to). */
+  /**
+   * Against the best ad; CTR and CVR: from the test of the two (the pair's
+   * liftSequence), so its upper end is below 0 exactly when that test declares
+   * the best better; revenue per impression: from the two intervals. Null when
+   * the best ad's estimate is 0 (nothing to be relative to).
+   */
   lift: Lift | null
   probabilityBest: number
 }
@@ -58,6 +64,8 @@ export interface ExperimentResult {
   metric: ExperimentMetric
   status: ExperimentStatus
   confidence: number
+  /** The minimum lift the test of two ads was tuned to; null: the fixed prior (`splitPrior`). */
+  minLift: number | null
   /** The ad with the highest estimate (the first by input order on a tie). */
   bestAdId: string
   ads: AdResult[]
@@ -78,14 +86,16 @@ interface Arm {
  * method of docs/experiments.md:
  *  - each ad's always-valid interval at α/K (K ads, Bonferroni), so all K hold
  *    together at every look with probability at least 1 − α;
- *  - CTR and CVR: `winner` when the best ad beats every other ad in the test of
- *    two ads against each other (split-test.ts) at α over the K(K−1)/2 pairs,
- *    so a worse or equal ad is ever declared the winner with probability at
- *    most α; revenue per impression: when the best ad's lower bound is above
- *    every other ad's upper bound;
+ *  - every other ad's lift over the best ad: CTR and CVR from the test of two
+ *    ads against each other (split-test.ts, liftSequence) at α over the
+ *    K(K−1)/2 pairs; revenue per impression from the two intervals;
+ *  - `winner` when every other ad's lift lies wholly below 0: CTR and CVR, the
+ *    best ad beats every other in the test of two ads, so a worse or equal ad
+ *    is ever declared the winner with probability at most α; revenue per
+ *    impression, the best ad's lower bound is above every other ad's upper
+ *    bound;
  *  - else `no_clear_winner` when every interval is narrower than
  *    `resolution` × the pooled figure; else `collecting`;
- *  - lifts against the best ad from the same intervals (they hold together);
  *  - the probability of being best, reported, not decided on.
  */
 export function compareAds(
@@ -98,6 +108,7 @@ export function compareAds(
     resolution = DEFAULT_RESOLUTION,
     withProbability = true,
     splitPrior = DEFAULT_SPLIT_PRIOR,
+    minLift,
   } = options
   if (!(confidence > 0 && confidence < 1))
     throw new RangeError(`compareAds: confidence must be in (0, 1), got ${confidence}`)
@@ -109,13 +120,9 @@ export function compareAds(
     return { lower: arm.valueLow * rate.lower, upper: arm.valueHigh * rate.upper }
   })
   const best = argmax(arms.map((arm) => arm.estimate))
-  const bestInterval = intervals[best] as Interval
-  const others = intervals.filter((_, i) => i !== best)
-  const pairAlpha = (2 * (1 - confidence)) / (ads.length * (ads.length - 1))
-  const winner =
-    metric === 'revenue_per_impression'
-      ? others.every((interval) => bestInterval.lower > interval.upper)
-      : arms.every((arm, i) => i === best || rateAbove(arms[best] as Arm, arm, pairAlpha, splitPrior))
+  const bounds = liftBoundsVsBest(arms, intervals, best, metric, { confidence, splitPrior, minLift })
+  // Decided on the very bounds reported: the winner is declared over an ad exactly when its lift is below 0.
+  const winner = bounds.every((b) => b === null || b.upper < 0)
   const pooled = pooledEstimate(ads, metric)
   const enough =
     pooled > 0 && intervals.every((interval) => interval.upper - interval.lower <= resolution * pooled)
@@ -128,34 +135,48 @@ export function compareAds(
     metric,
     status: winner ? 'winner' : enough ? 'no_clear_winner' : 'collecting',
     confidence,
+    minLift: minLift ?? null,
     bestAdId: (ads[best] as AdSums).ad_id,
     ads: ads.map((ad, i) => {
       const interval = intervals[i] as Interval
       const estimate = (arms[i] as Arm).estimate
+      const own = bounds[i] ?? null
       return {
         ...ad,
         estimate,
         interval: { lower: interval.lower, upper: finite(interval.upper) },
-        lift: i === best ? lifeless(bestEstimate) : liftOf(estimate, interval, bestEstimate, bestInterval),
+        lift: own === null ? lifeless(bestEstimate) : liftOf(estimate, bestEstimate, own),
         probabilityBest: probabilities[i] as number,
       }
     }),
   }
 }
 
-/** ratio − 1 of the ad against the best, bounds from both intervals (lower over upper, upper over lower). */
-function liftOf(estimate: number, interval: Interval, bestEstimate: number, best: Interval): Lift | null {
-  if (bestEstimate === 0 || best.upper === 0) return null
-  return {
-    estimate: estimate / bestEstimate - 1,
-    lower: interval.lower / best.upper - 1,
-    upper: best.lower === 0 || !Number.isFinite(interval.upper) ? null : interval.upper / best.lower - 1,
-  }
+/**
+ * Every other ad's lift over the best (null for the best itself), from what
+ * decides the winner over it. CTR and CVR: the test of the two ads, each of
+ * the K(K−1)/2 pairs at α / (K(K−1)/2), its prior tuned to `minLift` from the
+ * best's side as the decision's is. Revenue per impression: the two separate
+ * intervals at α/K (the value per conversion is no rate the test of two ads
+ * can split).
+ */
+function liftBoundsVsBest(
+  arms: readonly Arm[],
+  intervals: readonly Interval[],
+  best: number,
+  metric: ExperimentMetric,
+  options: Pick<ExperimentOptions, 'confidence' | 'splitPrior' | 'minLift'>,
+): (LiftBounds | null)[] {
+  const { confidence, splitPrior = DEFAULT_SPLIT_PRIOR, minLift } = options
+  const top = arms[best] as Arm
+  const pairAlpha = (2 * (1 - confidence)) / (arms.length * (arms.length - 1))
+  return arms.map((arm, i) => {
+    if (i === best) return null
+    if (metric === 'revenue_per_impression')
+      return intervalLiftBounds(intervals[i] as Interval, intervals[best] as Interval)
+    return pairLiftVsBest(arm, top, pairAlpha, pairPrior(top, arm, pairAlpha, minLift, splitPrior))
+  })
 }
-
-/** The best ad against itself: exactly 0. */
-const lifeless = (bestEstimate: number): Lift | null =>
-  bestEstimate === 0 ? null : { estimate: 0, lower: 0, upper: 0 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null)
 

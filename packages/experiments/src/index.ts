@@ -1,6 +1,8 @@
 export * from './creative-test.ts'
+export * from './lift-vs-best.ts'
 export * from './log-gamma.ts'
 export * from './probability-best.ts'
 export * from './rate-sequence.ts'
 export { seededUniform } from './seeded-draws.ts'
 export * from './split-test.ts'
+export * from './split-tuning.ts'

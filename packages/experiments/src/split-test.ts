@@ -87,3 +87,55 @@ export function rateAbove(
   const above = Math.min(a.successes, a.trials) / a.trials > Math.min(b.successes, b.trials) / b.trials
   return above && logSplitMixture(a, b, prior) >= Math.log(1 / alpha)
 }
+
+/** A lift θa / θb − 1 with its bounds; `upper` +∞ when b has no success. */
+export interface LiftBounds {
+  lower: number
+  upper: number
+}
+
+/**
+ * The always-valid interval of ad a's lift over ad b, θa / θb − 1, from the
+ * same mixture (docs/experiments.md, The lift of one ad over another). With
+ * steady shares, a success is a's with probability π0 = s·r / (s·r + 1 − s)
+ * when θa / θb = r, for every common level of the rates; the mixture against
+ * π0 in place of s, E(π0) = E · s^kA (1−s)^kB / (π0^kA (1−π0)^kB), is then a
+ * nonnegative supermartingale, so the ratios r whose E(π0) stays below 1/α form
+ * a confidence sequence: the true one is ever outside with probability at
+ * most α. ln E(π0) is convex in π0 with its least value (≤ 0) at π̂ = kA / (kA
+ * + kB), so the set is an interval around π̂, found by bisection. Its lower end
+ * is above 0 exactly when rateAbove(a, b) holds. No trials or no successes:
+ * nothing known ([−1, +∞)).
+ */
+export function liftSequence(
+  a: RateCounts,
+  b: RateCounts,
+  alpha: number,
+  prior: readonly PriorComponent[] = DEFAULT_SPLIT_PRIOR,
+): LiftBounds {
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`liftSequence: alpha must be in (0, 1), got ${alpha}`)
+  const kA = Math.min(a.successes, a.trials)
+  const kB = Math.min(b.successes, b.trials)
+  if (a.trials <= 0 || b.trials <= 0 || kA + kB === 0) return { lower: -1, upper: Number.POSITIVE_INFINITY }
+  const s = a.trials / (a.trials + b.trials)
+  // ln of the mixture's marginal likelihood; E(π0) = marginal / (π0^kA (1−π0)^kB).
+  const marginal = logSplitMixture(a, b, prior) + kA * Math.log(s) + kB * Math.log1p(-s)
+  const threshold = marginal - Math.log(1 / alpha)
+  const inside = (pi: number): boolean => kA * Math.log(pi) + kB * Math.log1p(-pi) > threshold
+  const top = kA / (kA + kB)
+  const low = kA === 0 ? 0 : bisect(inside, 0, top)
+  const high = kB === 0 ? 1 : bisect(inside, 1, top)
+  const ratio = (pi: number): number => (pi * (1 - s)) / ((1 - pi) * s)
+  return { lower: ratio(low) - 1, upper: high === 1 ? Number.POSITIVE_INFINITY : ratio(high) - 1 }
+}
+
+/** The boundary between `outside` (false) and `inside` (true), to 1e-12. */
+function bisect(inside: (x: number) => boolean, outside: number, within: number): number {
+  let [out, inn] = [outside, within]
+  for (let i = 0; i < 60 && Math.abs(out - inn) > 1e-12; i++) {
+    const mid = (out + inn) / 2
+    if (inside(mid)) inn = mid
+    else out = mid
+  }
+  return (out + inn) / 2
+}

@@ -1,4 +1,5 @@
 export * from './admin.ts'
+export * from './codecs.ts'
 export * from './consumer.ts'
 export * from './errors.ts'
 export * from './kafka-client.ts'

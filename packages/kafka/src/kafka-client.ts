@@ -1,6 +1,7 @@
 import { Kafka, type Consumer as KafkaJsConsumer, logLevel } from 'kafkajs'
 import type { Logger } from 'pino'
 import { KafkaAdmin, type PartitionProgress, type TopicSpec } from './admin.ts'
+import { registerCodecs } from './codecs.ts'
 import { type ConsumeOptions, type Consumer, startConsumer } from './consumer.ts'
 import {
   createResilientProducer,
@@ -40,6 +41,7 @@ export interface KafkaClient {
 }
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
+  registerCodecs()
   const log = options.logger.child({ component: 'kafkajs' })
   const { ssl, sasl } = kafkaJsSecurity(options.security)
   const kafka = new Kafka({

@@ -1,11 +1,6 @@
-import {
-  CompressionTypes,
-  type Kafka,
-  type Producer as KafkaJsProducer,
-  type Message,
-  Partitioners,
-} from 'kafkajs'
+import { type Kafka, type Producer as KafkaJsProducer, type Message, Partitioners } from 'kafkajs'
 import type { Logger } from 'pino'
+import { COMPRESSION_TYPES, type Compression } from './codecs.ts'
 import { isRetriable, KafkaAdapterError } from './errors.ts'
 
 export interface OutgoingMessage {
@@ -33,8 +28,8 @@ export interface Producer {
 }
 
 export interface ProducerOptions {
-  /** Codec of every record batch; gzip is built into kafkajs. */
-  compression: 'gzip' | 'none'
+  /** Codec of every record batch: gzip is built into kafkajs, lz4 and zstd come from codecs.ts. */
+  compression: Compression
   /** Attempts after the first before a send fails. */
   retries: number
 }
@@ -55,7 +50,7 @@ export async function createResilientProducer(
   options: ProducerOptions,
   logger: Logger,
 ): Promise<Producer> {
-  const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None
+  const compression = COMPRESSION_TYPES[options.compression]
   let current: Promise<KafkaJsProducer> | undefined
   let closed = false
 

@@ -1,4 +1,5 @@
 import type { OpenApiDocument } from './openapi-types.ts'
+import { ATTRIBUTION_SCHEMAS, GET_ATTRIBUTION } from './paths/attribution.ts'
 import { AUDIENCE_SCHEMAS, DELETE_USER, GET_AUDIENCE_MEMBERS, GET_AUDIENCES } from './paths/audiences.ts'
 import { EVENT_SCHEMAS, POST_EVENTS } from './paths/events.ts'
 import { EXPERIMENT_SCHEMAS, GET_EXPERIMENTS } from './paths/experiments.ts'
@@ -45,6 +46,7 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
     '/v1/kpis': { get: GET_KPIS },
     '/v1/campaigns': { get: GET_CAMPAIGNS },
     '/v1/experiments': { get: GET_EXPERIMENTS },
+    '/v1/attribution': { get: GET_ATTRIBUTION },
     '/v1/signals': { get: GET_SIGNALS },
     '/v1/freshness': { get: GET_FRESHNESS },
     '/v1/audiences': { get: GET_AUDIENCES },
@@ -65,6 +67,7 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
       ...EVENT_SCHEMAS,
       ...KPI_SCHEMAS,
       ...EXPERIMENT_SCHEMAS,
+      ...ATTRIBUTION_SCHEMAS,
       ...READ_SCHEMAS,
       ...AUDIENCE_SCHEMAS,
       ...OPERATION_SCHEMAS,

@@ -1,4 +1,4 @@
-import { type AdSums, compareAds, type ExperimentMetric } from '@adpulse/experiments'
+import { type AdSums, compareAds, type ExperimentMetric, liftSequence, pairPrior } from '@adpulse/experiments'
 import type { Lookup } from './conditions.ts'
 import { entityKey } from './entity-keys.ts'
 import type { Interval } from './intervals.ts'
@@ -40,19 +40,30 @@ interface AdFigure {
 /**
  * The lift lookups of every ad with an id (ad_id '' is no ad: events without
  * one, or rows written before ads were kept), by entityKey, for the ads of one
- * window. Each campaign's ads are compared by the creative test of
- * packages/experiments (compareAds: anytime-valid intervals at α/K for K ads,
- * holding together at every look with probability ≥ `confidence`), once per
- * campaign and metric, when a condition first asks. The lift's interval
- * follows from them: if every interval holds, the best other ad's value lies
- * in [max lower, max upper] of the others, so
+ * window, once per campaign and metric, when a condition first asks.
+ *
+ * CTR and CVR: from the test of two ads of packages/experiments
+ * (liftSequence: the always-valid interval of θ_ad / θ_other − 1 from the split
+ * of their successes, each of the K(K−1)/2 pairs at α / (K(K−1)/2), so all hold
+ * together at every look with probability ≥ `confidence`; its prior tuned to
+ * `minLift` when the rule has one). The lift against the best other ad is
+ * θ_ad / max θ_others − 1 = min over the others of θ_ad / θ_other − 1, so it
+ * lies in [min lower, min upper]: `ctr_lift > 0` holds exactly when the ad
+ * beats every other in the test (compareAds' `winner`), `ctr_lift < 0` when
+ * some other ad beats it.
+ *
+ * Revenue per impression: from compareAds' intervals at α/K (K ads), holding
+ * together at every look with probability ≥ `confidence`: if they hold, the
+ * best other ad's value lies in [max lower, max upper] of the others, so
  *   lift ∈ [lower_ad / max upper_others − 1, upper_ad / max lower_others − 1].
- * `ctr_lift < 0` holds exactly when the ad's upper bound is below another ad's
- * lower bound; `ctr_lift > 0` when its lower bound is above every other's
- * upper bound (compareAds' `winner`). A campaign with one ad has no lift (null:
- * no condition on it holds).
+ *
+ * A campaign with one ad has no lift (null: no condition on it holds).
  */
-export function adLifts(rows: readonly AdWindowSums[], confidence: number): Map<string, AdLiftLookups> {
+export function adLifts(
+  rows: readonly AdWindowSums[],
+  confidence: number,
+  minLift?: number,
+): Map<string, AdLiftLookups> {
   const campaigns = new Map<string, AdWindowSums[]>()
   for (const row of rows) {
     if (row.ad_id === undefined || row.ad_id === '' || row.campaign_id === undefined) continue
@@ -63,16 +74,16 @@ export function adLifts(rows: readonly AdWindowSums[], confidence: number): Map<
   }
   const lookups = new Map<string, AdLiftLookups>()
   for (const ads of campaigns.values()) {
-    const figures = new Map<ExperimentMetric, AdFigure[] | null>()
-    const figuresOf = (metric: ExperimentMetric): AdFigure[] | null => {
-      if (!figures.has(metric)) figures.set(metric, campaignFigures(ads, metric, confidence))
+    const figures = new Map<ExperimentMetric, LiftFigures[] | null>()
+    const figuresOf = (metric: ExperimentMetric): LiftFigures[] | null => {
+      if (!figures.has(metric)) figures.set(metric, campaignLifts(ads, metric, confidence, minLift))
       return figures.get(metric) ?? null
     }
     ads.forEach((ad, i) => {
       const lift = (name: string, pick: (figures: LiftFigures) => Interval | null): Interval | null => {
         const metric = METRIC_OF[name]
         const all = metric === undefined ? null : figuresOf(metric)
-        return all === null ? null : pick(liftFigures(all, i))
+        return all === null ? null : pick(all[i] as LiftFigures)
       }
       lookups.set(entityKey(ad.channel, ad.campaign_id ?? null, ad.ad_id ?? null), {
         interval: (name) => lift(name, (f) => f.interval),
@@ -83,12 +94,47 @@ export function adLifts(rows: readonly AdWindowSums[], confidence: number): Map<
   return lookups
 }
 
-function campaignFigures(
+/** Every ad's lift figures in its campaign on one metric; null for a campaign with one ad. */
+function campaignLifts(
   ads: readonly AdWindowSums[],
   metric: ExperimentMetric,
   confidence: number,
-): AdFigure[] | null {
+  minLift: number | undefined,
+): LiftFigures[] | null {
   if (ads.length < 2) return null
+  if (metric === 'revenue_per_impression') {
+    const all = intervalFigures(ads, metric, confidence)
+    return all.map((_, i) => liftFigures(all, i))
+  }
+  const counts = ads.map((ad) =>
+    metric === 'ctr'
+      ? { successes: ad.clicks, trials: ad.impressions }
+      : { successes: ad.conversions, trials: ad.clicks },
+  )
+  const pairAlpha = (2 * (1 - confidence)) / (ads.length * (ads.length - 1))
+  const estimates = counts.map((c) => (c.trials === 0 ? 0 : Math.min(c.successes, c.trials) / c.trials))
+  return counts.map((own, i) => {
+    const pairs = counts.flatMap((other, j) =>
+      j === i ? [] : [liftSequence(own, other, pairAlpha, pairPrior(own, other, pairAlpha, minLift))],
+    )
+    const maxEstimate = Math.max(...estimates.filter((_, j) => j !== i))
+    const estimate = maxEstimate > 0 ? (estimates[i] as number) / maxEstimate - 1 : null
+    return {
+      interval: {
+        lower: Math.min(...pairs.map((p) => p.lower)),
+        upper: Math.min(...pairs.map((p) => p.upper)),
+      },
+      point: estimate === null ? null : { lower: estimate, upper: estimate },
+    }
+  })
+}
+
+/** compareAds' intervals at α/K (revenue per impression). */
+function intervalFigures(
+  ads: readonly AdWindowSums[],
+  metric: ExperimentMetric,
+  confidence: number,
+): AdFigure[] {
   const test = compareAds(
     ads.map((ad) => ({ ...ad, ad_id: ad.ad_id ?? '' })),
     metric,

@@ -1,3 +1,4 @@
+import { MIN_LIFT_RANGE } from '@adpulse/experiments'
 import { AD_LIFT_NAMES } from './ad-lift.ts'
 import { type Condition, namesIn } from './conditions.ts'
 
@@ -40,6 +41,26 @@ export function checkAdCondition(when: Condition, fail: Fail): void {
       `a rule of scope ad compares the ad with its campaign's others: name ${AD_LIFT_NAMES.join(', ')}`,
     )
   }
+}
+
+/**
+ * `min_lift` of an ad rule: the smallest relative lift of CTR or CVR it wants
+ * to find, to which the test of two ads is tuned (packages/experiments,
+ * split-tuning.ts); undefined: the test's fixed default prior.
+ */
+export function parseMinLift(raw: Record<string, unknown>, scope: unknown, fail: Fail): number | undefined {
+  const value = raw.min_lift
+  if (value === undefined) return undefined
+  if (scope !== 'ad') {
+    fail('min_lift', 'tunes the test of ads against each other: only a rule of scope ad takes it')
+    return undefined
+  }
+  const { low, high } = MIN_LIFT_RANGE
+  if (typeof value !== 'number' || !(value >= low && value <= high)) {
+    fail('min_lift', `expected a relative lift from ${low} to ${high} (0.1: 10 %), got ${show(value)}`)
+    return undefined
+  }
+  return value
 }
 
 const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value))

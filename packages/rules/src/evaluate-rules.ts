@@ -63,7 +63,7 @@ export function evaluateRules(
     const rows = rowsOf(rule, window).filter((row) => applies(rule, row))
     // What a conversion is worth in this shop and how far entities differ from it, over the window.
     const prior = valuePrior(window.channels)
-    const lifts = rule.scope === 'ad' ? adLifts(window.ads ?? [], rule.confidence) : undefined
+    const lifts = rule.scope === 'ad' ? adLifts(window.ads ?? [], rule.confidence, rule.minLift) : undefined
     for (const row of rows) {
       const entity = entityKey(row.channel, row.campaign_id ?? null, row.ad_id ?? null)
       const key = stateKey(rule.name, entity)

@@ -1,6 +1,6 @@
 import { parseDurationMs } from '@adpulse/kpi'
 import { AD_LIFT_NAMES } from './ad-lift.ts'
-import { checkAdCondition, checkScopeAndAction, isAdAction } from './ad-rule-config.ts'
+import { checkAdCondition, checkScopeAndAction, isAdAction, parseMinLift } from './ad-rule-config.ts'
 import { type Condition, parseCondition } from './conditions.ts'
 import { findConflicts } from './conflicts.ts'
 import { KPI_NAMES } from './kpi-names.ts'
@@ -32,6 +32,8 @@ export interface Rule {
   minEvidence: { spendMicros: bigint; clicks: number; conversions: number }
   /** One-sided confidence of the interval bounds, e.g. 0.9. */
   confidence: number
+  /** Scope ad: the smallest lift the test of two ads is tuned to find; undefined: its default prior. */
+  minLift: number | undefined
   /** No new signal of this rule for an entity before this has passed since its last one. */
   cooldownMs: number
   /** Named numbers the conditions may use, e.g. cpa_target_micros. */
@@ -52,6 +54,7 @@ const RULE_KEYS = new Set([
   'exit',
   'min_evidence',
   'confidence',
+  'min_lift',
   'cooldown',
   'params',
 ])
@@ -128,6 +131,8 @@ function parseRule(raw: unknown, index: number, errors: string[]): Rule | undefi
     fail('confidence', `expected a number from 0.5 to 0.999, got ${show(raw.confidence)}`)
   }
 
+  const minLift = parseMinLift(raw, scope, fail)
+
   if (errors.length > startErrors) return undefined
   return {
     name: name as string,
@@ -148,6 +153,7 @@ function parseRule(raw: unknown, index: number, errors: string[]): Rule | undefi
       conversions: conversions as number,
     },
     confidence: confidence as number,
+    minLift,
     cooldownMs: cooldownMs as number,
     params,
   }

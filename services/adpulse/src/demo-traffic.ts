@@ -3,9 +3,11 @@
  * so a newcomer sees KPIs fill in and signals fire within a minute or two.
  * display loses money (CUT), search and affiliate earn (SCALE), social is in
  * between. Every campaign runs three ads of unequal pull (by=campaign,ad shows
- * the creative that carries it), social brings leads and purchases
- * (by=action, "cost per lead") and engagement: likes, shares, comments and
- * video views.
+ * the creative that carries it, /v1/experiments finds it), social brings leads
+ * and purchases (by=action, "cost per lead") and engagement: likes, shares,
+ * comments and video views. Clicks, engagements and conversions carry a user:
+ * on the shopping channels some clickers add to cart and leave without buying,
+ * so the demo's cart-abandoners audience fills.
  */
 interface Outcome {
   action: string
@@ -22,6 +24,8 @@ interface ChannelProfile {
   outcomes: Outcome[]
   /** Engagements per impression; 0 where the channel has none. */
   engagementRate: number
+  /** Share of clicks followed by an add_to_cart (shopping channels; 0 elsewhere). */
+  cartRate: number
 }
 
 const PROFILES: ChannelProfile[] = [
@@ -32,6 +36,7 @@ const PROFILES: ChannelProfile[] = [
     cvr: 0.05,
     outcomes: [{ action: 'purchase', share: 1, meanValueMicros: 60_000_000 }],
     engagementRate: 0,
+    cartRate: 0.3,
   },
   {
     channel: 'display',
@@ -41,6 +46,7 @@ const PROFILES: ChannelProfile[] = [
     // ROI about −0.9: clear enough for the evidence rules to cut within a couple of minutes.
     outcomes: [{ action: 'purchase', share: 1, meanValueMicros: 8_000_000 }],
     engagementRate: 0,
+    cartRate: 0,
   },
   {
     channel: 'social',
@@ -53,6 +59,7 @@ const PROFILES: ChannelProfile[] = [
       { action: 'purchase', share: 0.2, meanValueMicros: 40_000_000 },
     ],
     engagementRate: 0.04,
+    cartRate: 0,
   },
   {
     channel: 'affiliate',
@@ -61,6 +68,7 @@ const PROFILES: ChannelProfile[] = [
     cvr: 0.1,
     outcomes: [{ action: 'purchase', share: 1, meanValueMicros: 50_000_000 }],
     engagementRate: 0,
+    cartRate: 0.3,
   },
 ]
 
@@ -68,6 +76,8 @@ const CAMPAIGNS_PER_CHANNEL = 3
 /** Each ad's click-through relative to its channel's: the first ad carries its campaign. */
 const AD_PULL = [1.4, 1, 0.6]
 const ENGAGEMENT_ACTIONS = ['like', 'like', 'share', 'comment', 'video_view', 'video_view']
+/** People the demo's events come from: enough that buyers do not soon exhaust the cart abandoners. */
+const USERS = 100_000
 
 /** Events of one tick; `random` is injected so tests can make it deterministic. */
 export function demoEvents(tick: number, now: number, random: () => number = Math.random): object[] {
@@ -84,6 +94,7 @@ export function demoEvents(tick: number, now: number, random: () => number = Mat
         campaign_id,
         ad_id: `${campaign_id}-ad-${ad + 1}`,
         occurred_at: now - Math.floor(random() * 5000),
+        user_id: `demo-user-${Math.floor(random() * USERS)}`,
       }
       events.push({ ...base, event_id: id(), type: 'impression' })
       if (random() < p.engagementRate) {
@@ -92,6 +103,8 @@ export function demoEvents(tick: number, now: number, random: () => number = Mat
       if (random() >= p.ctr * (AD_PULL[ad] ?? 1)) continue
       const click_id = id()
       events.push({ ...base, event_id: click_id, type: 'click' })
+      if (random() < p.cartRate)
+        events.push({ ...base, event_id: id(), type: 'engagement', action: 'add_to_cart' })
       if (random() >= p.cvr) continue
       const outcome = pickOutcome(p.outcomes, random())
       // Skewed order values: most are small, a few are large (exponential).

@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises'
+import { audiencesInForce } from '@adpulse/audiences'
 import { loadConfig } from '@adpulse/config'
 import { describe, expect, it } from 'vitest'
-import { parseStartFlags, withStartFlags } from './start-flags.ts'
+import { DEMO_AUDIENCES_FILE, parseStartFlags, withStartFlags } from './start-flags.ts'
 
 describe('adpulse start flags', () => {
   it('reads --demo and --dry-run, refuses anything else', () => {
@@ -16,6 +18,20 @@ describe('adpulse start flags', () => {
     expect(dry.alerter).toEqual({ ...config.alerter, dryRun: true })
     expect({ ...dry, alerter: config.alerter }).toEqual(config)
     expect(config.alerter.dryRun).toBe(false) // not mutated
-    expect(withStartFlags(config, { demo: true, dryRun: false })).toBe(config)
+    expect(withStartFlags(config, { demo: false, dryRun: false })).toBe(config)
+  })
+
+  it('--demo fills the example audiences in when no audiences file is set, and keeps a configured one', async () => {
+    const config = loadConfig({})
+    const demo = withStartFlags(config, { demo: true, dryRun: false })
+    expect(demo.audiences.file).toBe(DEMO_AUDIENCES_FILE)
+    expect({ ...demo, audiences: config.audiences }).toEqual(config)
+    // The file is there, and its audiences are the ones the demo's events fill.
+    const names = (await audiencesInForce(DEMO_AUDIENCES_FILE, (path) => readFile(path, 'utf8'))).map(
+      (a) => a.name,
+    )
+    expect(names).toEqual(['cart-abandoners', 'search-clickers-not-customers'])
+    const own = loadConfig({ ADPULSE_AUDIENCES_FILE: '/etc/adpulse/audiences.yaml' })
+    expect(withStartFlags(own, { demo: true, dryRun: false })).toBe(own)
   })
 })

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import type { AdpulseConfig } from '@adpulse/config'
 
 /** What `adpulse start` was asked for on the command line. */
@@ -17,7 +18,8 @@ it on exit), without CLICKHOUSE_URL embedded ClickHouse (chDB, in ADPULSE_CHDB_P
 \`npm start\` runs it after installing what is missing.
 
 options:
-  --demo        also post demo traffic to /v1/events every second, so KPIs and signals move
+  --demo        also post demo traffic to /v1/events every second, so KPIs and signals move;
+                without ADPULSE_AUDIENCES_FILE, deploy/audiences.example.yaml's audiences fill
   --dry-run     the alerter evaluates live and logs what it would publish, and publishes
                 nothing (the same as ADPULSE_ALERTER_DRY_RUN=true)
   -h, --help    this help
@@ -31,11 +33,22 @@ export function parseStartFlags(argv: readonly string[]): StartFlags | undefined
   return { demo: argv.includes('--demo'), dryRun: argv.includes('--dry-run') }
 }
 
+/** The audiences the demo fills (its cart abandoners and search clickers) when no file is configured. */
+export const DEMO_AUDIENCES_FILE = fileURLToPath(
+  new URL('../../../deploy/audiences.example.yaml', import.meta.url),
+)
+
 /**
  * Command-line flags over the loaded configuration. Only config.ts reads the
  * environment, so `--dry-run` is an override of the typed object, the same
- * switch as ADPULSE_ALERTER_DRY_RUN=true.
+ * switch as ADPULSE_ALERTER_DRY_RUN=true, and `--demo` only fills in the
+ * audiences file when none is set.
  */
 export function withStartFlags(config: AdpulseConfig, flags: StartFlags): AdpulseConfig {
-  return flags.dryRun ? { ...config, alerter: { ...config.alerter, dryRun: true } } : config
+  let result = config
+  if (flags.dryRun) result = { ...result, alerter: { ...result.alerter, dryRun: true } }
+  if (flags.demo && result.audiences.file === undefined) {
+    result = { ...result, audiences: { ...result.audiences, file: DEMO_AUDIENCES_FILE } }
+  }
+  return result
 }

@@ -1,5 +1,5 @@
 import type { AdpulseConfig } from '@adpulse/config'
-import { type CodecSchemas, createEventCodec } from '@adpulse/events'
+import type { CodecSchemas } from '@adpulse/events'
 import { ProduceBatcher, type Producer } from '@adpulse/kafka'
 import type { Logger, Registry } from '@adpulse/observability'
 import { deadLetterCounter } from '@adpulse/observability'
@@ -9,6 +9,7 @@ import { type Refuse, registerBodyIntake } from './body-intake.ts'
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.ts'
 import { KeyStore } from './key-store.ts'
 import { type PostEventsContext, postEvents, refuseWith } from './post-events.ts'
+import { createPreparer, type Preparer } from './prepare-pool.ts'
 
 export interface IngestDeps {
   config: Pick<AdpulseConfig, 'contract' | 'ingest' | 'kafka' | 'reportingCurrency'>
@@ -21,6 +22,8 @@ export interface IngestDeps {
   now?: () => number
   /** How often the key file is checked for a change; default 1000 ms. */
   keyWatchIntervalMs?: number
+  /** Injected by tests; default the worker pool (or the main thread) of ADPULSE_INGEST_WORKERS. */
+  preparer?: Preparer
 }
 
 export interface IngestRoutes {
@@ -84,7 +87,21 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
   const metrics = createIngestMetrics(deps.registry, () => batcher.bufferedBytes)
   const ctx: PostEventsContext = {
     config: deps.config,
-    codec: createEventCodec(deps.schemas),
+    preparer:
+      deps.preparer ??
+      createPreparer({
+        workers: deps.config.ingest.workers,
+        settings: {
+          contract: deps.config.contract,
+          reportingCurrency: deps.config.reportingCurrency,
+          maxInflatedBytes: deps.config.ingest.maxInflatedBytes,
+          maxEventsPerRequest: deps.config.ingest.maxEventsPerRequest,
+        },
+        schemas: deps.schemas,
+        // Bodies handed to workers count against the same bound as records waiting for Kafka.
+        maxPendingBytes: deps.config.ingest.maxBufferedBytes,
+        logger: log,
+      }),
     batcher,
     metrics,
     // Late and future events at 0 from the start: the late-event rate exists before the first one.
@@ -118,6 +135,7 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestDep
     async stop() {
       keys.stop()
       await batcher.drain()
+      await ctx.preparer.stop()
     },
   }
 }

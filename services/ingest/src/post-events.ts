@@ -1,22 +1,22 @@
 import type { AdpulseConfig } from '@adpulse/config'
-import type { AdEvent, DeadLetterReason, FramedCodec } from '@adpulse/events'
+import type { DeadLetterReason } from '@adpulse/events'
 import { KafkaAdapterError, type OutgoingMessage, type ProduceBatcher } from '@adpulse/kafka'
 import type { Logger } from '@adpulse/observability'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { type AdmissionTicket, type Refusable, type Refusal, type Refused, refused } from './admission.ts'
 import { bodyOf, headerOf, type Refuse } from './body-intake.ts'
-import { bodyDeadLetter, eventDeadLetter } from './dead-letter.ts'
-import { decodeBody } from './decode-body.ts'
 import type { IngestMetrics } from './ingest-metrics.ts'
 import type { KeyEntry } from './key-file.ts'
-import { type BodyFormat, type BodyItem, parseEventsBody } from './parse-body.ts'
-import { prepareBatch, type Rejection } from './prepare-batch.ts'
+import type { BodyFormat } from './parse-body.ts'
+import { type Preparer, WorkersBusy } from './prepare-pool.ts'
+import type { PreparedRequest, RejectionAnswer } from './prepare-request.ts'
 import { SIGNATURE_HEADER, type SignedRequest, TIMESTAMP_HEADER } from './signature.ts'
 
 /** What the steps of POST /v1/events share: built once by registerIngestRoutes. */
 export interface PostEventsContext {
-  config: Pick<AdpulseConfig, 'contract' | 'ingest' | 'kafka' | 'reportingCurrency'>
-  codec: FramedCodec<AdEvent>
+  config: Pick<AdpulseConfig, 'ingest' | 'kafka'>
+  /** Reads, validates and encodes bodies, in workers or inline (prepare-pool.ts). */
+  preparer: Preparer
   batcher: ProduceBatcher
   metrics: IngestMetrics
   /** Counts one dead letter kept on the dead-letter topic, by reason. */
@@ -86,86 +86,64 @@ async function keepBody(
   }
 }
 
-/** The items of a body (gunzipped, UTF-8, JSON or NDJSON, not too many), or why it is refused (bad bodies dead-lettered). */
-async function readEvents(
+/** 503 when the workers have more bodies than they may hold; anything else a worker throws is a 500. */
+async function prepare(
   ctx: PostEventsContext,
-  { request, reply, key, receivedAt }: Posted,
-  { raw, format }: RawBody,
-): Promise<Refusable<{ items: BodyItem[] }>> {
-  const limits = ctx.config.ingest
-  const decoded = await decodeBody(raw, headerOf(request, 'content-encoding'), limits.maxInflatedBytes)
-  if (!decoded.ok) {
-    if (decoded.error === 'undecodable_body') {
-      await keepBody(
-        ctx,
-        bodyDeadLetter('undecodable_body', decoded.message, { bytes: raw }, key.source, receivedAt),
-        'undecodable_body',
-        reply,
-      )
-    }
-    return refused(decoded.status, decoded.error, decoded.message)
-  }
-  const parsed = parseEventsBody(decoded.text, format)
-  if (!parsed.ok) {
-    await keepBody(
-      ctx,
-      bodyDeadLetter('unparsable_body', parsed.error, { text: decoded.text }, key.source, receivedAt),
-      'unparsable_body',
-      reply,
-    )
-    return refused(400, 'unparsable_body', parsed.error)
-  }
-  if (parsed.items.length > limits.maxEventsPerRequest) {
+  posted: Posted,
+  body: RawBody,
+): Promise<Refusable<{ prepared: PreparedRequest }>> {
+  try {
+    const prepared = await ctx.preparer.prepare({
+      raw: body.raw,
+      format: body.format,
+      contentEncoding: headerOf(posted.request, 'content-encoding'),
+      source: posted.key.source,
+      receivedAt: posted.receivedAt,
+    })
+    return { ok: true, prepared }
+  } catch (err) {
+    if (!(err instanceof WorkersBusy)) throw err
+    ctx.log.warn({ err, source: posted.key.source }, 'prepare workers at capacity; answering 503')
     return refused(
-      413,
-      'too_many_events',
-      `at most ${limits.maxEventsPerRequest} events per request, got ${parsed.items.length}`,
+      503,
+      'unavailable',
+      'ingest is at capacity: its workers do not keep up; retry later',
+      RETRY_AFTER_BUSY_SECONDS,
     )
   }
-  return parsed
 }
 
-/** Validates and encodes the items, and hands the events and their dead letters to Kafka (503 when it does not take them). */
+/** Hands the events and their dead letters to Kafka (503 when it does not take them). */
 async function produce(
   ctx: PostEventsContext,
-  { reply, key, receivedAt }: Posted,
-  items: BodyItem[],
-): Promise<Refusable<{ accepted: number; rejected: Rejection[] }>> {
-  const { config } = ctx
-  const batch = prepareBatch(items, {
-    now: receivedAt,
-    ...config.contract,
-    reportingCurrency: config.reportingCurrency,
-    source: key.source,
-  })
-  const accepted: OutgoingMessage[] = batch.accepted.map((event) => ({
-    key: event.campaign_id,
-    value: ctx.codec.encode(event),
-  }))
-  const deadLetters = batch.rejected.map((r) => eventDeadLetter(r, key.source, receivedAt))
+  { reply, key }: Posted,
+  records: OutgoingMessage[],
+  deadLetters: OutgoingMessage[],
+): Promise<Refusable> {
+  const { topics } = ctx.config.kafka
   try {
     await ctx.batcher.submit(
       [
-        { topic: config.kafka.topics.events, messages: accepted },
-        { topic: config.kafka.topics.dlq, messages: deadLetters },
+        { topic: topics.events, messages: records },
+        { topic: topics.dlq, messages: deadLetters },
       ],
       remainingMs(ctx, reply),
     )
   } catch (err) {
     ctx.log.warn(
-      { err, source: key.source, events: accepted.length },
+      { err, source: key.source, events: records.length },
       'not acknowledged by Kafka; answering 503',
     )
     return unavailable(err)
   }
-  return { ok: true, accepted: accepted.length, rejected: batch.rejected }
+  return { ok: true }
 }
 
 function answerAccepted(
   ctx: PostEventsContext,
   reply: FastifyReply,
   accepted: number,
-  rejected: Rejection[],
+  rejected: RejectionAnswer[],
 ) {
   ctx.metrics.events.inc({ outcome: 'accepted' }, accepted)
   ctx.metrics.events.inc({ outcome: 'rejected' }, rejected.length)
@@ -180,9 +158,10 @@ function answerAccepted(
 }
 
 /**
- * POST /v1/events once admission let the request in: read (size, gzip, UTF-8,
- * JSON), take the rate tokens, validate, encode, produce, answer. What
- * admission held is given back unless the request was taken.
+ * POST /v1/events once admission let the request in: read (gzip, UTF-8, JSON),
+ * validate and encode (prepare-request.ts, in a worker when there are
+ * workers), take the rate tokens, produce, answer. What admission held is
+ * given back unless the request was taken.
  */
 export async function postEvents(
   ctx: PostEventsContext,
@@ -204,18 +183,23 @@ export async function postEvents(
     }
     const signature = ticket.verify(signedRequest(request, body.raw), posted.receivedAt)
     if (!signature.ok) return refuseWith(ctx, reply, signature.refusal)
-    const parsed = await readEvents(ctx, posted, body)
-    if (!parsed.ok) {
+    const read = await prepare(ctx, posted, body)
+    if (!read.ok) return refuseWith(ctx, reply, read.refusal)
+    const { prepared } = read
+    if (!prepared.ok) {
+      // Bad bodies are kept on the dead-letter topic (best effort) before the answer.
+      const letter = prepared.bodyLetter
+      if (letter !== undefined) await keepBody(ctx, letter.message, letter.reason, reply)
       // Refused for what it holds: a resend would be refused alike, so it stays a replay.
       ticket.commit()
-      return refuseWith(ctx, reply, parsed.refusal)
+      return refuseWith(ctx, reply, prepared.refusal)
     }
-    const taken = ticket.take(parsed.items.length)
+    const taken = ticket.take(prepared.items)
     if (!taken.ok) return refuseWith(ctx, reply, taken.refusal)
-    const produced = await produce(ctx, posted, parsed.items)
+    const produced = await produce(ctx, posted, prepared.records, prepared.deadLetters)
     if (!produced.ok) return refuseWith(ctx, reply, produced.refusal)
     ticket.commit()
-    return answerAccepted(ctx, reply, produced.accepted, produced.rejected)
+    return answerAccepted(ctx, reply, prepared.records.length, prepared.rejected)
   } finally {
     ticket.rollback()
   }

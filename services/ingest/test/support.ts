@@ -4,7 +4,7 @@ import type { OutgoingMessage, Producer, TopicMessages } from '@adpulse/kafka'
 import { createLogger, createRegistry, type Registry } from '@adpulse/observability'
 import { aRawEvent, TEST_NOW } from '@adpulse/testkit'
 import type { FastifyInstance } from 'fastify'
-import { type IngestRoutes, registerIngestRoutes } from '../src/ingest-routes.ts'
+import { type IngestDeps, type IngestRoutes, registerIngestRoutes } from '../src/ingest-routes.ts'
 
 /**
  * Test support for the ingest handler without a broker: a Producer that
@@ -49,7 +49,10 @@ export interface TestIngest {
 }
 
 /** The ingest routes on the shared HTTP shell, configured from env-style overrides, clock fixed at NOW. */
-export async function startTestIngest(env: Record<string, string> = {}): Promise<TestIngest> {
+export async function startTestIngest(
+  env: Record<string, string> = {},
+  deps: Pick<IngestDeps, 'preparer'> = {},
+): Promise<TestIngest> {
   const config = loadConfig({ ADPULSE_INGEST_KEYS: `partner-a:${TEST_KEY}`, ...env })
   const logger = createLogger('ingest-test', { level: 'silent' })
   const registry = createRegistry('ingest-test')
@@ -68,6 +71,7 @@ export async function startTestIngest(env: Record<string, string> = {}): Promise
     registry,
     now: () => NOW,
     keyWatchIntervalMs: 50,
+    ...deps,
   })
   await app.ready()
   return {

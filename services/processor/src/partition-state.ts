@@ -91,6 +91,14 @@ export class PartitionStates {
     this.states.clear()
   }
 
+  /** The partitions loaded since the last rebalance, with their state. */
+  owned(): Array<{ topic: string; partition: number; state: PartitionState }> {
+    return [...this.states].map(([key, state]) => {
+      const slash = key.lastIndexOf('/')
+      return { topic: key.slice(0, slash), partition: Number(key.slice(slash + 1)), state }
+    })
+  }
+
   /** Forgets one partition (another processor claimed it): its next batch, if it comes, claims it again. */
   forget(topic: string, partition: number): void {
     this.states.delete(`${topic}/${partition}`)

@@ -1,4 +1,4 @@
-import { PartitionFencedError, type RawEventStore } from '@adpulse/clickhouse'
+import { type AttributionStore, PartitionFencedError, type RawEventStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
 import { createEventCodec } from '@adpulse/events'
 import type { ReadinessCheck } from '@adpulse/http'
@@ -6,6 +6,9 @@ import type { Consumer, IncomingBatch, KafkaClient, Producer } from '@adpulse/ka
 import type { Logger, Registry } from '@adpulse/observability'
 import type { PricingTable } from '@adpulse/pricing'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
+import { type AttributionLoop, startAttributionLoop } from './attribution/attribution-loop.ts'
+import type { BatchClicks } from './attribution/attributor.ts'
+import { PartitionQueue } from './attribution/partition-queue.ts'
 import { BatchTally } from './batch-tally.ts'
 import { NO_RATES, type RateSource } from './currency-rates.ts'
 import { PartitionStates } from './partition-state.ts'
@@ -21,7 +24,8 @@ import { OrderedSliceWriter, slicesOf } from './write/ordered-slices.ts'
 import { WriteHealth } from './write/write-health.ts'
 
 export interface ProcessorDeps {
-  config: Pick<AdpulseConfig, 'kafka' | 'processor' | 'contract' | 'reportingCurrency'>
+  config: Pick<AdpulseConfig, 'kafka' | 'processor' | 'contract' | 'reportingCurrency'> &
+    Partial<Pick<AdpulseConfig, 'ingest'>>
   /** Writer schemas by id: the built-in table, or the schema registry's. */
   schemas: Pick<SchemaCatalog, 'events' | 'resolve'>
   kafka: KafkaClient
@@ -37,6 +41,13 @@ export interface ProcessorDeps {
   registry: Registry
   /** How a failed or slow ClickHouse write is retried; DEFAULT_RETRY_POLICY unless a test says otherwise. */
   retry?: RetryPolicy
+  /**
+   * Clicks and waiting conversions (docs/attribution.md): the service always
+   * gives it; omitted (tests of other concerns), conversions are counted as they came.
+   */
+  attribution?: Pick<AttributionStore, 'clicks' | 'waiting' | 'newestResolution'>
+  /** How long after its receipt a click may still reach the broker (attribution/settlement.ts); tests shorten it. */
+  produceSlackMs?: number
 }
 
 /**
@@ -117,15 +128,10 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
   const retry = deps.retry ?? DEFAULT_RETRY_POLICY
   const shutdown = new AbortController()
   const health = new WriteHealth()
-  const price = createSlicePricer({
-    pricing: deps.pricing,
-    rates: deps.rates ?? NO_RATES,
-    reportingCurrency: config.reportingCurrency,
-    retry,
-    signal: shutdown.signal,
-    log,
-  })
+  const price = slicePricer(deps, retry, shutdown.signal, log)
   const insertSlice = createSliceInserter({ store, retry, signal: shutdown.signal, metrics, health, log })
+  const queue = new PartitionQueue()
+  const attribution = attributionLoop(deps, states, queue, retry, shutdown.signal, log)
 
   /**
    * One fetched batch of a partition: decode → convert and price → drop repeats →
@@ -135,7 +141,9 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
    * this returns the whole batch is in ClickHouse and on the dead-letter topic,
    * and its offsets may be committed.
    */
-  const handleBatch = async (batch: IncomingBatch) => {
+  const handleBatch = (batch: IncomingBatch) =>
+    queue.run(`${batch.topic}/${batch.partition}`, () => handlePartitionBatch(batch))
+  const handlePartitionBatch = async (batch: IncomingBatch) => {
     metrics.fetched(batch)
     const last = batch.messages[batch.messages.length - 1]
     if (!last) return
@@ -145,6 +153,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     state.dedup.beginBatch()
     const tally = new BatchTally()
     const writer = new OrderedSliceWriter((rows: readonly PricedRecord[]) => insertSlice(batch, state, rows))
+    const batchClicks: BatchClicks = new Map()
     try {
       for (const slice of slicesOf(fresh, SLICE_RECORDS)) {
         if (state.revoked.aborted) break
@@ -154,7 +163,9 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
         // Acknowledged before this slice's insert starts (sent while the slice before is written):
         // the insert carries offsets past them, and a new owner skips all at or below its newest.
         await sendDeadLetters(deps.producer, config.kafka.topics.dlq, batch, priced.poison, log)
-        await writer.start(rows)
+        await writer.start(
+          attribution ? await attribution.attributor.creditSlice(rows, batchClicks, state) : rows,
+        )
       }
     } finally {
       await writer.drain()
@@ -172,6 +183,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     state.written = BigInt(last.offset)
     state.dedup.prune()
     metrics.written(batch, tally.summary())
+    await attribution?.afterBatch(batch.topic, batch.partition, state)
   }
 
   const consumer = await consumeEvents(deps, states, metrics, handleBatch)
@@ -180,7 +192,48 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     readiness: health.readiness,
     async stop() {
       shutdown.abort()
+      await attribution?.stop()
       await consumer.stop()
     },
   }
+}
+
+/** Attribution, when the deps give its store (attribution/attribution-loop.ts). */
+function attributionLoop(
+  deps: ProcessorDeps,
+  states: PartitionStates,
+  queue: PartitionQueue,
+  retry: RetryPolicy,
+  signal: AbortSignal,
+  log: Logger,
+): AttributionLoop | undefined {
+  if (!deps.attribution) return undefined
+  return startAttributionLoop(
+    {
+      config: deps.config,
+      store: deps.attribution,
+      raw: deps.store,
+      kafka: deps.kafka,
+      pricing: deps.pricing,
+      retry,
+      signal,
+      log,
+      produceSlackMs: deps.produceSlackMs,
+    },
+    states,
+    queue,
+  )
+}
+
+/** Converts and prices a slice with the deps' pricing and rates (steps/price-slice.ts). */
+function slicePricer(deps: ProcessorDeps, retry: RetryPolicy, signal: AbortSignal, log: Logger) {
+  const { pricing, config } = deps
+  return createSlicePricer({
+    pricing,
+    rates: deps.rates ?? NO_RATES,
+    reportingCurrency: config.reportingCurrency,
+    retry,
+    signal,
+    log,
+  })
 }

@@ -1,4 +1,4 @@
-import { AudienceStore, CurrencyRateStore, UserDeletionStore } from '@adpulse/clickhouse'
+import { AttributionStore, AudienceStore, CurrencyRateStore, UserDeletionStore } from '@adpulse/clickhouse'
 import type { ServiceAttach } from '@adpulse/runtime'
 import { registerAudienceRoutes } from './audiences/audience-routes.ts'
 import { loadAudiences } from './audiences/audiences-file.ts'
@@ -7,6 +7,7 @@ import { CurrencyRates } from './currency-rates.ts'
 import { loadPricingFile } from './pricing-file.ts'
 import { startProcessor } from './processor.ts'
 import { startProgressReporter } from './progress-reporter.ts'
+import { registerAttributionRoutes } from './query/attribution-routes.ts'
 import { registerCampaignRoutes } from './query/campaign-routes.ts'
 import { registerExperimentRoutes } from './query/experiment-routes.ts'
 import { registerFreshnessRoutes } from './query/freshness-routes.ts'
@@ -41,7 +42,15 @@ export const attachProcessor: ServiceAttach = async (ctx) => {
     audiences,
     deletions: new UserDeletionStore(client, config.clickhouse.database),
   })
-  const processor = await startProcessor({ ...ctx, store: ctx.clickhouse.rawEvents, pricing, rates })
+  const attribution = new AttributionStore(client, config.clickhouse.database)
+  registerAttributionRoutes(ctx.app, attribution)
+  const processor = await startProcessor({
+    ...ctx,
+    store: ctx.clickhouse.rawEvents,
+    pricing,
+    rates,
+    attribution,
+  })
   ctx.readiness.push(processor.readiness)
   const progress = await startProgressReporter({
     kafka: ctx.kafka,

@@ -1,6 +1,6 @@
 import { type ClickHouseClient, createClickHouse, migrate, RawEventStore } from '@adpulse/clickhouse'
 import { loadConfig } from '@adpulse/config'
-import { type AdEvent, createEventCodec } from '@adpulse/events'
+import { type AdEvent, createEventCodec, eventKeyOf } from '@adpulse/events'
 import { createKafkaClient, type KafkaClient, type Producer } from '@adpulse/kafka'
 import { createLogger } from '@adpulse/observability'
 import { builtInCatalog } from '@adpulse/schema-registry'
@@ -116,7 +116,7 @@ export function processorRig(prefix: string, options: RigOptions = {}) {
     send: (events: AdEvent[]) =>
       producer.send(
         topic,
-        events.map((e) => ({ key: e.campaign_id, value: codec.encode(e) })),
+        events.map((e) => ({ key: eventKeyOf(e), value: codec.encode(e) })),
       ),
     /** Starts a processor on the rig's config, broker and database; close() stops it. */
     async start(deps: StartOptions): Promise<RunningProcessor> {

@@ -29,6 +29,12 @@ const BOUNDS: JsonSchema = {
   description: '[lower, upper]; upper null when unbounded.',
 }
 
+const MIN_LIFT: JsonSchema = {
+  type: ['number', 'null'],
+  description:
+    'The min_lift the test of two ads was tuned to, as asked; null when not given (the fixed prior).',
+}
+
 export const EXPERIMENT_SCHEMAS: Record<string, JsonSchema> = {
   ExperimentAd: {
     type: 'object',
@@ -65,7 +71,7 @@ export const EXPERIMENT_SCHEMAS: Record<string, JsonSchema> = {
       lift_vs_best: {
         type: ['object', 'null'],
         description:
-          "The ad's metric over the best ad's, minus 1 (−0.2: 20 % worse), bounds from both intervals; null when the best ad's estimate is 0.",
+          "The ad's metric over the best ad's, minus 1 (−0.2: 20 % worse), with an always-valid interval from what decides `status`: for ctr and cvr the test of this ad and the best against each other (the split of their successes, at (1 − confidence) / number of pairs, tuned to min_lift), for revenue_per_impression the ratio of the two ads' intervals. Its upper end is below 0 exactly when the winner is declared over this ad, so status is winner exactly when every other ad's upper end is below 0. null when the best ad's estimate is 0.",
         required: ['estimate', 'interval'],
         additionalProperties: false,
         properties: { estimate: { type: 'number' }, interval: BOUNDS },
@@ -82,7 +88,7 @@ export const EXPERIMENT_SCHEMAS: Record<string, JsonSchema> = {
   Experiment: {
     type: 'object',
     description: "One campaign's creative test (docs/experiments.md).",
-    required: ['campaign_id', 'channel', 'metric', 'status', 'confidence', 'best_ad_id', 'ads'],
+    required: ['campaign_id', 'channel', 'metric', 'status', 'confidence', 'min_lift', 'best_ad_id', 'ads'],
     additionalProperties: false,
     properties: {
       campaign_id: { type: 'string' },
@@ -92,16 +98,17 @@ export const EXPERIMENT_SCHEMAS: Record<string, JsonSchema> = {
         type: 'string',
         enum: ['collecting', 'winner', 'no_clear_winner'],
         description:
-          "winner: the best ad's lower bound is above every other ad's upper bound; no_clear_winner: not, though every interval is narrower than a quarter of the campaign's pooled figure; collecting: neither.",
+          "winner: the best ad beats every other ad, i.e. every other ad's lift_vs_best interval lies below 0 (ctr and cvr: in the test of the two ads against each other; revenue_per_impression: the best ad's lower bound above the other's upper bound); no_clear_winner: not, though every interval is narrower than a quarter of the campaign's pooled figure; collecting: neither.",
       },
       confidence: { type: 'number' },
+      min_lift: MIN_LIFT,
       best_ad_id: { type: 'string', description: 'The ad with the highest estimate.' },
       ads: { ...listOf('ExperimentAd'), minItems: 2 },
     },
   },
   ExperimentPage: {
     type: 'object',
-    required: ['window', 'from', 'to', 'metric', 'confidence', 'campaigns', 'next_cursor'],
+    required: ['window', 'from', 'to', 'metric', 'confidence', 'min_lift', 'campaigns', 'next_cursor'],
     additionalProperties: false,
     properties: {
       window: { type: ['string', 'null'], description: 'null when from/to were given.' },
@@ -109,6 +116,7 @@ export const EXPERIMENT_SCHEMAS: Record<string, JsonSchema> = {
       to: { ...ref('Instant'), description: 'End of the range, exclusive.' },
       metric: { type: 'string', enum: [...EXPERIMENT_METRICS] },
       confidence: { type: 'number' },
+      min_lift: MIN_LIFT,
       campaigns: listOf('Experiment'),
       next_cursor: ref('NextCursor'),
     },
@@ -121,6 +129,7 @@ const EXAMPLE = {
   metric: 'cvr',
   status: 'winner',
   confidence: 0.95,
+  min_lift: null,
   best_ad_id: 'ad-a',
   ads: [
     {
@@ -142,7 +151,7 @@ const EXAMPLE = {
       revenue_micros: '0',
       estimate: 0,
       interval: [0, 0.079686],
-      lift_vs_best: { estimate: -1, interval: [-1, -0.09027] },
+      lift_vs_best: { estimate: -1, interval: [-1, -0.482415] },
       probability_best: 0,
     },
   ],
@@ -175,6 +184,12 @@ export const GET_EXPERIMENTS: Operation = {
       { type: 'number', minimum: 0.5, maximum: 0.999, default: 0.95 },
       { '99 %': 0.99 },
     ),
+    queryParameter(
+      'min_lift',
+      'The smallest relative lift of CTR or CVR the campaign wants to find (0.1: 10 %), 0.01-10: tunes the test of two ads to decide such a lift soonest (docs/experiments.md, Tuning to the minimum lift). Absent: a fixed prior, about the tuning for 16 %.',
+      { type: 'number', minimum: 0.01, maximum: 10 },
+      { '10 %': 0.1 },
+    ),
     { ...LIMIT, description: 'Campaigns per page, an integer 1-1000.' },
     CURSOR,
   ],
@@ -188,6 +203,7 @@ export const GET_EXPERIMENTS: Operation = {
           to: '2026-11-22T10:01:00.000Z',
           metric: 'cvr',
           confidence: 0.95,
+          min_lift: null,
           campaigns: [EXAMPLE],
           next_cursor: null,
         },
@@ -195,6 +211,33 @@ export const GET_EXPERIMENTS: Operation = {
     }),
     '400': badRequest('metric: expected one of ctr, cvr, revenue_per_impression, got "roi"'),
     '401': READ_UNAUTHORIZED,
+    '404': jsonResponse(
+      'The campaign asked by `campaign_id` has no events with an ad in the window.',
+      ref('Error'),
+      {
+        unknown: {
+          summary: 'a campaign without ads in the window',
+          value: {
+            error: 'not_found',
+            message: 'campaign_id "c9" has no events with an ad_id in the window',
+          },
+        },
+      },
+    ),
+    '422': jsonResponse(
+      'The campaign asked by `campaign_id` has one ad in the window: nothing to compare.',
+      ref('Error'),
+      {
+        one_ad: {
+          summary: 'a campaign with one ad',
+          value: {
+            error: 'one_ad',
+            message:
+              'campaign_id "c2" has one ad in the window (ad-a): a creative test compares two or more ads of a campaign',
+          },
+        },
+      },
+    ),
     '500': SERVER_ERROR,
   },
 }

@@ -5,6 +5,8 @@ import { EventIdWindow } from './event-id-window.ts'
 export interface EventReceipt {
   source: string
   campaign_id: string
+  /** The campaign the event reported, when attribution credited another: the key keeps what was sent. */
+  reported_campaign_id?: string
   event_id: string
   /** Ingest receipt time, ms: the horizon counts from it. */
   received_at: number
@@ -123,5 +125,5 @@ export class PartitionDedup {
  * \u0000 cannot appear in a validated source, campaign id or event id: keys cannot collide.
  */
 function keyOf(id: EventReceipt): string {
-  return `${id.source}\u0000${id.campaign_id}\u0000${id.event_id}`
+  return `${id.source}\u0000${id.reported_campaign_id ?? id.campaign_id}\u0000${id.event_id}`
 }

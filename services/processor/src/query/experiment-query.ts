@@ -1,5 +1,5 @@
 import { DEFAULT_CONTRACT, type EventContract } from '@adpulse/events'
-import { EXPERIMENT_METRICS, type ExperimentMetric } from '@adpulse/experiments'
+import { EXPERIMENT_METRICS, type ExperimentMetric, MIN_LIFT_RANGE } from '@adpulse/experiments'
 import type { KpiFilters, TimeRange } from '@adpulse/kpi'
 import { parseRange } from './kpi-query.ts'
 import { decodeCursor, encodeCursor, fingerprintOf, isCount, malformedCursor } from './page-cursor.ts'
@@ -25,6 +25,8 @@ export interface ExperimentQuery {
   filters: Pick<KpiFilters, 'channel' | 'campaign_id'>
   metric: ExperimentMetric
   confidence: number
+  /** The smallest lift the test is tuned to find (`min_lift`); undefined: the default prior. */
+  minLift: number | undefined
   /** Campaigns per page. */
   limit: number
   /** The last campaign of the previous page. */
@@ -41,6 +43,7 @@ export const EXPERIMENT_PARAMETERS = [
   'campaign_id',
   'metric',
   'confidence',
+  'min_lift',
   'limit',
   'cursor',
 ] as const
@@ -50,7 +53,8 @@ export const DEFAULT_EXPERIMENT_CONFIDENCE = 0.95
 /**
  * Reads `window=15m|1h|24h|7d` or `from`/`to` (as GET /v1/kpis), `channel` and
  * `campaign_id` (optional filters), `metric=ctr|cvr|revenue_per_impression`
- * (default ctr), `confidence` (0.5-0.999, default 0.95), `limit` (campaigns
+ * (default ctr), `confidence` (0.5-0.999, default 0.95), `min_lift` (the
+ * smallest relative lift to find, 0.01-10: tunes the test, split-tuning.ts), `limit` (campaigns
  * per page, 1-1000, default 100) and the `cursor` of a previous page.
  */
 export function parseExperimentQuery(
@@ -73,10 +77,18 @@ export function parseExperimentQuery(
   if (!metric.ok) return metric
   const confidence = parseConfidence(params.confidence)
   if (!confidence.ok) return confidence
+  const minLift = parseMinLift(params.min_lift)
+  if (!minLift.ok) return minLift
   const limit = parseLimit(params.limit)
   if (!limit.ok) return limit
   const { window = null, from = null, to = null } = params
-  const shape = { filters, metric: metric.value, confidence: confidence.value, limit: limit.value }
+  const shape = {
+    filters,
+    metric: metric.value,
+    confidence: confidence.value,
+    minLift: minLift.value,
+    limit: limit.value,
+  }
   const fingerprint = fingerprintOf({ window, from, to, ...shape })
   const first = { ...parsed.query, ...shape, after: undefined, fingerprint }
   if (params.cursor === undefined) return { ok: true, value: first }
@@ -120,5 +132,17 @@ function parseConfidence(raw: unknown): ParamParse<number> {
   const value = typeof raw === 'string' && /^0\.\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN
   if (!(value >= 0.5 && value <= 0.999))
     return { ok: false, error: `confidence: expected a number 0.5-0.999, got ${JSON.stringify(raw)}` }
+  return { ok: true, value }
+}
+
+function parseMinLift(raw: unknown): ParamParse<number | undefined> {
+  if (raw === undefined) return { ok: true, value: undefined }
+  const value = typeof raw === 'string' && /^\d{1,2}(\.\d{1,4})?$/.test(raw) ? Number(raw) : Number.NaN
+  const { low, high } = MIN_LIFT_RANGE
+  if (!(value >= low && value <= high))
+    return {
+      ok: false,
+      error: `min_lift: expected a relative lift ${low}-${high} (0.1: 10 %), got ${JSON.stringify(raw)}`,
+    }
   return { ok: true, value }
 }

@@ -70,12 +70,19 @@ describe('GET /v1/experiments', () => {
       to: '2026-11-22T10:31:00.000Z',
       metric: 'ctr',
       confidence: 0.95,
+      min_lift: null,
       next_cursor: null,
     })
     expect(body.campaigns.map((c: { campaign_id: string }) => c.campaign_id)).toEqual(['c1', 'c3', 'c4'])
     expect(reader.requests[0]).toMatchObject({ by: ['channel', 'campaign', 'ad'], filters: {}, offset: 0 })
     const [c1] = body.campaigns
-    expect(c1).toMatchObject({ campaign_id: 'c1', channel: 'search', best_ad_id: 'a', status: 'collecting' })
+    expect(c1).toMatchObject({
+      campaign_id: 'c1',
+      channel: 'search',
+      best_ad_id: 'a',
+      status: 'collecting',
+      min_lift: null,
+    })
     expect(c1.ads[1]).toMatchObject({ ad_id: 'b', estimate: 0.02, revenue_micros: '0' })
     expect(c1.ads[1].interval).toHaveLength(2)
     expect(c1.ads[1].lift_vs_best.estimate).toBeCloseTo(-0.6, 12)
@@ -106,7 +113,49 @@ describe('GET /v1/experiments', () => {
     expect(reader.requests[0]?.filters).toEqual({ campaign_id: 'c3' })
   })
 
+  it('answers a campaign asked by name with one ad 422, and one without ads 404, each naming it', async () => {
+    const server = await serve(new AdRows(ROWS))
+    const one = await server.inject({ method: 'GET', url: '/v1/experiments?campaign_id=c2' })
+    expect(one.statusCode).toBe(422)
+    expect(one.json()).toEqual({
+      error: 'one_ad',
+      message:
+        'campaign_id "c2" has one ad in the window (a): a creative test compares two or more ads of a campaign',
+    })
+    const none = await server.inject({ method: 'GET', url: '/v1/experiments?campaign_id=c9' })
+    expect(none.statusCode).toBe(404)
+    expect(none.json().message).toBe('campaign_id "c9" has no events with an ad_id in the window')
+  })
+
+  it('tunes the test to min_lift: 720 against 600 clicks wins by default and at 0.2, not when tuned for 5 %', async () => {
+    const server = await serve(new AdRows([adRow('t', 'a', 30_000, 720), adRow('t', 'b', 30_000, 600)]))
+    const status = async (query: string) =>
+      (await server.inject({ method: 'GET', url: `/v1/experiments?window=24h${query}` })).json().campaigns[0]
+        .status
+    expect(await status('')).toBe('winner')
+    expect(await status('&min_lift=0.2')).toBe('winner')
+    expect(await status('&min_lift=0.05')).toBe('collecting')
+  })
+
+  it("echoes min_lift and answers lift_vs_best from the winner's test: below 0 when it wins, reaching past 0 when not", async () => {
+    const server = await serve(new AdRows([adRow('t', 'a', 30_000, 720), adRow('t', 'b', 30_000, 600)]))
+    const get = async (query: string) =>
+      (await server.inject({ method: 'GET', url: `/v1/experiments?window=24h${query}` })).json()
+    const plain = await get('')
+    expect(plain.min_lift).toBeNull()
+    // The separate intervals overlap (b's upper 0.023808 above a's lower 0.020293), the test of the two does not.
+    expect(plain.campaigns[0].ads[1].interval[1]).toBeGreaterThan(plain.campaigns[0].ads[0].interval[0])
+    expect(plain.campaigns[0].ads[1].lift_vs_best.interval[1]).toBeCloseTo(-0.011114, 6)
+    const tuned = await get('&min_lift=0.05')
+    expect(tuned.min_lift).toBe(0.05)
+    expect(tuned.campaigns[0]).toMatchObject({ status: 'collecting', min_lift: 0.05 })
+    expect(tuned.campaigns[0].ads[1].lift_vs_best.interval[1]).toBeCloseTo(0.016581, 6)
+  })
+
   it.each([
+    ['min_lift=0', /^min_lift: expected a relative lift 0.01-10/],
+    ['min_lift=ten', /^min_lift: /],
+    ['min_lift=11', /^min_lift: /],
     ['metric=roi', /^metric: expected one of ctr, cvr, revenue_per_impression/],
     ['confidence=1', /^confidence: /],
     ['confidence=0.3', /^confidence: /],

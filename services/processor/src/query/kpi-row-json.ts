@@ -24,6 +24,8 @@ export function kpiRowJson(row: KpiRow, by: readonly Dimension[]) {
     conversions: row.conversions,
     spend_micros: row.spend_micros.toString(),
     revenue_micros: row.revenue_micros.toString(),
+    attributed_conversions: row.attributed_conversions ?? 0,
+    attributed_revenue_micros: (row.attributed_revenue_micros ?? 0n).toString(),
     ...deriveKpis(row),
     ...deriveEngagementKpis(row),
     actions: actionKpisByName(row.spend_micros, row.actions),

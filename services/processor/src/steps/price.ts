@@ -1,3 +1,4 @@
+import type { Attribution } from '@adpulse/clickhouse'
 import type { PricedEvent } from '@adpulse/kpi'
 import { convertEvent, costOf, type PricingTable, type RatesTable } from '@adpulse/pricing'
 import type { DecodedBatch, DecodedRecord, PoisonRecord } from './decode.ts'
@@ -27,6 +28,12 @@ export interface PricedRecord extends PricedEvent {
   original_cost_micros: bigint | null
   original_value_micros: bigint
   received_at: number
+  /** Set by attribution (attribution/credit-rows.ts) on a conversion with a click_id; see RawEventRow. */
+  attribution?: Attribution
+  reported_channel?: string
+  reported_campaign_id?: string
+  reported_ad_id?: string | null
+  resolution?: number
 }
 
 export interface PricedBatch {

@@ -24,5 +24,14 @@ export function toRawEventRow(event: PricedRecord, where: { topic: string; parti
     topic: where.topic,
     partition: where.partition,
     offset: event.offset,
+    ...(event.attribution === undefined
+      ? {}
+      : {
+          attribution: event.attribution,
+          reported_channel: event.reported_channel ?? event.channel,
+          reported_campaign_id: event.reported_campaign_id ?? event.campaign_id,
+          reported_ad_id: event.reported_ad_id === undefined ? event.ad_id : event.reported_ad_id,
+          resolution: event.resolution ?? 0,
+        }),
   }
 }
