@@ -1,10 +1,11 @@
-import { createClickHouse, migrate, RawEventStore } from '@adpulse/clickhouse'
+import { type ClickHouseClient, createClickHouse, migrate, RawEventStore } from '@adpulse/clickhouse'
 import { loadConfig } from '@adpulse/config'
 import { createKafkaClient } from '@adpulse/kafka'
 import { createLogger, createRegistry } from '@adpulse/observability'
 import { parsePricingTable } from '@adpulse/pricing'
 import { startProcessor } from '@adpulse/processor'
 import { builtInCatalog } from '@adpulse/schema-registry'
+import { noTimes, observeGc, readInserts, type StageTimes, timedBatches } from './processor-stages.ts'
 
 /**
  * One processor run of `pnpm bench:processor`, in a process of its own so that
@@ -19,6 +20,10 @@ export interface RunRequest {
   campaigns: number
   chdbPath: string
   run: number
+  /** `client`: @clickhouse/client's insert (the store sees a wrapped client), to measure chDB's own insert path against. */
+  insertPath: 'default' | 'client'
+  /** false: kpi_buckets_mv dropped after migrating, to measure what the bucket view costs. */
+  view: boolean
 }
 
 export interface MemorySample {
@@ -27,6 +32,8 @@ export interface MemorySample {
   heapTotal: number
   /** Buffers and other memory V8 tracks outside its heap (kafkajs fetch buffers). */
   external: number
+  /** heapUsed + external (external includes arrayBuffers): the processor's own JS memory, chDB aside. */
+  jsAndBuffers: number
   /** ClickHouse's own MemoryTracking: what the chDB engine holds for queries, caches and merges. */
   chdbTracked: number
 }
@@ -39,11 +46,22 @@ export interface RunReport {
   peak: MemorySample
   /** process.resourceUsage().maxRSS: the kernel's peak, startup included. */
   maxRss: number
+  /** Where the run's time went (processor-stages.ts). */
+  stages: StageTimes
   /** What events_raw holds at the end: the benchmark checks it against what it produced. */
   written: { rows: number; campaigns: number; spanMs: number }
 }
 
 const logger = createLogger('bench-processor-child', { level: 'warn' })
+
+/** The same client as another object: RawEventStore finds no chDB raw insert for it (chdb-raw-insert.ts). */
+const wrapped = (client: ClickHouseClient): ClickHouseClient =>
+  new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 
 async function run(request: RunRequest): Promise<RunReport> {
   const database = `bench_${Date.now()}_${request.run}`
@@ -54,6 +72,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     chdbPath: request.chdbPath,
   })
   await migrate(client, database)
+  if (!request.view) await client.command({ query: `DROP TABLE ${database}.kpi_buckets_mv` })
   const chdbTracked = async () => {
     const result = await client.query({
       query: "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'",
@@ -68,16 +87,17 @@ async function run(request: RunRequest): Promise<RunReport> {
       heapUsed: m.heapUsed,
       heapTotal: m.heapTotal,
       external: m.external,
+      jsAndBuffers: m.heapUsed + m.external,
       chdbTracked: await chdbTracked(),
     }
   }
   const idle = await sample()
   const peak = { ...idle }
-  const kafka = createKafkaClient({
-    brokers: request.brokers,
-    clientId: `bench-processor-${request.run}`,
-    logger,
-  })
+  const stages = noTimes()
+  const kafka = timedBatches(
+    createKafkaClient({ brokers: request.brokers, clientId: `bench-processor-${request.run}`, logger }),
+    stages,
+  )
   const groupId = `bench-processor-${Date.now()}-${request.run}`
   const config = loadConfig({
     ADPULSE_TOPIC_EVENTS: request.topic,
@@ -93,6 +113,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed)
     peak.heapTotal = Math.max(peak.heapTotal, m.heapTotal)
     peak.external = Math.max(peak.external, m.external)
+    peak.jsAndBuffers = Math.max(peak.jsAndBuffers, m.heapUsed + m.external)
   }, 50)
   const engineSampler = setInterval(() => {
     chdbTracked().then(
@@ -102,16 +123,18 @@ async function run(request: RunRequest): Promise<RunReport> {
       () => undefined,
     )
   }, 500)
+  const registry = createRegistry('bench')
+  const stopGc = observeGc(stages)
   const started = performance.now()
   const processor = await startProcessor({
     config,
     schemas: builtInCatalog(),
     kafka,
     producer,
-    store: new RawEventStore(client, database),
+    store: new RawEventStore(request.insertPath === 'client' ? wrapped(client) : client, database),
     pricing: pricing.table,
     logger,
-    registry: createRegistry('bench'),
+    registry,
   })
   for (;;) {
     const progress = await kafka.groupProgress(groupId, request.topic)
@@ -125,6 +148,8 @@ async function run(request: RunRequest): Promise<RunReport> {
   const seconds = (performance.now() - started) / 1000
   clearInterval(sampler)
   clearInterval(engineSampler)
+  stopGc()
+  await readInserts(registry, stages)
   await processor.stop()
   await producer.disconnect()
   await kafka.close()
@@ -142,6 +167,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     idle,
     peak,
     maxRss: process.resourceUsage().maxRSS * 1024,
+    stages,
     written: { rows: Number(row?.rows), campaigns: Number(row?.campaigns), spanMs: Number(row?.span) },
   }
 }

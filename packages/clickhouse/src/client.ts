@@ -1,4 +1,5 @@
 import { type ClickHouseClient, createClient } from '@clickhouse/client'
+import { registerChdbRawInsert } from './chdb-raw-insert.ts'
 
 export type { ClickHouseClient } from '@clickhouse/client'
 
@@ -31,8 +32,11 @@ export async function createClickHouse(options: ClickHouseOptions): Promise<Clic
   const { createChdbConnection } = await import('chdb/connection')
   // chdb declares the Connection contract through its own copy of
   // @clickhouse/client-common; the shapes are the same, the declarations differ.
-  const connection = createChdbConnection({ path: options.chdbPath }) as unknown as ClientConnection
-  return createClient({ connection })
+  const chdb = createChdbConnection({ path: options.chdbPath })
+  const client = createClient({ connection: chdb as unknown as ClientConnection })
+  // events_raw's insert goes through chDB's own insert path, on this connection's session (chdb-raw-insert.ts).
+  registerChdbRawInsert(client, chdb.chdb)
+  return client
 }
 
 /**

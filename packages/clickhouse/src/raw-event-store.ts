@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { EventType } from '@adpulse/events'
 import { BucketRepair } from './bucket-repair.ts'
+import { chdbRawInsertOf } from './chdb-raw-insert.ts'
 import { toCount } from './client.ts'
 import { DatabaseStore } from './database-store.ts'
 import {
@@ -10,7 +11,7 @@ import {
   isFenceRefusal,
   PartitionFencedError,
 } from './partition-fence.ts'
-import { encodeRawEventsTsv, rawEventColumns } from './raw-event-tsv.ts'
+import { encodeRawEventsTsvBuffer, rawEventColumns } from './raw-event-tsv.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
 export interface RawEventRow {
@@ -81,21 +82,31 @@ export class RawEventStore extends DatabaseStore {
   async insert(rows: readonly RawEventRow[], token: string, writer?: string): Promise<void> {
     const first = rows[0]
     if (!first) return
+    const table = `${this.database}.events_raw`
+    const columns = rawEventColumns(rows, writer) as [string, ...string[]]
+    const values = encodeRawEventsTsvBuffer(rows, writer)
+    const settings = {
+      insert_deduplication_token: token,
+      insert_deduplicate: 1,
+      // A retried insert that had landed is dropped in kpi_buckets too, not
+      // only in events_raw: the view's block is deduplicated by a token derived from this one.
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+    } as const
+    // Embedded chDB: its own insert path, the bytes as they are (docs/benchmarks.md, Processor).
+    const chdbInsert = chdbRawInsertOf(this.client)
     try {
+      if (chdbInsert) {
+        await chdbInsert({ table, columns, format: 'TabSeparated', values, settings })
+        return
+      }
       await this.client.insert({
-        table: `${this.database}.events_raw`,
-        columns: rawEventColumns(rows, writer) as [string, ...string[]],
+        table,
+        columns,
         format: 'TabSeparated',
-        values: Readable.from([encodeRawEventsTsv(rows, writer)], { objectMode: false }),
+        values: Readable.from([values], { objectMode: false }),
         // Named after the partition: a new owner waits for the inserts of its partition still running.
         query_id: `${insertQueryIdPrefix(first.topic, first.partition)}${randomUUID()}`,
-        clickhouse_settings: {
-          insert_deduplication_token: token,
-          insert_deduplicate: 1,
-          // A retried insert that had landed is dropped in kpi_buckets too, not
-          // only in events_raw: the view's block is deduplicated by a token derived from this one.
-          deduplicate_blocks_in_dependent_materialized_views: 1,
-        },
+        clickhouse_settings: settings,
       })
     } catch (err) {
       if (isFenceRefusal(err)) throw new PartitionFencedError(first.topic, first.partition, { cause: err })

@@ -4,6 +4,7 @@ import {
   ATTRIBUTION_COLUMNS,
   dateTimeText,
   encodeRawEventsTsv,
+  encodeRawEventsTsvBuffer,
   RAW_EVENT_COLUMNS,
   rawEventColumns,
   tsvNullable,
@@ -171,5 +172,20 @@ describe('encodeRawEventsTsv', () => {
       expect.arrayContaining(['8', 'claim-1']),
     ])
     expect(lines[1]?.split('\t')).toHaveLength(RAW_EVENT_COLUMNS.length + 1)
+  })
+})
+
+describe('encodeRawEventsTsvBuffer', () => {
+  it('is the UTF-8 of the text, also when ids outgrow the first buffer and hold multibyte characters', () => {
+    const long = `${'é'.repeat(400)}\t€ ${'x'.repeat(2_000)}`
+    const rows = Array.from({ length: 50 }, (_, i) => ({
+      ...row,
+      event_id: `${long}${i}`,
+      offset: String(i),
+    }))
+    const bytes = encodeRawEventsTsvBuffer(rows, 'w-é')
+    expect(bytes.toString('utf8')).toBe(encodeRawEventsTsv(rows, 'w-é'))
+    expect(bytes.toString('utf8').split('\n')).toHaveLength(51)
+    expect(bytes.toString('utf8')).toContain('\\t€')
   })
 })

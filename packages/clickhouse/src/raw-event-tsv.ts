@@ -67,23 +67,47 @@ export function rawEventColumns(rows: readonly RawEventRow[], writer?: string): 
  * column last on every row (partition-fence.ts): rawEventColumns names them.
  */
 export function encodeRawEventsTsv(rows: readonly RawEventRow[], writer?: string): string {
+  return encodeRawEventsTsvBuffer(rows, writer).toString('utf8')
+}
+
+/** Bytes a row usually takes (ids of a few dozen characters); the buffer grows when they are longer. */
+const BYTES_PER_ROW = 256
+
+/**
+ * encodeRawEventsTsv as the UTF-8 bytes an insert sends, in one pass: each
+ * line is written into one Buffer as it is made, with no array of lines, no
+ * joined text of the whole slice, and the bytes off the JS heap.
+ */
+export function encodeRawEventsTsvBuffer(rows: readonly RawEventRow[], writer?: string): Buffer {
   const end = writer === undefined ? '\n' : `\t${tsvString(writer)}\n`
   const attributed = carriesAttribution(rows)
-  const lines: string[] = new Array(rows.length)
+  let buffer = Buffer.allocUnsafe(Math.max(1024, rows.length * BYTES_PER_ROW))
+  let length = 0
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as RawEventRow
-    lines[i] =
-      `${tsvString(r.event_id)}\t${tsvString(r.source)}\t${r.type}\t${dateTimeText(r.occurred_at)}\t` +
-      `${tsvString(r.channel)}\t${tsvString(r.campaign_id)}\t` +
-      `${tsvNullable(r.ad_id)}\t${tsvNullable(r.click_id)}\t${tsvNullable(r.user_id)}\t${tsvString(r.action)}\t` +
-      `${r.cost_micros}\t${r.value_micros}\t${tsvString(r.currency)}\t` +
-      // Omitted originals: the event was sent in the reporting currency (the columns' DEFAULTs).
-      `${tsvString(r.original_currency ?? r.currency)}\t` +
-      `${r.original_cost_micros === undefined ? r.cost_micros : (r.original_cost_micros ?? '\\N')}\t` +
-      `${r.original_value_micros ?? r.value_micros}\t${dateTimeText(r.received_at)}\t` +
-      `${tsvString(r.topic)}\t${r.partition}\t${r.offset}${attributed ? attributionFields(r) : ''}${end}`
+    const line = tsvLine(rows[i] as RawEventRow, attributed, end)
+    // A UTF-16 unit is at most 3 UTF-8 bytes.
+    if (length + line.length * 3 > buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, length + line.length * 3))
+      buffer.copy(grown, 0, 0, length)
+      buffer = grown
+    }
+    length += buffer.write(line, length, 'utf8')
   }
-  return lines.join('')
+  return buffer.subarray(0, length)
+}
+
+function tsvLine(r: RawEventRow, attributed: boolean, end: string): string {
+  return (
+    `${tsvString(r.event_id)}\t${tsvString(r.source)}\t${r.type}\t${dateTimeText(r.occurred_at)}\t` +
+    `${tsvString(r.channel)}\t${tsvString(r.campaign_id)}\t` +
+    `${tsvNullable(r.ad_id)}\t${tsvNullable(r.click_id)}\t${tsvNullable(r.user_id)}\t${tsvString(r.action)}\t` +
+    `${r.cost_micros}\t${r.value_micros}\t${tsvString(r.currency)}\t` +
+    // Omitted originals: the event was sent in the reporting currency (the columns' DEFAULTs).
+    `${tsvString(r.original_currency ?? r.currency)}\t` +
+    `${r.original_cost_micros === undefined ? r.cost_micros : (r.original_cost_micros ?? '\\N')}\t` +
+    `${r.original_value_micros ?? r.value_micros}\t${dateTimeText(r.received_at)}\t` +
+    `${tsvString(r.topic)}\t${r.partition}\t${r.offset}${attributed ? attributionFields(r) : ''}${end}`
+  )
 }
 
 /** A row's ATTRIBUTION_COLUMNS, each after a tab; omitted: credited to what it reported, no attribution. */
