@@ -1,3 +1,4 @@
+import { NAMED_WINDOWS } from '@adpulse/kpi'
 import type { Content, Examples, JsonSchema, Parameter, Response } from './openapi-types.ts'
 
 /** A reference to a schema of components.schemas. */
@@ -150,3 +151,15 @@ export const CURSOR = queryParameter(
   { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32768}$' },
   { 'the next page': 'eyJmcm9tIjoxNzk1MzM4MDAwMDAwLCJ0byI6MTc5NTM0MTY2MDAwMCwib2Zmc2V0IjoxMDAsInAiOiJ4In0' },
 )
+
+/** The named windows of `window=` (GET /v1/kpis, /v1/attribution, /v1/experiments). */
+export const WINDOW_NAMES = Object.keys(NAMED_WINDOWS)
+
+/** `from=` and `to=` of a range, as every windowed read takes them. */
+export const RANGE_TIME: JsonSchema = {
+  description: 'RFC 3339 with an offset, or epoch milliseconds; on a whole minute.',
+  oneOf: [
+    { type: 'string', format: 'date-time' },
+    { type: 'integer', minimum: 0 },
+  ],
+}

@@ -1,24 +1,17 @@
-import { NAMED_WINDOWS } from '@adpulse/kpi'
 import type { JsonSchema, Operation } from '../openapi-types.ts'
 import {
   badRequest,
   jsonResponse,
   listOf,
   queryParameter,
+  RANGE_TIME,
   READ_SECURITY,
   READ_UNAUTHORIZED,
   ref,
   SERVER_ERROR,
+  WINDOW_NAMES,
 } from '../schema-kit.ts'
 
-const WINDOWS = Object.keys(NAMED_WINDOWS)
-const TIME: JsonSchema = {
-  description: 'RFC 3339 with an offset, or epoch milliseconds; on a whole minute.',
-  oneOf: [
-    { type: 'string', format: 'date-time' },
-    { type: 'integer', minimum: 0 },
-  ],
-}
 const FIGURES = {
   matched: ref('AttributionFigures'),
   waiting: ref('AttributionFigures'),
@@ -47,7 +40,7 @@ export const ATTRIBUTION_SCHEMAS: Record<string, JsonSchema> = {
     properties: {
       window: {
         type: ['string', 'null'],
-        enum: [...WINDOWS, null],
+        enum: [...WINDOW_NAMES, null],
         description: 'null when from/to were given.',
       },
       from: { ...ref('Instant'), description: 'Start of the range of event time, inclusive.' },
@@ -79,13 +72,18 @@ export const GET_ATTRIBUTION: Operation = {
     queryParameter(
       'window',
       'A rolling range ending with the current minute; the default (1h) when neither from nor to is given.',
-      { type: 'string', enum: WINDOWS },
+      { type: 'string', enum: WINDOW_NAMES },
       { 'the last 24 hours': '24h' },
     ),
-    queryParameter('from', `Instead of window: the start of the range. ${TIME.description}`, TIME, {
-      'an RFC 3339 instant': '2026-11-22T00:00:00Z',
-    }),
-    queryParameter('to', `Instead of window: the end of the range. ${TIME.description}`, TIME, {
+    queryParameter(
+      'from',
+      `Instead of window: the start of the range. ${RANGE_TIME.description}`,
+      RANGE_TIME,
+      {
+        'an RFC 3339 instant': '2026-11-22T00:00:00Z',
+      },
+    ),
+    queryParameter('to', `Instead of window: the end of the range. ${RANGE_TIME.description}`, RANGE_TIME, {
       'epoch milliseconds': 1795392000000,
     }),
   ],

@@ -1,4 +1,4 @@
-import { DIMENSION_FIELDS, DIMENSIONS, NAMED_WINDOWS, SORTABLE_KPIS } from '@adpulse/kpi'
+import { DIMENSION_FIELDS, DIMENSIONS, SORTABLE_KPIS } from '@adpulse/kpi'
 import type { JsonSchema, Operation } from '../openapi-types.ts'
 import {
   badRequest,
@@ -7,20 +7,14 @@ import {
   LIMIT,
   listOf,
   queryParameter,
+  RANGE_TIME,
   READ_SECURITY,
   READ_UNAUTHORIZED,
   ref,
   SERVER_ERROR,
+  WINDOW_NAMES,
 } from '../schema-kit.ts'
 
-const WINDOWS = Object.keys(NAMED_WINDOWS)
-const TIME: JsonSchema = {
-  description: 'RFC 3339 with an offset, or epoch milliseconds; on a whole minute.',
-  oneOf: [
-    { type: 'string', format: 'date-time' },
-    { type: 'integer', minimum: 0 },
-  ],
-}
 const KEY: JsonSchema = { type: ['string', 'null'] }
 
 /** The keys of a row: only those of `by` (with their enclosing dimensions) are present. */
@@ -101,7 +95,7 @@ export const KPI_SCHEMAS: Record<string, JsonSchema> = {
     properties: {
       window: {
         type: ['string', 'null'],
-        enum: [...WINDOWS, null],
+        enum: [...WINDOW_NAMES, null],
         description: 'null when from/to were given.',
       },
       from: { ...ref('Instant'), description: 'Start of the range, inclusive.' },
@@ -188,16 +182,21 @@ export const GET_KPIS: Operation = {
     queryParameter(
       'window',
       'A rolling range ending with the current minute; the default (1h) when neither from nor to is given.',
-      { type: 'string', enum: WINDOWS },
+      { type: 'string', enum: WINDOW_NAMES },
       { 'the last 24 hours': '24h' },
     ),
-    queryParameter('from', `Instead of window: the start of the range. ${TIME.description}`, TIME, {
-      'an RFC 3339 instant': '2026-11-22T00:00:00Z',
-    }),
+    queryParameter(
+      'from',
+      `Instead of window: the start of the range. ${RANGE_TIME.description}`,
+      RANGE_TIME,
+      {
+        'an RFC 3339 instant': '2026-11-22T00:00:00Z',
+      },
+    ),
     queryParameter(
       'to',
-      `Instead of window: the end of the range (default the end of the current minute), at most 400 days after from. ${TIME.description}`,
-      TIME,
+      `Instead of window: the end of the range (default the end of the current minute), at most 400 days after from. ${RANGE_TIME.description}`,
+      RANGE_TIME,
       { 'epoch milliseconds': 1795392000000 },
     ),
     queryParameter(
