@@ -10,6 +10,7 @@ import type { ClickHouseClient, KpiRow } from '@adpulse/clickhouse'
 /** The sums of a row and its actions, as SELECT items (aliases differ from columns: see rowsQuery). */
 const SUMS = `sum(impressions) AS i, sum(clicks) AS c, sum(engagements) AS e, sum(conversions) AS cv,
   sum(spend_micros) AS s, toString(s) AS s_text, toString(sum(revenue_micros)) AS r_text,
+  sum(attributed_conversions) AS ac, toString(sum(attributed_revenue_micros)) AS ar_text,
   (sumMapIf([action], [conversions], [engagements], [revenue_micros], action != '') AS acts).1 AS act_keys,
   acts.2 AS act_cv, acts.3 AS act_e, arrayMap(x -> toString(x), acts.4) AS act_r`
 
@@ -46,6 +47,8 @@ function kpiRowOf(row: Row, keys: readonly string[]): KpiRow {
     conversions: Number(row.cv),
     spend_micros: BigInt(String(row.s_text)),
     revenue_micros: BigInt(String(row.r_text)),
+    attributed_conversions: Number(row.ac),
+    attributed_revenue_micros: BigInt(String(row.ar_text)),
     actions: actionsOf(row),
   }
   if (row.bucket_start !== undefined) out.bucket_start = Number(row.bucket_start) * 1000
@@ -110,6 +113,7 @@ export async function bareActionsOfChannel(
     client,
     `SELECT * FROM (
       SELECT action, sum(conversions) AS cv, sum(engagements) AS e, toString(sum(revenue_micros)) AS r_text,
+        sum(attributed_conversions) AS ac, toString(sum(attributed_revenue_micros)) AS ar_text,
         sum(sum(impressions)) OVER () AS i, sum(sum(clicks)) OVER () AS c,
         toString(sum(sum(spend_micros)) OVER ()) AS s_text
       FROM ${db}.kpi_buckets WHERE channel = {channel:String} AND ${RANGE} GROUP BY action
@@ -124,6 +128,8 @@ export async function bareActionsOfChannel(
     conversions: Number(row.cv),
     spend_micros: BigInt(String(row.s_text)),
     revenue_micros: BigInt(String(row.r_text)),
+    attributed_conversions: Number(row.ac),
+    attributed_revenue_micros: BigInt(String(row.ar_text)),
     actions: [
       {
         action: String(row.action),

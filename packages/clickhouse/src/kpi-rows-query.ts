@@ -54,6 +54,55 @@ function orderBy(keys: readonly string[], sort: KpiSort | undefined): string {
   return `${SORT_EXPRESSIONS[sort.kpi]} ${sort.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, ${tieBreak}`
 }
 
+/** The largest page ranked first (rowsQuery): its keys travel as an IN set, which stays small. */
+export const RANKED_PAGE_MAX = 1000
+
+/**
+ * Whether rowsQuery ranks the page's keys first: a sort (every sortable KPI is
+ * one of the row's sums or derived from them), rows that are neither split by
+ * action nor bucketed (so a row is one key of kpi_buckets' own columns), and a
+ * small page.
+ */
+export function ranksKeysFirst(request: KpiRequest): boolean {
+  return (
+    request.sort !== undefined &&
+    request.bucketing === undefined &&
+    !keyFieldsOf(request).includes('action') &&
+    request.limit + 1 <= RANKED_PAGE_MAX
+  )
+}
+
+/**
+ * The keys of the page, in order, ranked on the row totals alone: kpi_buckets
+ * summed per key without the action dimension (grouping by action is most of
+ * the full query's cost), sorted and paged exactly as the full rows are, so
+ * the full query needs those keys only. The sums are those the full query
+ * sorts on (same columns, same action filter, same types), so the order and
+ * its ties are the same.
+ */
+function rankedKeys(
+  database: string,
+  keys: readonly string[],
+  where: readonly string[],
+  request: KpiRequest,
+) {
+  const picked = request.filters.action === undefined ? '' : 'If'
+  const onPicked = (column: string) =>
+    `sum${picked}(${column}${picked ? ', action = {f_action:String}' : ''})`
+  const totals = `SELECT ${keys.join(', ')}, sum(impressions) AS rank_impressions, sum(clicks) AS rank_clicks,
+      sum(spend_micros) AS rank_spend, ${onPicked('conversions')} AS rank_conversions,
+      ${onPicked('engagements')} AS rank_engagements, ${onPicked('revenue_micros')} AS rank_revenue
+    FROM ${database}.kpi_buckets
+    WHERE ${where.join(' AND ')}
+    GROUP BY ${keys.join(', ')}`
+  const named = `SELECT ${keys.join(', ')}, rank_impressions AS impressions, rank_clicks AS clicks,
+      rank_spend AS spend, rank_conversions AS conversions, rank_engagements AS engagements, rank_revenue AS revenue
+    FROM (${totals})`
+  return `SELECT ${keys.join(', ')} FROM (${named})
+    ORDER BY ${orderBy(keys, request.sort)}
+    LIMIT {limit:UInt64} OFFSET {offset:UInt64}`
+}
+
 const bucketStartOf = (bucketing: Bucketing): string =>
   `toUnixTimestamp(toStartOf${bucketing.unit === 'day' ? 'Day' : 'Hour'}(minute, {tz:String})) AS bucket_start`
 
@@ -67,6 +116,8 @@ const bucketStartOf = (bucketing: Bucketing): string =>
  *    filter) one per element of that array (ARRAY JOIN), its outcomes those of
  *    its action, its impressions, clicks and spend those of its group;
  * 4. money as strings, sorted, one more row than the page (so `more` is known).
+ * A sorted page of unsplit, unbucketed rows (ranksKeysFirst) reads only the
+ * buckets of its own keys, ranked first on the totals (rankedKeys).
  * Inner aliases differ from the columns they sum: an alias named like a column
  * would be substituted into its own sum.
  */
@@ -90,6 +141,10 @@ export function rowsQuery(database: string, request: KpiRequest): BoundQuery {
     params[`f_${field}`] = value
     if (field !== 'action') where.push(`${field} = {f_${field}:String}`)
   }
+  // The page's keys, when ranked first, restrict what is read (kpi_buckets is
+  // ordered by channel, campaign_id first) and are already the page: no offset.
+  const ranked = ranksKeysFirst(request)
+  if (ranked) where.push(`(${keys.join(', ')}) IN (${rankedKeys(database, keys, where, request)})`)
   const picked = filters.action === undefined ? '1' : 'a = {f_action:String}'
   const perAction = `SELECT ${[...(bucketing ? [bucketStartOf(bucketing)] : []), ...others, 'action AS a'].join(', ')},
       sum(impressions) AS i, sum(clicks) AS c, sum(spend_micros) AS s,
@@ -124,6 +179,6 @@ export function rowsQuery(database: string, request: KpiRequest): BoundQuery {
       arrayMap(x -> [toString(x.1), toString(x.2), toString(x.3), toString(x.4)], actions) AS action_sums
     FROM (${rows})
     ORDER BY ${orderBy(outKeys, request.sort)}
-    LIMIT {limit:UInt64} OFFSET {offset:UInt64}`
+    LIMIT {limit:UInt64}${ranked ? '' : ' OFFSET {offset:UInt64}'}`
   return { query, params }
 }
