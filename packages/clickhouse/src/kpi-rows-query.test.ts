@@ -2,7 +2,7 @@ import type { Dimension, SortableKpi } from '@adpulse/kpi'
 import { describe, expect, it } from 'vitest'
 import { campaignsQuery } from './campaign-list-query.ts'
 import type { KpiRequest } from './kpi-request.ts'
-import { rowsQuery } from './kpi-rows-query.ts'
+import { RANKED_PAGE_MAX, ranksKeysFirst, rowsQuery } from './kpi-rows-query.ts'
 
 const request = (over: Partial<KpiRequest> = {}): KpiRequest => ({
   range: { from: 60_000, to: 120_000 },
@@ -59,6 +59,62 @@ describe('rowsQuery', () => {
     expect(query).toMatch(
       /ORDER BY if\(conversions = 0, NULL, .*\) DESC NULLS LAST, bucket_start, channel, ad_id\n/,
     )
+  })
+
+  it('ranks the keys of a small sorted page first, on the totals without action, then reads only those', () => {
+    const sorted = request({
+      by: ['channel', 'campaign'],
+      sort: { kpi: 'spend_micros', order: 'desc' },
+      limit: 50,
+      offset: 5000,
+    })
+    expect(ranksKeysFirst(sorted)).toBe(true)
+    const { query, params } = rowsQuery('adpulse', sorted)
+    const [, ranking] = query.split('(channel, campaign_id) IN (SELECT channel, campaign_id FROM (')
+    // The ranking: grouped by the keys alone, sorted and paged as the rows are.
+    expect(ranking).toMatch(/GROUP BY channel, campaign_id\n/)
+    expect(ranking).toMatch(
+      /ORDER BY spend DESC NULLS LAST, channel, campaign_id\n\s*LIMIT \{limit:UInt64\} OFFSET \{offset:UInt64\}/,
+    )
+    // The rows of the ranked keys: the page already, so no second offset.
+    expect(query).toMatch(/WHERE minute >= [^\n]* AND \(channel, campaign_id\) IN \(SELECT/)
+    expect(query).toContain('GROUP BY channel, campaign_id, a)')
+    expect(query.match(/OFFSET/g)).toHaveLength(1)
+    expect(query).toMatch(/ORDER BY spend DESC NULLS LAST, channel, campaign_id\n\s*LIMIT \{limit:UInt64\}$/)
+    expect(params).toMatchObject({ limit: 51, offset: 5000 })
+    // Asked not to, the one-step query.
+    const oneStep = rowsQuery('adpulse', sorted, false).query
+    expect(oneStep).not.toContain(' IN (')
+    expect(oneStep).toContain('LIMIT {limit:UInt64} OFFSET {offset:UInt64}')
+  })
+
+  it('ranks on the action filter as the rows sort on it', () => {
+    const { query } = rowsQuery(
+      'adpulse',
+      request({ filters: { action: 'lead' }, sort: { kpi: 'cpa_micros', order: 'asc' } }),
+    )
+    expect(query).toContain('sumIf(conversions, action = {f_action:String}) AS rank_conversions')
+    expect(query).toContain('sum(spend_micros) AS rank_spend')
+    // Without the filter, outcomes over every action, as the rows' totals.
+    expect(rowsQuery('adpulse', request({ sort: { kpi: 'cvr', order: 'asc' } })).query).toContain(
+      'sum(conversions) AS rank_conversions',
+    )
+  })
+
+  it('reads every group in one step when the page cannot be ranked on the totals', () => {
+    const sort = { kpi: 'spend_micros', order: 'desc' } as const
+    const oneStep: KpiRequest[] = [
+      request({}),
+      request({ by: ['campaign', 'action'], sort }),
+      request({ by: ['action'], filters: { action: 'lead' }, sort }),
+      request({ sort, bucketing: { unit: 'hour', timeZone: 'UTC' } }),
+      request({ sort, limit: RANKED_PAGE_MAX }),
+    ]
+    for (const asked of oneStep) {
+      expect(ranksKeysFirst(asked), JSON.stringify(asked)).toBe(false)
+      expect(rowsQuery('adpulse', asked).query).toContain('LIMIT {limit:UInt64} OFFSET {offset:UInt64}')
+    }
+    expect(ranksKeysFirst(request({ sort, limit: RANKED_PAGE_MAX - 1 }))).toBe(true)
   })
 
   it('refuses a dimension or a KPI it does not know (names reach the SQL text)', () => {

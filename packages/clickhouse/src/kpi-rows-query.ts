@@ -117,11 +117,12 @@ const bucketStartOf = (bucketing: Bucketing): string =>
  *    its action, its impressions, clicks and spend those of its group;
  * 4. money as strings, sorted, one more row than the page (so `more` is known).
  * A sorted page of unsplit, unbucketed rows (ranksKeysFirst) reads only the
- * buckets of its own keys, ranked first on the totals (rankedKeys).
+ * buckets of its own keys, ranked first on the totals (rankedKeys); the same
+ * answer as without (`rankFirst` false: the tests compare the two).
  * Inner aliases differ from the columns they sum: an alias named like a column
  * would be substituted into its own sum.
  */
-export function rowsQuery(database: string, request: KpiRequest): BoundQuery {
+export function rowsQuery(database: string, request: KpiRequest, rankFirst = true): BoundQuery {
   const { bucketing, filters } = request
   const keys = keyFieldsOf(request)
   const others = keys.filter((k) => k !== 'action')
@@ -143,7 +144,7 @@ export function rowsQuery(database: string, request: KpiRequest): BoundQuery {
   }
   // The page's keys, when ranked first, restrict what is read (kpi_buckets is
   // ordered by channel, campaign_id first) and are already the page: no offset.
-  const ranked = ranksKeysFirst(request)
+  const ranked = rankFirst && ranksKeysFirst(request)
   if (ranked) where.push(`(${keys.join(', ')}) IN (${rankedKeys(database, keys, where, request)})`)
   const picked = filters.action === undefined ? '1' : 'a = {f_action:String}'
   const perAction = `SELECT ${[...(bucketing ? [bucketStartOf(bucketing)] : []), ...others, 'action AS a'].join(', ')},
