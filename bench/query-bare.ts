@@ -63,8 +63,33 @@ export interface Range {
 
 const rangeParams = (range: Range) => ({ from: range.from / 1000, to: range.to / 1000 })
 
-/** (a), (e): campaigns by spend, highest first, over a range. */
+/**
+ * (a), (e): campaigns by spend, highest first, over a range, in two steps as
+ * the product (rowsQuery ranking the keys first): the page's campaigns ranked
+ * on spend alone, then their sums and actions (the same tables' ceiling).
+ */
 export async function bareTopCampaigns(
+  client: ClickHouseClient,
+  db: string,
+  range: Range,
+  limit: number,
+  offset: number,
+): Promise<KpiRow[]> {
+  const rows = await select(
+    client,
+    `SELECT channel, campaign_id, ${SUMS} FROM ${db}.kpi_buckets
+    WHERE ${RANGE} AND (channel, campaign_id) IN (
+      SELECT channel, campaign_id FROM ${db}.kpi_buckets WHERE ${RANGE}
+      GROUP BY channel, campaign_id ORDER BY sum(spend_micros) DESC, channel, campaign_id
+      LIMIT {limit:UInt64} OFFSET {offset:UInt64})
+    GROUP BY channel, campaign_id ORDER BY s DESC, channel, campaign_id`,
+    { ...rangeParams(range), limit, offset },
+  )
+  return rows.map((row) => kpiRowOf(row, ['channel', 'campaign_id']))
+}
+
+/** (a), (e) in one step, every campaign summed with its actions before sorting: the ceiling before, for reference. */
+export async function bareTopCampaignsOneStep(
   client: ClickHouseClient,
   db: string,
   range: Range,
