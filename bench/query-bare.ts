@@ -65,8 +65,9 @@ const rangeParams = (range: Range) => ({ from: range.from / 1000, to: range.to /
 
 /**
  * (a), (e): campaigns by spend, highest first, over a range, in two steps as
- * the product (rowsQuery ranking the keys first): the page's campaigns ranked
- * on spend alone, then their sums and actions (the same tables' ceiling).
+ * the product (KpiStore.rows ranking the keys first): the page's campaigns
+ * ranked on spend alone (grouped in the table's order), then their sums and
+ * actions: the ceiling of the same tables.
  */
 export async function bareTopCampaigns(
   client: ClickHouseClient,
@@ -75,15 +76,26 @@ export async function bareTopCampaigns(
   limit: number,
   offset: number,
 ): Promise<KpiRow[]> {
+  const page = await select(
+    client,
+    `SELECT channel, campaign_id FROM ${db}.kpi_buckets WHERE ${RANGE}
+    GROUP BY channel, campaign_id ORDER BY sum(spend_micros) DESC, channel, campaign_id
+    LIMIT {limit:UInt64} OFFSET {offset:UInt64} SETTINGS optimize_aggregation_in_order = 1`,
+    { ...rangeParams(range), limit, offset },
+  )
+  if (page.length === 0) return []
+  const keys: Row = {}
+  const tuples = page.map((row, i) => {
+    keys[`ch${i}`] = row.channel
+    keys[`cm${i}`] = row.campaign_id
+    return `({ch${i}:String}, {cm${i}:String})`
+  })
   const rows = await select(
     client,
     `SELECT channel, campaign_id, ${SUMS} FROM ${db}.kpi_buckets
-    WHERE ${RANGE} AND (channel, campaign_id) IN (
-      SELECT channel, campaign_id FROM ${db}.kpi_buckets WHERE ${RANGE}
-      GROUP BY channel, campaign_id ORDER BY sum(spend_micros) DESC, channel, campaign_id
-      LIMIT {limit:UInt64} OFFSET {offset:UInt64})
+    WHERE ${RANGE} AND (channel, campaign_id) IN (${tuples.join(', ')})
     GROUP BY channel, campaign_id ORDER BY s DESC, channel, campaign_id`,
-    { ...rangeParams(range), limit, offset },
+    { ...rangeParams(range), ...keys },
   )
   return rows.map((row) => kpiRowOf(row, ['channel', 'campaign_id']))
 }
