@@ -10,6 +10,7 @@ import type { ClickHouseClient, KpiRow } from '@adpulse/clickhouse'
 /** The sums of a row and its actions, as SELECT items (aliases differ from columns: see rowsQuery). */
 const SUMS = `sum(impressions) AS i, sum(clicks) AS c, sum(engagements) AS e, sum(conversions) AS cv,
   sum(spend_micros) AS s, toString(s) AS s_text, toString(sum(revenue_micros)) AS r_text,
+  sum(attributed_conversions) AS ac, toString(sum(attributed_revenue_micros)) AS ar_text,
   (sumMapIf([action], [conversions], [engagements], [revenue_micros], action != '') AS acts).1 AS act_keys,
   acts.2 AS act_cv, acts.3 AS act_e, arrayMap(x -> toString(x), acts.4) AS act_r`
 
@@ -46,6 +47,8 @@ function kpiRowOf(row: Row, keys: readonly string[]): KpiRow {
     conversions: Number(row.cv),
     spend_micros: BigInt(String(row.s_text)),
     revenue_micros: BigInt(String(row.r_text)),
+    attributed_conversions: Number(row.ac),
+    attributed_revenue_micros: BigInt(String(row.ar_text)),
     actions: actionsOf(row),
   }
   if (row.bucket_start !== undefined) out.bucket_start = Number(row.bucket_start) * 1000
@@ -60,8 +63,45 @@ export interface Range {
 
 const rangeParams = (range: Range) => ({ from: range.from / 1000, to: range.to / 1000 })
 
-/** (a), (e): campaigns by spend, highest first, over a range. */
+/**
+ * (a), (e): campaigns by spend, highest first, over a range, in two steps as
+ * the product (KpiStore.rows ranking the keys first): the page's campaigns
+ * ranked on spend alone (grouped in the table's order), then their sums and
+ * actions: the ceiling of the same tables.
+ */
 export async function bareTopCampaigns(
+  client: ClickHouseClient,
+  db: string,
+  range: Range,
+  limit: number,
+  offset: number,
+): Promise<KpiRow[]> {
+  const page = await select(
+    client,
+    `SELECT channel, campaign_id FROM ${db}.kpi_buckets WHERE ${RANGE}
+    GROUP BY channel, campaign_id ORDER BY sum(spend_micros) DESC, channel, campaign_id
+    LIMIT {limit:UInt64} OFFSET {offset:UInt64} SETTINGS optimize_aggregation_in_order = 1`,
+    { ...rangeParams(range), limit, offset },
+  )
+  if (page.length === 0) return []
+  const keys: Row = {}
+  const tuples = page.map((row, i) => {
+    keys[`ch${i}`] = row.channel
+    keys[`cm${i}`] = row.campaign_id
+    return `({ch${i}:String}, {cm${i}:String})`
+  })
+  const rows = await select(
+    client,
+    `SELECT channel, campaign_id, ${SUMS} FROM ${db}.kpi_buckets
+    WHERE ${RANGE} AND (channel, campaign_id) IN (${tuples.join(', ')})
+    GROUP BY channel, campaign_id ORDER BY s DESC, channel, campaign_id`,
+    { ...rangeParams(range), ...keys },
+  )
+  return rows.map((row) => kpiRowOf(row, ['channel', 'campaign_id']))
+}
+
+/** (a), (e) in one step, every campaign summed with its actions before sorting: the ceiling before, for reference. */
+export async function bareTopCampaignsOneStep(
   client: ClickHouseClient,
   db: string,
   range: Range,
@@ -110,6 +150,7 @@ export async function bareActionsOfChannel(
     client,
     `SELECT * FROM (
       SELECT action, sum(conversions) AS cv, sum(engagements) AS e, toString(sum(revenue_micros)) AS r_text,
+        sum(attributed_conversions) AS ac, toString(sum(attributed_revenue_micros)) AS ar_text,
         sum(sum(impressions)) OVER () AS i, sum(sum(clicks)) OVER () AS c,
         toString(sum(sum(spend_micros)) OVER ()) AS s_text
       FROM ${db}.kpi_buckets WHERE channel = {channel:String} AND ${RANGE} GROUP BY action
@@ -124,6 +165,8 @@ export async function bareActionsOfChannel(
     conversions: Number(row.cv),
     spend_micros: BigInt(String(row.s_text)),
     revenue_micros: BigInt(String(row.r_text)),
+    attributed_conversions: Number(row.ac),
+    attributed_revenue_micros: BigInt(String(row.ar_text)),
     actions: [
       {
         action: String(row.action),

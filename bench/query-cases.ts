@@ -5,6 +5,7 @@ import {
   bareCampaignAdsByDay,
   bareCampaignsAfter,
   bareTopCampaigns,
+  bareTopCampaignsOneStep,
   type Range,
 } from './query-bare.ts'
 
@@ -21,6 +22,8 @@ export interface QueryCase {
   bare: () => Promise<unknown>
   /** The answer through GET /v1/… (only its row keys and spend: the JSON carries derived KPIs too). */
   http?: () => Promise<unknown>
+  /** A bare query of the same answer kept for reference (in one step: the ceiling before ranking first). */
+  reference?: () => Promise<unknown>
   /** The product's answer reduced as http's is, for comparing with it. */
   productAsHttp?: (answer: unknown) => unknown
 }
@@ -76,8 +79,10 @@ const kpiCase = (
   request: KpiRequest,
   bare: () => Promise<KpiRow[]>,
   url?: string,
+  reference?: () => Promise<KpiRow[]>,
 ): QueryCase => ({
   name,
+  ...(reference === undefined ? {} : { reference: async () => (await reference()).map(plainRow) }),
   product: async () => (await inputs.store.rows(request)).rows.map(plainRow),
   bare: async () => (await bare()).map(plainRow),
   ...(url === undefined
@@ -107,6 +112,7 @@ export function queryCases(inputs: CaseInputs): QueryCase[] {
       top(0),
       () => bareTopCampaigns(client, db, day, 50, 0),
       '/v1/kpis?window=24h&by=campaign&sort=spend_micros&order=desc&limit=50',
+      () => bareTopCampaignsOneStep(client, db, day, 50, 0),
     ),
     kpiCase(
       "(b) one campaign's ads by day in Asia/Tehran, 7d",
@@ -142,6 +148,8 @@ export function queryCases(inputs: CaseInputs): QueryCase[] {
       inputs,
       top(topOffset),
       () => bareTopCampaigns(client, db, day, 50, topOffset),
+      undefined,
+      () => bareTopCampaignsOneStep(client, db, day, 50, topOffset),
     ),
   ]
 }

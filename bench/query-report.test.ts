@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { latencySummary, queryTable, roundRatios } from './query-report.ts'
+import { latencySummary, queryTable, referenceTable, roundRatios } from './query-report.ts'
 
 describe('the query benchmark report', () => {
   it('summarises latencies by nearest rank', () => {
@@ -33,5 +33,17 @@ describe('the query benchmark report', () => {
     )
     expect(rows[1]).toContain('**missed**')
     expect(rows[2]).toContain('| 4.00 | **missed** |')
+  })
+  it('lists the reference way only for the queries that have one', () => {
+    const table = referenceTable([
+      {
+        name: 'ranked',
+        product: { rounds: [[400]] },
+        bare: { rounds: [[300]] },
+        reference: { rounds: [[1200]] },
+      },
+      { name: 'plain', product: { rounds: [[10]] }, bare: { rounds: [[9]] } },
+    ])
+    expect(table.split('\n').slice(2)).toEqual(['| ranked | 1200 / 1200 | 300 / 300 | 400 / 400 |'])
   })
 })

@@ -10,6 +10,8 @@ export interface CaseTimings {
   product: WayTimings
   bare: WayTimings
   http?: WayTimings | undefined
+  /** The bare query in one step, where the bare query and the product rank the keys first. */
+  reference?: WayTimings | undefined
 }
 
 export interface LatencySummary {
@@ -69,6 +71,23 @@ export function queryTable(cases: readonly CaseTimings[], targets: Targets = TAR
       `| ${c.name} | ${product.n} | ${fmt(product.p50)} / ${fmt(product.p99)}${p99s} | ${fmt(bare.p50)} / ${fmt(bare.p99)} | ` +
         `${http ? `${fmt(http.p50)} / ${fmt(http.p99)}` : '—'} | ${ratio50.toFixed(2)}${spread50} | ` +
         `${ratio99.toFixed(2)}${spread99} | ${met ? 'met' : '**missed**'} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+/** The reference lines: the one-step bare query, beside the bare query the product is held to. */
+export function referenceTable(cases: readonly CaseTimings[]): string {
+  const lines = [
+    '| query | bare SQL in one step p50 / p99 ms | bare SQL p50 / p99 ms | product p50 / p99 ms |',
+    '| --- | ---: | ---: | ---: |',
+  ]
+  for (const c of cases) {
+    if (c.reference === undefined) continue
+    const [reference, bare, product] = [pooled(c.reference), pooled(c.bare), pooled(c.product)]
+    lines.push(
+      `| ${c.name} | ${fmt(reference.p50)} / ${fmt(reference.p99)} | ${fmt(bare.p50)} / ${fmt(bare.p99)} | ` +
+        `${fmt(product.p50)} / ${fmt(product.p99)} |`,
     )
   }
   return lines.join('\n')

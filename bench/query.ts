@@ -9,7 +9,7 @@ import { registerCampaignRoutes, registerKpiRoutes } from '@adpulse/processor'
 import { BENCH_READ_KEY, type QueryCase, queryCases } from './query-cases.ts'
 import { CAMPAIGN_ID_SQL, channelOf, MINUTES, planRows } from './query-data.ts'
 import { loadBuckets } from './query-load.ts'
-import { type CaseTimings, queryTable } from './query-report.ts'
+import { type CaseTimings, queryTable, referenceTable } from './query-report.ts'
 
 /**
  * pnpm bench:query — GET /v1/kpis and /v1/campaigns on a large account: 7 days
@@ -58,6 +58,10 @@ async function measure(c: QueryCase): Promise<CaseTimings> {
   const viaHttp = c.http && c.productAsHttp ? c.productAsHttp(expected) : undefined
   const timings: CaseTimings = { name: c.name, product: { rounds: [] }, bare: { rounds: [] } }
   if (c.http) timings.http = { rounds: [] }
+  if (c.reference) {
+    timings.reference = { rounds: [] }
+    await timed(c.reference, expected, `${c.name} reference`)
+  }
   for (let i = 0; i < WARMUP; i++) {
     await timed(c.product, expected, `${c.name} product`)
     if (c.http) await timed(c.http, viaHttp, `${c.name} HTTP`)
@@ -66,12 +70,15 @@ async function measure(c: QueryCase): Promise<CaseTimings> {
     const product: number[] = []
     const bare: number[] = []
     const http: number[] = []
+    const reference: number[] = []
     // Interleaved, so that the machine's load falls on each way alike.
     for (let rep = 0; rep < REPS; rep++) {
       product.push(await timed(c.product, expected, `${c.name} product`))
       bare.push(await timed(c.bare, expected, `${c.name} bare`))
       if (c.http) http.push(await timed(c.http, viaHttp, `${c.name} HTTP`))
+      if (c.reference) reference.push(await timed(c.reference, expected, `${c.name} reference`))
     }
+    timings.reference?.rounds.push(reference)
     timings.product.rounds.push(product)
     timings.bare.rounds.push(bare)
     timings.http?.rounds.push(http)
@@ -134,6 +141,10 @@ async function main(): Promise<void> {
         `${ROUNDS} rounds × ${REPS} reps after ${WARMUP} warm-ups; p99 spread across rounds in brackets\n`,
     )
     console.log(queryTable(results))
+    console.log(
+      '\nreference: the bare query in one step (every campaign with its actions, then sorted), same run\n',
+    )
+    console.log(referenceTable(results))
     console.log(`\npeak RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB (chDB and Node, one process)`)
     await app.close()
   } finally {

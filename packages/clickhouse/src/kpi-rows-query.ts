@@ -54,6 +54,94 @@ function orderBy(keys: readonly string[], sort: KpiSort | undefined): string {
   return `${SORT_EXPRESSIONS[sort.kpi]} ${sort.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, ${tieBreak}`
 }
 
+/** The largest page ranked first: its keys travel as a constant IN set of parameters, which stays small. */
+export const RANKED_PAGE_MAX = 1000
+
+/**
+ * Whether KpiStore.rows ranks the page's keys first (rankedKeysQuery, then
+ * rowsQuery of those keys): a sort (every sortable KPI is one of the row's
+ * sums or derived from them), rows neither split by action nor bucketed (a
+ * row is one key of kpi_buckets' own columns), and a small page.
+ */
+export function ranksKeysFirst(request: KpiRequest): boolean {
+  return (
+    request.sort !== undefined &&
+    request.bucketing === undefined &&
+    !keyFieldsOf(request).includes('action') &&
+    request.limit + 1 <= RANKED_PAGE_MAX
+  )
+}
+
+/** The window and the filters as WHERE conditions, with their parameters (every value bound, never in the text). */
+function windowAndFilters(request: KpiRequest): { where: string[]; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {
+    from: Math.floor(request.range.from / 1000),
+    to: Math.floor(request.range.to / 1000),
+    limit: request.limit + 1,
+    offset: request.offset,
+  }
+  const where = ["minute >= toDateTime({from:UInt32}, 'UTC')", "minute < toDateTime({to:UInt32}, 'UTC')"]
+  // The fields come from DIMENSION_FIELDS, never from the request: only values are the caller's.
+  for (const field of Object.values(DIMENSION_FIELDS)) {
+    const value = request.filters[field]
+    if (value === undefined) continue
+    params[`f_${field}`] = value
+    // The action filter restricts the outcomes, not the buckets read (their spend counts).
+    if (field !== 'action') where.push(`${field} = {f_${field}:String}`)
+  }
+  return { where, params }
+}
+
+/**
+ * The keys of a page (ranksKeysFirst), in order, one more than the page: the
+ * row totals alone, kpi_buckets summed per key WITHOUT the action dimension
+ * (grouping by action is most of the full query's cost), sorted and paged as
+ * the rows are. Its sums are those the rows sort on (same columns, the same
+ * action filter, the same types), so the order and its ties are the same.
+ * kpi_buckets is ordered by the keys first (channel, campaign_id), so the
+ * grouping runs in that order, without a hash table of every key.
+ */
+export function rankedKeysQuery(database: string, request: KpiRequest): BoundQuery {
+  const keys = keyFieldsOf(request)
+  const { where, params } = windowAndFilters(request)
+  const picked = request.filters.action === undefined ? '' : 'If'
+  const onPicked = (column: string) =>
+    `sum${picked}(${column}${picked ? ', action = {f_action:String}' : ''})`
+  const totals = `SELECT ${keys.join(', ')}, sum(impressions) AS rank_impressions, sum(clicks) AS rank_clicks,
+      sum(spend_micros) AS rank_spend, ${onPicked('conversions')} AS rank_conversions,
+      ${onPicked('engagements')} AS rank_engagements, ${onPicked('revenue_micros')} AS rank_revenue
+    FROM ${database}.kpi_buckets
+    WHERE ${where.join(' AND ')}
+    GROUP BY ${keys.join(', ')}`
+  const named = `SELECT ${keys.join(', ')}, rank_impressions AS impressions, rank_clicks AS clicks,
+      rank_spend AS spend, rank_conversions AS conversions, rank_engagements AS engagements, rank_revenue AS revenue
+    FROM (${totals})`
+  const query = `SELECT ${keys.join(', ')} FROM (${named})
+    ORDER BY ${orderBy(keys, request.sort)}
+    LIMIT {limit:UInt64} OFFSET {offset:UInt64}
+    SETTINGS optimize_aggregation_in_order = 1`
+  return { query, params }
+}
+
+/** A page's keys (rankedKeysQuery's rows) as a constant IN set, each value a parameter; none: false. */
+function pageKeysIn(
+  keys: readonly string[],
+  page: readonly (readonly string[])[],
+  params: Record<string, unknown>,
+) {
+  if (page.length === 0) return '0'
+  const tuples = page.map((row, i) => {
+    if (row.length !== keys.length)
+      throw new Error(`a page key of ${row.length} values for ${keys.length} keys`)
+    const values = row.map((value, j) => {
+      params[`k${i}_${j}`] = value
+      return `{k${i}_${j}:String}`
+    })
+    return `(${values.join(', ')})`
+  })
+  return `(${keys.join(', ')}) IN (${tuples.join(', ')})`
+}
+
 const bucketStartOf = (bucketing: Bucketing): string =>
   `toUnixTimestamp(toStartOf${bucketing.unit === 'day' ? 'Day' : 'Hour'}(minute, {tz:String})) AS bucket_start`
 
@@ -67,28 +155,27 @@ const bucketStartOf = (bucketing: Bucketing): string =>
  *    filter) one per element of that array (ARRAY JOIN), its outcomes those of
  *    its action, its impressions, clicks and spend those of its group;
  * 4. money as strings, sorted, one more row than the page (so `more` is known).
+ * With `page`, the keys rankedKeysQuery answered for the request, it reads
+ * only those keys' buckets: the same rows as without (the tests compare them).
  * Inner aliases differ from the columns they sum: an alias named like a column
  * would be substituted into its own sum.
  */
-export function rowsQuery(database: string, request: KpiRequest): BoundQuery {
+export function rowsQuery(
+  database: string,
+  request: KpiRequest,
+  page?: readonly (readonly string[])[],
+): BoundQuery {
   const { bucketing, filters } = request
   const keys = keyFieldsOf(request)
   const others = keys.filter((k) => k !== 'action')
   const groups = [...(bucketing ? ['bucket_start'] : []), ...others]
-  const params: Record<string, unknown> = {
-    from: Math.floor(request.range.from / 1000),
-    to: Math.floor(request.range.to / 1000),
-    limit: request.limit + 1,
-    offset: request.offset,
-    ...(bucketing ? { tz: bucketing.timeZone } : {}),
-  }
-  const where = ["minute >= toDateTime({from:UInt32}, 'UTC')", "minute < toDateTime({to:UInt32}, 'UTC')"]
-  // The fields come from DIMENSION_FIELDS, never from the request: only values are the caller's.
-  for (const field of Object.values(DIMENSION_FIELDS)) {
-    const value = filters[field]
-    if (value === undefined) continue
-    params[`f_${field}`] = value
-    if (field !== 'action') where.push(`${field} = {f_${field}:String}`)
+  const { where, params } = windowAndFilters(request)
+  if (bucketing) params.tz = bucketing.timeZone
+  // The page's keys, ranked first, restrict what is read (kpi_buckets is ordered
+  // by channel, campaign_id first) and are the page already: no offset.
+  if (page !== undefined) {
+    if (!ranksKeysFirst(request)) throw new Error('only a page of ranksKeysFirst is read by its keys')
+    where.push(pageKeysIn(keys, page, params))
   }
   const picked = filters.action === undefined ? '1' : 'a = {f_action:String}'
   const perAction = `SELECT ${[...(bucketing ? [bucketStartOf(bucketing)] : []), ...others, 'action AS a'].join(', ')},
@@ -124,6 +211,6 @@ export function rowsQuery(database: string, request: KpiRequest): BoundQuery {
       arrayMap(x -> [toString(x.1), toString(x.2), toString(x.3), toString(x.4)], actions) AS action_sums
     FROM (${rows})
     ORDER BY ${orderBy(outKeys, request.sort)}
-    LIMIT {limit:UInt64} OFFSET {offset:UInt64}`
+    LIMIT {limit:UInt64}${page !== undefined ? '' : ' OFFSET {offset:UInt64}'}`
   return { query, params }
 }

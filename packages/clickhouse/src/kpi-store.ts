@@ -10,7 +10,7 @@ import type {
   KpiRequest,
   KpiRow,
 } from './kpi-request.ts'
-import { keyFieldsOf, rowsQuery } from './kpi-rows-query.ts'
+import { keyFieldsOf, rankedKeysQuery, ranksKeysFirst, rowsQuery } from './kpi-rows-query.ts'
 
 /** Where a set of bucket rows came from: one contiguous offset range of one partition. */
 export interface BucketSource {
@@ -108,8 +108,17 @@ export class KpiStore extends DatabaseStore {
    * (GET /v1/kpis; the SQL and what `action` means: rowsQuery and KpiRequest).
    */
   async rows(request: KpiRequest): Promise<KpiPage> {
-    const { query, params } = rowsQuery(this.database, request)
     const keys = keyFieldsOf(request)
+    // A small sorted page: its keys ranked on the totals first, then only their rows (rankedKeysQuery).
+    let pageKeys: string[][] | undefined
+    if (ranksKeysFirst(request)) {
+      const ranked = rankedKeysQuery(this.database, request)
+      pageKeys = (await this.select(ranked.query, ranked.params)).map((row) =>
+        keys.map((key) => String(row[key])),
+      )
+      if (pageKeys.length === 0) return { rows: [], more: false }
+    }
+    const { query, params } = rowsQuery(this.database, request, pageKeys)
     const rows = await this.select(query, params)
     const page = rows.slice(0, request.limit).map((row): KpiRow => {
       const out: KpiRow = {
