@@ -91,6 +91,9 @@ export class RawEventStore extends DatabaseStore {
       // A retried insert that had landed is dropped in kpi_buckets too, not
       // only in events_raw: the view's block is deduplicated by a token derived from this one.
       deduplicate_blocks_in_dependent_materialized_views: 1,
+      // The views' GROUP BY already yields one row per sorting key of their tables
+      // (kpi_buckets, clicks_by_id): merging the block on insert finds nothing to fold, and only costs.
+      optimize_on_insert: 0,
     } as const
     // Embedded chDB: its own insert path, the bytes as they are (docs/benchmarks.md, Processor).
     const chdbInsert = chdbRawInsertOf(this.client)
