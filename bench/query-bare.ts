@@ -39,8 +39,9 @@ function actionsOf(row: Row): KpiRow['actions'] {
   }))
 }
 
-function kpiRowOf(row: Row, keys: readonly string[]): KpiRow {
-  const out: KpiRow = {
+/** A bare query's sums (aliases i, c, e, cv, s_text, r_text, ac, ar_text) as a KpiRow's. */
+function sumsOf(row: Row) {
+  return {
     impressions: Number(row.i),
     clicks: Number(row.c),
     engagements: Number(row.e),
@@ -49,8 +50,11 @@ function kpiRowOf(row: Row, keys: readonly string[]): KpiRow {
     revenue_micros: BigInt(String(row.r_text)),
     attributed_conversions: Number(row.ac),
     attributed_revenue_micros: BigInt(String(row.ar_text)),
-    actions: actionsOf(row),
   }
+}
+
+function kpiRowOf(row: Row, keys: readonly string[]): KpiRow {
+  const out: KpiRow = { ...sumsOf(row), actions: actionsOf(row) }
   if (row.bucket_start !== undefined) out.bucket_start = Number(row.bucket_start) * 1000
   for (const key of keys) (out as unknown as Row)[key] = String(row[key])
   return out
@@ -159,14 +163,7 @@ export async function bareActionsOfChannel(
   )
   return rows.map((row) => ({
     action: String(row.action),
-    impressions: Number(row.i),
-    clicks: Number(row.c),
-    engagements: Number(row.e),
-    conversions: Number(row.cv),
-    spend_micros: BigInt(String(row.s_text)),
-    revenue_micros: BigInt(String(row.r_text)),
-    attributed_conversions: Number(row.ac),
-    attributed_revenue_micros: BigInt(String(row.ar_text)),
+    ...sumsOf(row),
     actions: [
       {
         action: String(row.action),

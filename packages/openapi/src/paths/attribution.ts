@@ -3,14 +3,13 @@ import {
   badRequest,
   jsonResponse,
   listOf,
-  queryParameter,
-  RANGE_TIME,
   READ_SECURITY,
   READ_UNAUTHORIZED,
   ref,
   SERVER_ERROR,
   WINDOW_NAMES,
 } from '../schema-kit.ts'
+import { kpiParameter } from './kpis.ts'
 
 const FIGURES = {
   matched: ref('AttributionFigures'),
@@ -68,25 +67,8 @@ export const GET_ATTRIBUTION: Operation = {
     'Any parameter not listed here is a 400 that names it.',
   tags: ['query'],
   security: READ_SECURITY,
-  parameters: [
-    queryParameter(
-      'window',
-      'A rolling range ending with the current minute; the default (1h) when neither from nor to is given.',
-      { type: 'string', enum: WINDOW_NAMES },
-      { 'the last 24 hours': '24h' },
-    ),
-    queryParameter(
-      'from',
-      `Instead of window: the start of the range. ${RANGE_TIME.description}`,
-      RANGE_TIME,
-      {
-        'an RFC 3339 instant': '2026-11-22T00:00:00Z',
-      },
-    ),
-    queryParameter('to', `Instead of window: the end of the range. ${RANGE_TIME.description}`, RANGE_TIME, {
-      'epoch milliseconds': 1795392000000,
-    }),
-  ],
+  // The range is read as GET /v1/kpis reads it (parseRange): the same parameters, documented once.
+  parameters: [kpiParameter('window'), kpiParameter('from'), kpiParameter('to')],
   responses: {
     '200': jsonResponse('The conversions with a click_id of the range.', ref('AttributionSummary'), {
       a_day: {

@@ -1,5 +1,5 @@
 import { EXPERIMENT_METRICS } from '@adpulse/experiments'
-import type { JsonSchema, Operation, Parameter } from '../openapi-types.ts'
+import type { JsonSchema, Operation } from '../openapi-types.ts'
 import {
   badRequest,
   CURSOR,
@@ -12,14 +12,7 @@ import {
   ref,
   SERVER_ERROR,
 } from '../schema-kit.ts'
-import { GET_KPIS } from './kpis.ts'
-
-/** The parameters GET /v1/experiments reads as GET /v1/kpis does. */
-const kpiParameter = (name: string): Parameter => {
-  const found = GET_KPIS.parameters?.find((p) => p.name === name)
-  if (found === undefined) throw new Error(`GET /v1/kpis documents no ${name}`)
-  return found
-}
+import { kpiParameter } from './kpis.ts'
 
 const BOUNDS: JsonSchema = {
   type: 'array',

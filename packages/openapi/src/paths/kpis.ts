@@ -1,5 +1,5 @@
 import { DIMENSION_FIELDS, DIMENSIONS, SORTABLE_KPIS } from '@adpulse/kpi'
-import type { JsonSchema, Operation } from '../openapi-types.ts'
+import type { JsonSchema, Operation, Parameter } from '../openapi-types.ts'
 import {
   badRequest,
   CURSOR,
@@ -270,4 +270,11 @@ export const GET_KPIS: Operation = {
     '401': READ_UNAUTHORIZED,
     '500': SERVER_ERROR,
   },
+}
+
+/** A parameter another windowed read (/v1/experiments, /v1/attribution) takes as GET /v1/kpis does: documented once. */
+export const kpiParameter = (name: string): Parameter => {
+  const found = GET_KPIS.parameters?.find((p) => p.name === name)
+  if (found === undefined) throw new Error(`GET /v1/kpis documents no ${name}`)
+  return found
 }
