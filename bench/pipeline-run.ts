@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { uniqueBodies } from './bench-events.ts'
 import { listeningPort, stopChild } from './child-port.ts'
+import { type CpuSample, coresBusy, sampleCpu } from './cpu-usage.ts'
 import { closedLoop, type Target } from './http-load.ts'
 import type { RunResult } from './stats.ts'
 
@@ -31,6 +32,25 @@ export interface PipelineResult {
   load: RunResult
   /** Seconds from the last 202 until GET /v1/kpis counts every accepted event; null past the deadline. */
   countedAfterSeconds: number | null
+  /** Where the CPU went: cores busy during the load, and CPU µs per accepted event from its start until every event was counted. */
+  cpu: PipelineCpu
+}
+
+export interface PipelineCpu {
+  /** Average cores busy during the closed loop: the whole machine, the all-in-one process, the load generator, the rest (the broker). */
+  loadCores: ReturnType<typeof coresBusy>
+  /** CPU µs per accepted event, load and catch-up together, of the same four. */
+  microsPerEvent: ReturnType<typeof coresBusy>
+}
+
+/** CPU between three samples: the load's start and end, and the moment every event was counted. */
+function cpuOf(samples: [CpuSample, CpuSample, CpuSample], loadSeconds: number, events: number): PipelineCpu {
+  const [start, loadEnd, counted] = samples
+  // coresBusy over "seconds" = events / 1e6 gives CPU µs per event.
+  return {
+    loadCores: coresBusy(start, loadEnd, loadSeconds),
+    microsPerEvent: coresBusy(start, counted, events / 1e6),
+  }
 }
 
 /** The environment of a process under test: its own topics, groups and data directory. */
@@ -116,9 +136,16 @@ export async function pipelineRun(
     const warm = await closedLoop(target, shape.concurrency, 2)
     const warmed = acceptedEvents(warm, shape.batch)
     if ((await secondsUntilCounted(port, warmed)) === null) throw new Error('the warm-up was never counted')
+    const pid = child.pid ?? 0
+    const atStart = await sampleCpu(pid)
+    const startedAt = performance.now()
     const load = await closedLoop(target, shape.concurrency, shape.seconds)
-    const countedAfterSeconds = await secondsUntilCounted(port, warmed + acceptedEvents(load, shape.batch))
-    return { load, countedAfterSeconds }
+    const loadSeconds = (performance.now() - startedAt) / 1000
+    const atLoadEnd = await sampleCpu(pid)
+    const accepted = acceptedEvents(load, shape.batch)
+    const countedAfterSeconds = await secondsUntilCounted(port, warmed + accepted)
+    const cpu = cpuOf([atStart, atLoadEnd, await sampleCpu(pid)], loadSeconds, accepted)
+    return { load, countedAfterSeconds, cpu }
   } finally {
     await stopChild(child)
     await rm(chdbPath, { recursive: true, force: true })

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { ensureLocalKafka, type LocalKafka } from '@adpulse/local-kafka'
 import {
@@ -104,6 +105,7 @@ function report(results: Map<Variant, Measured>): void {
         `${c ? fmt(p.eventsPerSecond / c.eventsPerSecond, 2) : '-'} | ${p.failures + (c?.failures ?? 0)} |`,
     )
   }
+  lines.push(...cpuTable(results))
   for (const [variant, { pipeline }] of results) {
     const accepted = median(pipeline.map((r) => r.load.eventsPerSecond))
     const lag = median(pipeline.map((r) => r.countedAfterSeconds ?? Number.POSITIVE_INFINITY))
@@ -114,6 +116,36 @@ function report(results: Map<Variant, Measured>): void {
     )
   }
   console.log(lines.join('\n'))
+}
+
+/**
+ * Where the cores went (medians of the runs): cores busy during the load, and
+ * CPU µs per accepted event from the load's start until all were counted; the
+ * last columns divide the machine's cores by that cost, the rate at which the
+ * cores would be full (without the load generator: what a machine serving only
+ * the pipeline and its broker would allow).
+ */
+function cpuTable(results: Map<Variant, Measured>): string[] {
+  const cores = availableParallelism()
+  const lines = [
+    '',
+    `Where the ${cores} cores went (medians): cores busy during the load, and CPU µs per accepted event until all were counted.`,
+    '',
+    '| codec, workers | cores busy: machine | all-in-one | load generator | rest (broker) | µs/event: all-in-one | load generator | rest (broker) | machine | events/s at full cores | without the generator |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ]
+  for (const [variant, { pipeline }] of results) {
+    const load = (key: 'machine' | 'tree' | 'self' | 'rest') =>
+      median(pipeline.map((r) => r.cpu.loadCores[key]))
+    const us = (key: 'machine' | 'tree' | 'self' | 'rest') =>
+      median(pipeline.map((r) => r.cpu.microsPerEvent[key]))
+    lines.push(
+      `| ${label(variant)} | ${fmt(load('machine'), 2)} | ${fmt(load('tree'), 2)} | ${fmt(load('self'), 2)} | ${fmt(load('rest'), 2)} | ` +
+        `${fmt(us('tree'), 1)} | ${fmt(us('self'), 1)} | ${fmt(us('rest'), 1)} | ${fmt(us('machine'), 1)} | ` +
+        `${fmt((cores * 1e6) / us('machine'))} | ${fmt((cores * 1e6) / (us('tree') + us('rest')))} |`,
+    )
+  }
+  return lines
 }
 
 async function main(): Promise<void> {
