@@ -11,7 +11,7 @@ import {
   isFenceRefusal,
   PartitionFencedError,
 } from './partition-fence.ts'
-import { encodeRawEventsTsvBuffer, rawEventColumns } from './raw-event-tsv.ts'
+import { encodeRawEventsTsvInto, rawEventColumns, TsvBuffers } from './raw-event-tsv.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
 export interface RawEventRow {
@@ -71,6 +71,8 @@ export interface SeenEventId {
 
 /** events_raw: written by the processor, one INSERT (one part) per batch; kpi_buckets follows through its view. */
 export class RawEventStore extends DatabaseStore {
+  private readonly tsvBuffers = new TsvBuffers()
+
   /**
    * Inserts rows as one part. The token must be a function of the rows (the
    * processor uses topic/partition/first-last offset), so that inserting the
@@ -84,7 +86,7 @@ export class RawEventStore extends DatabaseStore {
     if (!first) return
     const table = `${this.database}.events_raw`
     const columns = rawEventColumns(rows, writer) as [string, ...string[]]
-    const values = encodeRawEventsTsvBuffer(rows, writer)
+    const { values, scratch } = encodeRawEventsTsvInto(rows, writer, this.tsvBuffers.take())
     const settings = {
       insert_deduplication_token: token,
       insert_deduplicate: 1,
@@ -114,6 +116,9 @@ export class RawEventStore extends DatabaseStore {
     } catch (err) {
       if (isFenceRefusal(err)) throw new PartitionFencedError(first.topic, first.partition, { cause: err })
       throw err
+    } finally {
+      // Only now: an insert abandoned by its caller's timeout still reads its bytes until it ends.
+      this.tsvBuffers.give(scratch)
     }
   }
 
