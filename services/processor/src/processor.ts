@@ -53,11 +53,12 @@ export interface ProcessorDeps {
 }
 
 /**
- * Records decoded, priced and written per insert. Smaller slices keep each one's
- * objects young (cheap to collect) and let the next slice be decoded while one is
- * written; larger ones make fewer parts. Measured in docs/benchmarks.md.
+ * Records per insert. chDB pays its per-insert cost (a part, the views' parts)
+ * once per slice, so larger slices write faster; a slice's priced records live
+ * until its insert is acknowledged, so they also cost heap. 32,768 wrote about
+ * as fast as 65,536 here with less heap (docs/benchmarks.md, Larger inserts).
  */
-export const SLICE_RECORDS = 10_000
+export const SLICE_RECORDS = 32_768
 
 /**
  * Partitions whose batches are handled at once. More did not write faster (chDB
@@ -65,8 +66,14 @@ export const SLICE_RECORDS = 10_000
  */
 const PARTITIONS_CONCURRENTLY = 1
 
-/** Compressed bytes fetched per partition: ~15,000 records of the events topic, a few slices. */
-const FETCH_BYTES_PER_PARTITION = 256 * 1024
+/**
+ * Compressed bytes fetched per partition, and per fetch over all partitions:
+ * ~60,000 records of the events topic, two slices. kafkajs fetches every
+ * assigned partition at once and hands the batches over one after the other,
+ * so without the total a fetch holds this much of every partition.
+ */
+const FETCH_BYTES_PER_PARTITION = 1024 * 1024
+const FETCH_BYTES = FETCH_BYTES_PER_PARTITION
 
 /**
  * Records decoded, priced and deduplicated at a time, to be gathered into a
@@ -88,6 +95,7 @@ export interface Batching {
 export const DEFAULT_BATCHING: Batching = {
   sliceRecords: SLICE_RECORDS,
   fetchBytesPerPartition: FETCH_BYTES_PER_PARTITION,
+  fetchBytes: FETCH_BYTES,
 }
 
 export interface RunningProcessor {
