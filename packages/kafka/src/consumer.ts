@@ -109,7 +109,7 @@ export function incomingMessage(m: KafkaMessage): IncomingMessage {
  * gives. Ours keep the value Buffers, so the handler can drop the records it
  * is done with (a 1 MiB fetch is ~60,000 records; docs/benchmarks.md).
  */
-function releaseKafkaJsMessages(batch: KafkaJsBatch): void {
+export function releaseKafkaJsMessages(batch: KafkaJsBatch): void {
   type Messages = Record<'rawMessages' | 'messagesWithinOffset' | 'messages', KafkaMessage[]>
   const internal = batch as unknown as Messages
   const kept: Messages = { ...internal }
