@@ -1,3 +1,4 @@
+import { writeHeapSnapshot } from 'node:v8'
 import { type ClickHouseClient, createClickHouse, migrate, RawEventStore } from '@adpulse/clickhouse'
 import { loadConfig } from '@adpulse/config'
 import { createKafkaClient } from '@adpulse/kafka'
@@ -5,6 +6,7 @@ import { createLogger, createRegistry } from '@adpulse/observability'
 import { parsePricingTable } from '@adpulse/pricing'
 import { startProcessor } from '@adpulse/processor'
 import { builtInCatalog } from '@adpulse/schema-registry'
+import type { BenchSetting } from './processor-settings.ts'
 import { noTimes, observeGc, readInserts, type StageTimes, timedBatches } from './processor-stages.ts'
 
 /**
@@ -24,6 +26,8 @@ export interface RunRequest {
   insertPath: 'default' | 'client'
   /** false: kpi_buckets_mv dropped after migrating, to measure what the bucket view costs. */
   view: boolean
+  /** Fetch and slice sizes (processor-settings.ts); the processor's defaults when omitted. */
+  setting: BenchSetting
 }
 
 export interface MemorySample {
@@ -107,6 +111,8 @@ async function run(request: RunRequest): Promise<RunReport> {
   const pricing = parsePricingTable({ channels: { search: { model: 'CPC', rate_micros: 1_000_000 } } })
   if (!pricing.ok) throw new Error(pricing.errors.join('\n'))
   const producer = await kafka.createProducer()
+  // BENCH_HEAP_SNAPSHOT=MB: one heap snapshot (live objects only) once the heap passes it, to see what holds it.
+  let snapshotAt = Number(process.env.BENCH_HEAP_SNAPSHOT ?? 0) * 1024 * 1024
   const sampler = setInterval(() => {
     const m = process.memoryUsage()
     peak.rss = Math.max(peak.rss, m.rss)
@@ -114,6 +120,10 @@ async function run(request: RunRequest): Promise<RunReport> {
     peak.heapTotal = Math.max(peak.heapTotal, m.heapTotal)
     peak.external = Math.max(peak.external, m.external)
     peak.jsAndBuffers = Math.max(peak.jsAndBuffers, m.heapUsed + m.external)
+    if (snapshotAt && m.heapUsed > snapshotAt) {
+      snapshotAt = 0
+      console.error(`heap snapshot: ${writeHeapSnapshot()}`)
+    }
   }, 50)
   const engineSampler = setInterval(() => {
     chdbTracked().then(
@@ -135,6 +145,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     pricing: pricing.table,
     logger,
     registry,
+    ...(request.setting.batching ? { batching: request.setting.batching } : {}),
   })
   for (;;) {
     const progress = await kafka.groupProgress(groupId, request.topic)

@@ -81,3 +81,29 @@ function printMemory(reports: RunReport[]): void {
   )
   console.log(`| kernel maxRSS (startup included) | | ${at((r) => r.maxRss)} MB |`)
 }
+
+/** One line per setting of BENCH_SETTINGS: medians over the runs, each ratio against its own run's ceiling and peer. */
+export function printSettings(
+  { events, ceilings, peers }: Pick<BenchResults, 'events' | 'ceilings' | 'peers'>,
+  settings: Array<{ name: string; reports: RunReport[] }>,
+): void {
+  const peerRates = peers.map((p) => events / p.seconds)
+  console.log(
+    `\nceiling ${n(median(ceilings))} ev/s, peer ${n(median(peerRates))} ev/s (medians of ${ceilings.length} runs)\n`,
+  )
+  console.log(
+    '| setting (fetch per partition / slice) | processor ev/s (runs) | / ceiling | / peer | inserts | ms per insert | peak heap + Buffers |',
+  )
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const { name, reports } of settings) {
+    const rates = reports.map((r) => events / r.seconds)
+    const toCeiling = median(rates.map((rate, i) => rate / (ceilings[i] ?? 1)))
+    const toPeer = median(rates.map((rate, i) => rate / (peerRates[i] ?? 1)))
+    const inserts = median(reports.map((r) => r.stages.inserts))
+    const perInsert = median(reports.map((r) => r.stages.insertMs / Math.max(1, r.stages.inserts)))
+    console.log(
+      `| ${name} | ${n(median(rates))} (${rates.map(n).join(' / ')}) | ${toCeiling.toFixed(2)} × | ${toPeer.toFixed(2)} × | ` +
+        `${n(inserts)} | ${n(perInsert)} | ${mb(median(reports.map((r) => r.peak.jsAndBuffers)))} MB |`,
+    )
+  }
+}

@@ -11,7 +11,7 @@ import {
   isFenceRefusal,
   PartitionFencedError,
 } from './partition-fence.ts'
-import { encodeRawEventsTsvBuffer, rawEventColumns } from './raw-event-tsv.ts'
+import { encodeRawEventsTsvInto, rawEventColumns, TsvBuffers } from './raw-event-tsv.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
 export interface RawEventRow {
@@ -71,6 +71,8 @@ export interface SeenEventId {
 
 /** events_raw: written by the processor, one INSERT (one part) per batch; kpi_buckets follows through its view. */
 export class RawEventStore extends DatabaseStore {
+  private readonly tsvBuffers = new TsvBuffers()
+
   /**
    * Inserts rows as one part. The token must be a function of the rows (the
    * processor uses topic/partition/first-last offset), so that inserting the
@@ -79,12 +81,27 @@ export class RawEventStore extends DatabaseStore {
    * one partition), ClickHouse refuses the insert unless that claim is still the
    * partition's newest: then it throws PartitionFencedError and writes nothing.
    */
-  async insert(rows: readonly RawEventRow[], token: string, writer?: string): Promise<void> {
+  insert(rows: readonly RawEventRow[], token: string, writer?: string): Promise<void> {
     const first = rows[0]
-    if (!first) return
+    if (!first) return Promise.resolve()
+    // Encoded here, outside the async send: an async function keeps its arguments
+    // for as long as it runs, and the rows (a slice of up to 65,536) are garbage once encoded.
+    try {
+      const columns = rawEventColumns(rows, writer) as [string, ...string[]]
+      const encoded = encodeRawEventsTsvInto(rows, writer, this.tsvBuffers.take())
+      return this.send({ topic: first.topic, partition: first.partition }, columns, encoded, token)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
+  private async send(
+    where: { topic: string; partition: number },
+    columns: [string, ...string[]],
+    { values, scratch }: { values: Buffer; scratch: Buffer },
+    token: string,
+  ): Promise<void> {
     const table = `${this.database}.events_raw`
-    const columns = rawEventColumns(rows, writer) as [string, ...string[]]
-    const values = encodeRawEventsTsvBuffer(rows, writer)
     const settings = {
       insert_deduplication_token: token,
       insert_deduplicate: 1,
@@ -108,12 +125,15 @@ export class RawEventStore extends DatabaseStore {
         format: 'TabSeparated',
         values: Readable.from([values], { objectMode: false }),
         // Named after the partition: a new owner waits for the inserts of its partition still running.
-        query_id: `${insertQueryIdPrefix(first.topic, first.partition)}${randomUUID()}`,
+        query_id: `${insertQueryIdPrefix(where.topic, where.partition)}${randomUUID()}`,
         clickhouse_settings: settings,
       })
     } catch (err) {
-      if (isFenceRefusal(err)) throw new PartitionFencedError(first.topic, first.partition, { cause: err })
+      if (isFenceRefusal(err)) throw new PartitionFencedError(where.topic, where.partition, { cause: err })
       throw err
+    } finally {
+      // Only now: an insert abandoned by its caller's timeout still reads its bytes until it ends.
+      this.tsvBuffers.give(scratch)
     }
   }
 

@@ -79,21 +79,58 @@ const BYTES_PER_ROW = 256
  * joined text of the whole slice, and the bytes off the JS heap.
  */
 export function encodeRawEventsTsvBuffer(rows: readonly RawEventRow[], writer?: string): Buffer {
+  return encodeRawEventsTsvInto(rows, writer).values
+}
+
+/**
+ * encodeRawEventsTsvBuffer into `scratch` when it is large enough (a buffer of
+ * an insert before, TsvBuffers), else into a larger one: `values` are the
+ * bytes, `scratch` the whole buffer they are in, to be used again once the insert is done.
+ */
+export function encodeRawEventsTsvInto(
+  rows: readonly RawEventRow[],
+  writer?: string,
+  scratch?: Buffer,
+): { values: Buffer; scratch: Buffer } {
   const end = writer === undefined ? '\n' : `\t${tsvString(writer)}\n`
   const attributed = carriesAttribution(rows)
-  let buffer = Buffer.allocUnsafe(Math.max(1024, rows.length * BYTES_PER_ROW))
+  const wanted = Math.max(1024, rows.length * BYTES_PER_ROW)
+  let buffer = scratch && scratch.length >= wanted ? scratch : Buffer.allocUnsafeSlow(wanted)
   let length = 0
   for (let i = 0; i < rows.length; i++) {
     const line = tsvLine(rows[i] as RawEventRow, attributed, end)
     // A UTF-16 unit is at most 3 UTF-8 bytes.
     if (length + line.length * 3 > buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, length + line.length * 3))
+      const grown = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, length + line.length * 3))
       buffer.copy(grown, 0, 0, length)
       buffer = grown
     }
     length += buffer.write(line, length, 'utf8')
   }
-  return buffer.subarray(0, length)
+  return { values: buffer.subarray(0, length), scratch: buffer }
+}
+
+/**
+ * The buffers inserts encode their TSV into, used again from one insert to
+ * the next (the processor's are ~15 MB at 65,536 rows): a new one per insert
+ * would stay allocated outside the heap until V8 collects its Buffer object,
+ * which, having lived through the insert, waits for a full collection. Keeps
+ * at most `keep` (the processor has one insert running and the next being made).
+ */
+export class TsvBuffers {
+  private readonly free: Buffer[] = []
+
+  constructor(private readonly keep = 2) {}
+
+  /** A buffer no insert uses, or undefined (encodeRawEventsTsvInto allocates one). */
+  take(): Buffer | undefined {
+    return this.free.pop()
+  }
+
+  /** The insert that used it is done (landed or failed): nothing reads it any more. */
+  give(buffer: Buffer): void {
+    if (this.free.length < this.keep) this.free.push(buffer)
+  }
 }
 
 function tsvLine(r: RawEventRow, attributed: boolean, end: string): string {

@@ -36,7 +36,9 @@ export interface ConsumeOptions {
   /**
    * Handles one batch of one partition. Its offsets are committed only after
    * the returned promise resolves; a rejection leaves them uncommitted so the
-   * batch is delivered again.
+   * batch is delivered again (as a new batch). The handler owns the batch: it
+   * may take the messages off it as it is done with them (the processor does,
+   * so a large fetch is not held whole); nothing reads it afterwards.
    */
   onBatch(batch: IncomingBatch): Promise<void>
   /**
@@ -51,6 +53,12 @@ export interface ConsumeOptions {
    * Bounds the records in hand per partition; a larger record batch still comes whole.
    */
   maxBytesPerPartition?: number
+  /**
+   * Most bytes of one fetch over all partitions (kafkajs maxBytes, default 10 MiB):
+   * kafkajs fetches every assigned partition at once and hands the batches over
+   * one after the other, so this bounds the records in hand per fetch.
+   */
+  maxBytes?: number
   /** Called when the group (re)assigns partitions: state kept per partition can drop the ones that left. */
   onAssignment?(assignment: PartitionAssignment): void
   /**
@@ -76,17 +84,43 @@ function incomingBatch(batch: KafkaJsBatch): IncomingBatch {
   }
 }
 
+/** The headers of every message that has none: one object, not one per record (a fetch is ~60,000). */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>
+
 /** A kafkajs message in our terms: string headers, an epoch-ms timestamp. */
 export function incomingMessage(m: KafkaMessage): IncomingMessage {
+  const headers = m.headers ? Object.entries(m.headers) : []
   return {
     offset: m.offset,
     key: m.key,
     value: m.value,
-    headers: Object.fromEntries(
-      Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? '' : String(v)]),
-    ),
+    headers:
+      headers.length === 0
+        ? NO_HEADERS
+        : Object.fromEntries(headers.map(([k, v]) => [k, v === undefined ? '' : String(v)])),
     timestamp: Number(m.timestamp),
   }
+}
+
+/**
+ * Lets kafkajs's own message objects of a batch go once ours are made: kafkajs
+ * keeps its batch until the handler returns, and then reads only the batch's
+ * last offset (what it resolves as consumed), which the last message still
+ * gives. Ours keep the value Buffers, so the handler can drop the records it
+ * is done with (a 1 MiB fetch is ~60,000 records; docs/benchmarks.md).
+ */
+export function releaseKafkaJsMessages(batch: KafkaJsBatch): void {
+  type Messages = Record<'rawMessages' | 'messagesWithinOffset' | 'messages', KafkaMessage[]>
+  const internal = batch as unknown as Messages
+  const kept: Messages = { ...internal }
+  const before = batch.lastOffset()
+  const last = internal.messagesWithinOffset[internal.messagesWithinOffset.length - 1]
+  if (!last) return
+  internal.rawMessages = [last]
+  internal.messagesWithinOffset = [last]
+  internal.messages = internal.messages.length === 0 ? [] : [last]
+  // Another kafkajs whose batch reads its last offset otherwise: keep its messages as they were.
+  if (batch.lastOffset() !== before) Object.assign(internal, kept)
 }
 
 /** Commits the offset after a handled batch: the next one the group reads from this partition. */
@@ -111,12 +145,13 @@ export async function startConsumer(
   options: ConsumeOptions,
   open: Set<KafkaJsConsumer>,
 ): Promise<Consumer> {
-  const { groupId, sessionTimeoutMs, maxBytesPerPartition, onAssignment, onRevoke } = options
+  const { groupId, sessionTimeoutMs, maxBytesPerPartition, maxBytes, onAssignment, onRevoke } = options
   const consumer = kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
     ...(sessionTimeoutMs === undefined ? {} : { sessionTimeout: sessionTimeoutMs }),
     ...(maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition }),
+    ...(maxBytes === undefined ? {} : { maxBytes }),
   })
   if (onAssignment) {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
@@ -134,7 +169,9 @@ export async function startConsumer(
     partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
     eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return
-      await options.onBatch(incomingBatch(batch))
+      const incoming = incomingBatch(batch)
+      releaseKafkaJsMessages(batch)
+      await options.onBatch(incoming)
       await commitAfter(consumer, batch)
       await heartbeat()
     },

@@ -36,10 +36,14 @@ function event(i: number, now: number): AdEvent {
   return anEvent({ event_id: `d${i}`, cost_micros: BigInt(1000 + i), source: 'dlq-it' }, now)
 }
 
-/** A record the processor refuses: not Avro, older than the allowed lateness, or beyond the clock skew. */
+/**
+ * A record the processor refuses: not Avro, older than the allowed lateness, or
+ * beyond the clock skew, in turn along POISON (whatever SLICE_RECORDS is, all three occur).
+ */
 function poison(i: number, now: number): Buffer {
-  if (i % 3 === 0) return Buffer.from(`not avro ${i}`)
-  return codec.encode({ ...event(i, now), occurred_at: now + (i % 3 === 1 ? -30 * DAY : DAY) })
+  const kind = POISON.indexOf(i) % 3
+  if (kind === 0) return Buffer.from(`not avro ${i}`)
+  return codec.encode({ ...event(i, now), occurred_at: now + (kind === 1 ? -30 * DAY : DAY) })
 }
 
 /** The real producer, except one dead-letter send that hangs until `fail()`, then rejects (never acknowledged). */

@@ -113,7 +113,10 @@ function memoryStore(acked: () => Set<string>) {
   return store
 }
 
-/** A processor whose consumer is this test: `deliver` hands it a batch as kafkajs would. */
+/**
+ * A processor whose consumer is this test: `deliver` hands it a batch as kafkajs
+ * would, a new one each time (the handler takes the records off the batch it is handed).
+ */
 async function owner(store: ReturnType<typeof memoryStore>, producer: Producer) {
   let onBatch: ConsumeOptions['onBatch'] | undefined
   const kafka = {
@@ -150,14 +153,14 @@ describe('processor: dead letters are on the topic before the progress that skip
     const { topic, producer } = deadLetterTopic()
     const store = memoryStore(topic.ackedOffsets)
     topic.fault = { offset: String(SLICE_RECORDS + 2000), mode: 'fail' }
-    const batch = batchOf(RECORDS, POISON)
-    await expect((await owner(store, producer)).deliver(batch)).rejects.toThrow(/dead-letter send failed/)
+    const batch = () => batchOf(RECORDS, POISON)
+    await expect((await owner(store, producer)).deliver(batch())).rejects.toThrow(/dead-letter send failed/)
     expect(await store.lost()).toEqual([])
     // The first slice landed with its dead letters; the second waits for its own.
     expect(await store.newestOffset()).toBe(BigInt(SLICE_RECORDS - 2))
 
     // A new owner (a restart, a rebalance) is delivered the batch again and skips what is written.
-    await (await owner(store, producer)).deliver(batch)
+    await (await owner(store, producer)).deliver(batch())
     expect(store.overtaken).toEqual([])
     expect([...topic.ackedOffsets()].sort()).toEqual([...POISON].sort())
     expectWrittenOnce(store)
@@ -167,14 +170,14 @@ describe('processor: dead letters are on the topic before the progress that skip
     const { topic, producer } = deadLetterTopic()
     const store = memoryStore(topic.ackedOffsets)
     topic.fault = { offset: String(SLICE_RECORDS + 2000), mode: 'hang' }
-    const batch = batchOf(RECORDS, POISON)
-    void (await owner(store, producer)).deliver(batch)
+    const batch = () => batchOf(RECORDS, POISON)
+    void (await owner(store, producer)).deliver(batch())
     while (topic.fault) await settle()
     await settle()
     // The process dies here: whatever it wrote is what the next owner resumes from.
     expect(await store.lost()).toEqual([])
 
-    await (await owner(store, producer)).deliver(batch)
+    await (await owner(store, producer)).deliver(batch())
     expect(store.overtaken).toEqual([])
     expect(topic.ackedOffsets()).toEqual(new Set(POISON))
     expectWrittenOnce(store)
@@ -184,14 +187,14 @@ describe('processor: dead letters are on the topic before the progress that skip
     const { topic, producer } = deadLetterTopic()
     const store = memoryStore(topic.ackedOffsets)
     const onlyPoison = ['0', '1', '2']
-    const batch = batchOf(3, onlyPoison)
-    await (await owner(store, producer)).deliver(batch)
+    const batch = () => batchOf(3, onlyPoison)
+    await (await owner(store, producer)).deliver(batch())
     expect(topic.acked.map((m) => m.headers?.['dead-letter-id'])).toEqual(
       onlyPoison.map((o) => `${TOPIC}/${PARTITION}/${o}`),
     )
     expect(topic.acked.map((m) => m.key)).toEqual(onlyPoison.map(() => `${TOPIC}/${PARTITION}`))
     // Nothing written records progress past them: a new owner reads and sends them again (at least once).
-    await (await owner(store, producer)).deliver(batch)
+    await (await owner(store, producer)).deliver(batch())
     expect(topic.acked.map((m) => m.headers?.['dead-letter-id'])).toEqual(
       [...onlyPoison, ...onlyPoison].map((o) => `${TOPIC}/${PARTITION}/${o}`),
     )

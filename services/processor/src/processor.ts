@@ -20,7 +20,7 @@ import { createSlicePricer } from './steps/price-slice.ts'
 import { skipWritten } from './steps/skip-written.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './write/insert-retry.ts'
 import { createSliceInserter } from './write/insert-slice.ts'
-import { OrderedSliceWriter, slicesOf } from './write/ordered-slices.ts'
+import { chunksOf, OrderedSliceWriter } from './write/ordered-slices.ts'
 import { WriteHealth } from './write/write-health.ts'
 
 export interface ProcessorDeps {
@@ -48,14 +48,17 @@ export interface ProcessorDeps {
   attribution?: Pick<AttributionStore, 'clicks' | 'waiting' | 'newestResolution'>
   /** How long after its receipt a click may still reach the broker (attribution/settlement.ts); tests shorten it. */
   produceSlackMs?: number
+  /** How much is fetched and inserted at once; DEFAULT_BATCHING unless a benchmark measures another. */
+  batching?: Partial<Batching>
 }
 
 /**
- * Records decoded, priced and written per insert. Smaller slices keep each one's
- * objects young (cheap to collect) and let the next slice be decoded while one is
- * written; larger ones make fewer parts. Measured in docs/benchmarks.md.
+ * Records per insert. chDB pays its per-insert cost (a part, the views' parts)
+ * once per slice, so larger slices write faster; a slice's priced records live
+ * until its insert is acknowledged, so they also cost heap. 32,768 wrote about
+ * as fast as 65,536 here with less heap (docs/benchmarks.md, Larger inserts).
  */
-export const SLICE_RECORDS = 10_000
+export const SLICE_RECORDS = 32_768
 
 /**
  * Partitions whose batches are handled at once. More did not write faster (chDB
@@ -63,8 +66,37 @@ export const SLICE_RECORDS = 10_000
  */
 const PARTITIONS_CONCURRENTLY = 1
 
-/** Compressed bytes fetched per partition: ~15,000 records of the events topic, a few slices. */
-const FETCH_BYTES_PER_PARTITION = 256 * 1024
+/**
+ * Compressed bytes fetched per partition, and per fetch over all partitions:
+ * ~60,000 records of the events topic, two slices. kafkajs fetches every
+ * assigned partition at once and hands the batches over one after the other,
+ * so without the total a fetch holds this much of every partition.
+ */
+const FETCH_BYTES_PER_PARTITION = 1024 * 1024
+const FETCH_BYTES = FETCH_BYTES_PER_PARTITION
+
+/**
+ * Records decoded, priced and deduplicated at a time, to be gathered into a
+ * slice: a chunk's decoded events and their conversions die young (cheap to
+ * collect) whatever the size of the insert.
+ */
+const DECODE_RECORDS = 8_192
+
+/** How much the processor fetches and inserts at once (docs/benchmarks.md, Processor). */
+export interface Batching {
+  /** Records per insert (SLICE_RECORDS). */
+  sliceRecords: number
+  /** Compressed bytes fetched per partition (kafkajs maxBytesPerPartition). */
+  fetchBytesPerPartition: number
+  /** Compressed bytes of one fetch over all partitions (kafkajs maxBytes); undefined: kafkajs's 10 MiB. */
+  fetchBytes?: number
+}
+
+export const DEFAULT_BATCHING: Batching = {
+  sliceRecords: SLICE_RECORDS,
+  fetchBytesPerPartition: FETCH_BYTES_PER_PARTITION,
+  fetchBytes: FETCH_BYTES,
+}
 
 export interface RunningProcessor {
   /** For /readyz: fails while ClickHouse refuses the processor's writes for good (a full disk, a missing column). */
@@ -90,6 +122,7 @@ function partitionStates(deps: ProcessorDeps, log: Logger, metrics: ProcessorMet
 /** Joins the processors' group on the events topic; the partition states follow its assignments. */
 function consumeEvents(
   deps: ProcessorDeps,
+  batching: Batching,
   states: PartitionStates,
   metrics: ProcessorMetrics,
   onBatch: (batch: IncomingBatch) => Promise<void>,
@@ -101,7 +134,8 @@ function consumeEvents(
     fromBeginning: true,
     sessionTimeoutMs: config.processor.sessionTimeoutMs,
     partitionsConcurrently: PARTITIONS_CONCURRENTLY,
-    maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
+    maxBytesPerPartition: batching.fetchBytesPerPartition,
+    maxBytes: batching.fetchBytes,
     onBatch,
     onAssignment: (assignment) => {
       states.clear(assignment.reduce((n, { partitions }) => n + partitions.length, 0))
@@ -131,6 +165,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
   const price = slicePricer(deps, retry, shutdown.signal, log)
   const insertSlice = createSliceInserter({ store, retry, signal: shutdown.signal, metrics, health, log })
   const queue = new PartitionQueue()
+  const batching = { ...DEFAULT_BATCHING, ...deps.batching }
   const attribution = attributionLoop(deps, states, queue, retry, shutdown.signal, log)
 
   /**
@@ -150,35 +185,35 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     const state = await states.of(batch.topic, batch.partition)
     const fresh = skipWritten(batch, state.written, log)
     await learnWriterSchemas(fresh, deps.schemas)
+    // The records leave `fresh` as they are decoded (chunksOf), so a large fetch is not held whole
+    // until its end; the batch keeps its last record for the metrics of its end.
+    batch.messages = [last]
     state.dedup.beginBatch()
     const tally = new BatchTally()
     const writer = new OrderedSliceWriter((rows: readonly PricedRecord[]) => insertSlice(batch, state, rows))
     const batchClicks: BatchClicks = new Map()
+    let slice: PricedRecord[] = []
     try {
-      for (const slice of slicesOf(fresh, SLICE_RECORDS)) {
+      for (const { records, endsSlice } of chunksOf(fresh, batching.sliceRecords, DECODE_RECORDS)) {
         if (state.revoked.aborted) break
-        const priced = await price(batch, decodeBatch(slice, codec, config.contract))
+        const priced = await price(batch, decodeBatch(records, codec, config.contract))
         const { rows, duplicates } = await state.dedup.filterRepeats(priced.priced)
         tally.add(priced.poison, rows, duplicates)
-        // Acknowledged before this slice's insert starts (sent while the slice before is written):
-        // the insert carries offsets past them, and a new owner skips all at or below its newest.
-        await sendDeadLetters(deps.producer, config.kafka.topics.dlq, batch, priced.poison, log)
-        await writer.start(
-          attribution ? await attribution.attributor.creditSlice(rows, batchClicks, state) : rows,
-        )
+        // Acknowledged before the insert of the slice these records join starts (sent while the
+        // slice before is written): it carries offsets past them, and a new owner skips all at or below its newest.
+        await sendDeadLetters(deps.producer, config.kafka.topics.dlq, batch, records, priced.poison, log)
+        const credited = attribution
+          ? await attribution.attributor.creditSlice(rows, batchClicks, state)
+          : rows
+        for (const row of credited) slice.push(row)
+        if (!endsSlice) continue
+        await writer.start(slice)
+        slice = []
       }
     } finally {
       await writer.drain()
     }
-    await writer.finish().catch((err: unknown) => {
-      // Another processor claimed the partition since (this one stalled past a rebalance):
-      // nothing more of it is written here; if the group gives it back, the next batch claims again.
-      if (err instanceof PartitionFencedError) {
-        states.forget(batch.topic, batch.partition)
-        log.warn({ partition: batch.partition }, err.message)
-      }
-      throw err
-    })
+    await finishWrites(writer, states, batch, log)
     state.revoked.throwIfAborted()
     state.written = BigInt(last.offset)
     state.dedup.prune()
@@ -186,7 +221,7 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
     await attribution?.afterBatch(batch.topic, batch.partition, state)
   }
 
-  const consumer = await consumeEvents(deps, states, metrics, handleBatch)
+  const consumer = await consumeEvents(deps, batching, states, metrics, handleBatch)
   log.info({ topic: config.kafka.topics.events, group: config.processor.groupId }, 'processor consuming')
   return {
     readiness: health.readiness,
@@ -196,6 +231,24 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
       await consumer.stop()
     },
   }
+}
+
+/** Waits for a batch's last insert; throws the failure of any. */
+async function finishWrites(
+  writer: OrderedSliceWriter<PricedRecord>,
+  states: PartitionStates,
+  batch: IncomingBatch,
+  log: Logger,
+): Promise<void> {
+  await writer.finish().catch((err: unknown) => {
+    // Another processor claimed the partition since (this one stalled past a rebalance):
+    // nothing more of it is written here; if the group gives it back, the next batch claims again.
+    if (err instanceof PartitionFencedError) {
+      states.forget(batch.topic, batch.partition)
+      log.warn({ partition: batch.partition }, err.message)
+    }
+    throw err
+  })
 }
 
 /** Attribution, when the deps give its store (attribution/attribution-loop.ts). */

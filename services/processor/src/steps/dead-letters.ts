@@ -1,10 +1,10 @@
 import { deadLetterRecord } from '@adpulse/events'
-import type { IncomingBatch, Producer } from '@adpulse/kafka'
+import type { IncomingBatch, IncomingMessage, Producer } from '@adpulse/kafka'
 import type { Logger } from '@adpulse/observability'
 import type { PoisonRecord } from './decode.ts'
 
 /**
- * Sends a slice's records that cannot be counted to the dead-letter topic, in
+ * Sends the records of `records` (a chunk of a batch) that cannot be counted to the dead-letter topic, in
  * offset order, and resolves once Kafka acknowledged them all (acks from all
  * in-sync replicas). The caller awaits it before the slice's insert: a written
  * offset makes a restarted owner skip every record at or below it, dead letters
@@ -15,14 +15,16 @@ import type { PoisonRecord } from './decode.ts'
 export async function sendDeadLetters(
   producer: Pick<Producer, 'send'>,
   topic: string,
-  batch: IncomingBatch,
+  batch: Pick<IncomingBatch, 'topic' | 'partition'>,
+  records: readonly IncomingMessage[],
   poison: readonly PoisonRecord[],
   log: Logger,
 ): Promise<void> {
   if (poison.length === 0) return
+  const valuesByOffset = new Map(records.map((m) => [m.offset, m.value]))
   await producer.send(
     topic,
-    poison.map((p) => poisonLetter(p, batch)),
+    poison.map((p) => poisonLetter(p, batch, valuesByOffset.get(p.offset) ?? null)),
   )
   log.warn(
     { partition: batch.partition, poison: poison.length },
@@ -30,8 +32,11 @@ export async function sendDeadLetters(
   )
 }
 
-function poisonLetter(record: PoisonRecord, batch: IncomingBatch) {
-  const message = batch.messages.find((m) => m.offset === record.offset)
+function poisonLetter(
+  record: PoisonRecord,
+  batch: Pick<IncomingBatch, 'topic' | 'partition'>,
+  value: Buffer | null,
+) {
   return {
     key: `${batch.topic}/${batch.partition}`,
     value: Buffer.from(
@@ -47,7 +52,7 @@ function poisonLetter(record: PoisonRecord, batch: IncomingBatch) {
           topic: batch.topic,
           partition: batch.partition,
           offset: record.offset,
-          value_base64: message?.value?.toString('base64') ?? null,
+          value_base64: value?.toString('base64') ?? null,
         }),
       ),
     ),

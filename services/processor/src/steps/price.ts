@@ -85,23 +85,41 @@ export function priceDecoded(
     priced.push({
       offset,
       event_id: event.event_id,
-      source: event.source,
+      source: shared(event.source),
       ad_id: event.ad_id,
       click_id: event.click_id,
       user_id: event.user_id,
-      action: event.action,
-      currency: event.currency,
-      original_currency: original.currency,
+      action: event.action === null ? null : shared(event.action),
+      currency: shared(event.currency),
+      original_currency: shared(original.currency),
       original_cost_micros: original.cost_micros,
       original_value_micros: original.value_micros ?? 0n,
       received_at: event.received_at,
       type: event.type,
       occurred_at: event.occurred_at,
-      channel: event.channel,
+      channel: shared(event.channel),
       campaign_id: event.campaign_id,
       cost_micros: costOf(event, pricing),
       value_micros: event.type === 'conversion' ? (event.value_micros ?? 0n) : 0n,
     })
   }
   return { priced, poison }
+}
+
+/** The strings of fields with few values, one object per value (bounded: cleared when it grows past this). */
+const SHARED_STRINGS_MAX = 4_096
+const sharedStrings = new Map<string, string>()
+
+/**
+ * One string object per value of a field with few values (source, channel,
+ * currencies, action): a decoded event's are new objects each, and a priced
+ * record outlives its insert (up to 65,536 of them), so sharing them lets the
+ * decoded ones die with their chunk.
+ */
+function shared(value: string): string {
+  const known = sharedStrings.get(value)
+  if (known !== undefined) return known
+  if (sharedStrings.size >= SHARED_STRINGS_MAX) sharedStrings.clear()
+  sharedStrings.set(value, value)
+  return value
 }

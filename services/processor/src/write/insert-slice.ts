@@ -50,11 +50,16 @@ export function createSliceInserter({
     if (!first || !newest) return
     const token = `${batch.topic}/${batch.partition}/${first.offset}-${newest.offset}`
     const partition = `${batch.topic}/${batch.partition}`
-    const raw = rows.map((row) => toRawEventRow(row, batch))
     const flushed = metrics.flushTimer()
     await retryUntilDone(
       // Under the partition's claim: ClickHouse refuses it once another processor claimed the partition.
-      () => store.insert(raw, token, state.writer),
+      // The rows as events_raw keeps them are made per attempt: garbage once encoded, not held while it runs.
+      () =>
+        store.insert(
+          rows.map((row) => toRawEventRow(row, batch)),
+          token,
+          state.writer,
+        ),
       retry,
       AbortSignal.any([signal, state.revoked]),
       (err, attempts, delayMs) => {

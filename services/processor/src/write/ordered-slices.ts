@@ -1,7 +1,24 @@
-/** The records in slices of at most `size`, in order; the whole array when it fits in one. */
-export function* slicesOf<T>(items: T[], size: number): Generator<T[]> {
-  for (let start = 0; start < items.length; start += size) {
-    yield start === 0 && items.length <= size ? items : items.slice(start, start + size)
+/** Records taken off a batch to decode; `endsSlice`: the insert they belong to is complete with them. */
+export interface Chunk<T> {
+  records: T[]
+  endsSlice: boolean
+}
+
+/**
+ * Takes the records off `items` (emptying it, so each chunk can be collected
+ * once processed) in chunks of at most `chunkSize`, grouped into slices of
+ * `sliceSize`: every `sliceSize` records (and the last) end a slice. A slice is
+ * one insert; decoding it in smaller chunks keeps each chunk's intermediate
+ * objects (decoded events, their conversions) short-lived, while the insert stays large.
+ */
+export function* chunksOf<T>(items: T[], sliceSize: number, chunkSize: number): Generator<Chunk<T>> {
+  let inSlice = 0
+  while (items.length > 0) {
+    const records = items.splice(0, Math.min(chunkSize, sliceSize - inSlice))
+    inSlice += records.length
+    const endsSlice = inSlice >= sliceSize || items.length === 0
+    if (endsSlice) inSlice = 0
+    yield { records, endsSlice }
   }
 }
 
