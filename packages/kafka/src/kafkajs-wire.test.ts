@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
  * encodes varied records, record batches, produce requests, murmur2 hashes and
  * partition groupings with the installed kafkajs and compares them with
  * vectors that the unpatched kafkajs 2.2.4 wrote (kafkajs-wire.vectors.json).
- * `KAFKAJS_WIRE_WRITE=1` rewrites the vectors: only ever with the patch removed.
+ * To write them again, delete that file and run this test once with the patch
+ * removed (it writes the file and fails, so a patched run never passes on
+ * vectors of its own making).
  */
 
 const require = createRequire(import.meta.url)
@@ -271,7 +273,10 @@ describe('kafkajs wire format (patched hot path, byte for byte as 2.2.4)', () =>
 
   it('encodes records, batches, produce requests, hashes and groupings as unpatched kafkajs did', async () => {
     const actual = await encodeAll()
-    if (process.env.KAFKAJS_WIRE_WRITE === '1') writeFileSync(VECTORS, `${JSON.stringify(actual, null, 1)}\n`)
+    if (!existsSync(VECTORS)) {
+      writeFileSync(VECTORS, `${JSON.stringify(actual, null, 1)}\n`)
+      expect.fail(`wrote ${VECTORS.pathname}: check that kafkajs was unpatched, then run again`)
+    }
     const expected = JSON.parse(readFileSync(VECTORS, 'utf8')) as typeof actual
     expect(actual.records).toEqual(expected.records)
     expect(actual.randomRecords).toBe(expected.randomRecords)
