@@ -62,56 +62,53 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
     }
   }
   const raw = input as Record<string, unknown>
-  const errors: FieldError[] = []
-  let reason: RejectReason | undefined
-  const fail: Fail = (field, expected, got = raw[field], kind) => {
-    reason ??= kind ?? (got === undefined ? 'missing_field' : 'invalid_field')
-    errors.push({ field, expected, got: describe(got) })
-  }
+  const found = new FieldErrors(raw)
   const idMax = ctx.maxIdLength ?? DEFAULT_CONTRACT.maxIdLength
-  const id = (value: string) => idRule(value, idMax)
 
-  const eventId = requiredString(raw, 'event_id', id, fail)
+  const eventId = requiredString(found, 'event_id', idRule, idMax)
   const type = raw.type
   if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
-    fail('type', `one of ${EVENT_TYPES.join(', ')}`)
+    found.fail('type', `one of ${EVENT_TYPES.join(', ')}`)
   }
-  const occurredAt = parseEventTime(raw.occurred_at, ctx, fail)
+  const occurredAt = parseEventTime(raw.occurred_at, ctx, found)
   // A postback with only a click_id: its channel and campaign come from its click (travel as '').
-  const validClickId = typeof raw.click_id === 'string' && id(raw.click_id) === null ? raw.click_id : null
+  const validClickId =
+    typeof raw.click_id === 'string' && idRule(raw.click_id, idMax) === null ? raw.click_id : null
   const creditOptional = mayOmitCreditKeys(type as string, validClickId)
-  const absent = (field: string) => creditOptional && (raw[field] === undefined || raw[field] === null)
-  const channel = absent('channel') ? '' : raw.channel
-  if (typeof channel !== 'string') fail('channel', channelRule('') as string)
-  else if (!absent('channel')) {
+  const channelAbsent = creditOptional && isAbsent(raw.channel)
+  const channel = channelAbsent ? '' : raw.channel
+  if (typeof channel !== 'string') found.fail('channel', channelRule('') as string)
+  else if (!channelAbsent) {
     const broken = channelRule(channel)
-    if (broken) fail('channel', broken)
+    if (broken) found.fail('channel', broken)
   }
-  const campaignId = absent('campaign_id') ? '' : requiredString(raw, 'campaign_id', id, fail)
-  const adId = optionalString(raw, 'ad_id', id, fail)
-  const clickId = optionalString(raw, 'click_id', id, fail)
-  const userId = optionalString(raw, 'user_id', id, fail)
-  const cost = parseMoney(raw, 'cost_micros', fail)
+  const campaignId =
+    creditOptional && isAbsent(raw.campaign_id) ? '' : requiredString(found, 'campaign_id', idRule, idMax)
+  const adId = optionalString(found, 'ad_id', idRule, idMax)
+  const clickId = optionalString(found, 'click_id', idRule, idMax)
+  const userId = optionalString(found, 'user_id', idRule, idMax)
+  const cost = parseMoney(found, 'cost_micros')
 
   const isConversion = type === 'conversion'
-  const value = parseMoney(raw, 'value_micros', fail)
+  const value = parseMoney(found, 'value_micros')
   let action: string | null = null
   if (type === 'conversion' || type === 'engagement') {
     const actionMax = ctx.maxActionLength ?? DEFAULT_CONTRACT.maxActionLength
-    action = requiredString(raw, 'action', (v) => actionRule(type, v, actionMax), fail)
-  } else if (raw.action !== undefined && raw.action !== null) fail('action', NO_ACTION)
-  if (!isConversion && value !== null) fail('value_micros', NO_VALUE)
+    action = requiredString(found, 'action', ACTION_RULES[type], actionMax)
+  } else if (!isAbsent(raw.action)) found.fail('action', NO_ACTION)
+  if (!isConversion && value !== null) found.fail('value_micros', NO_VALUE)
 
   // Any currency in circulation: the processor converts it at the rate of the
   // event's day, so a rate imported later still applies when a dead letter is replayed.
   let currency = ctx.reportingCurrency
   if (raw.currency !== undefined && raw.currency !== null) {
     const broken = typeof raw.currency === 'string' ? currencyRule(raw.currency) : currencyRule('')
-    if (broken) fail('currency', broken)
+    if (broken) found.fail('currency', broken)
     else currency = raw.currency as string
   }
 
-  if (errors.length > 0) return { ok: false, errors, reason: reason ?? 'invalid_field' }
+  if (found.errors.length > 0)
+    return { ok: false, errors: found.errors, reason: found.reason ?? 'invalid_field' }
   return {
     ok: true,
     event: {
@@ -133,59 +130,89 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
   }
 }
 
-type Fail = (field: string, expected: string, got?: unknown, reason?: RejectReason) => void
-type Rule = (value: string) => string | null
+/**
+ * The errors found in one event, and the reason of the first. A class, not
+ * closures made per event: the service runs under tsx, whose esbuild output
+ * names every closure it creates (a `__name` call each), which was most of
+ * validation's time under load (docs/benchmarks.md, Ingest).
+ */
+class FieldErrors {
+  readonly errors: FieldError[] = []
+  reason: RejectReason | undefined
 
-function requiredString(raw: Record<string, unknown>, field: string, rule: Rule, fail: Fail): string | null {
-  const value = raw[field]
-  const broken = typeof value === 'string' ? rule(value) : rule('')
+  constructor(readonly raw: Record<string, unknown>) {}
+
+  fail(field: string, expected: string, got: unknown = this.raw[field], kind?: RejectReason): void {
+    this.reason ??= kind ?? (got === undefined ? 'missing_field' : 'invalid_field')
+    this.errors.push({ field, expected, got: describe(got) })
+  }
+}
+
+/** A string field's rule: what is expected of it, or null when it holds. */
+type Rule = (value: string, maxLength: number) => string | null
+
+const ACTION_RULES: Record<'conversion' | 'engagement', Rule> = {
+  conversion: (value, maxLength) => actionRule('conversion', value, maxLength),
+  engagement: (value, maxLength) => actionRule('engagement', value, maxLength),
+}
+
+const isAbsent = (value: unknown): boolean => value === undefined || value === null
+
+function requiredString(found: FieldErrors, field: string, rule: Rule, maxLength: number): string | null {
+  const value = found.raw[field]
+  const broken = rule(typeof value === 'string' ? value : '', maxLength)
   if (typeof value !== 'string' || broken) {
-    fail(field, broken as string)
+    found.fail(field, broken as string)
     return null
   }
   return value
 }
 
-function optionalString(raw: Record<string, unknown>, field: string, rule: Rule, fail: Fail): string | null {
-  if (raw[field] === undefined || raw[field] === null) return null
-  return requiredString(raw, field, rule, fail)
+function optionalString(found: FieldErrors, field: string, rule: Rule, maxLength: number): string | null {
+  if (isAbsent(found.raw[field])) return null
+  return requiredString(found, field, rule, maxLength)
 }
 
 /** A JSON integer, or a string of digits when larger than 2^53 - 1 (DESIGN.md, Events). */
-function parseMoney(raw: Record<string, unknown>, field: string, fail: Fail): bigint | null {
-  const value = raw[field]
+function parseMoney(found: FieldErrors, field: string): bigint | null {
+  const value = found.raw[field]
   if (value === undefined || value === null) return null
   let micros: bigint | null = null
   if (typeof value === 'number' && Number.isSafeInteger(value)) micros = BigInt(value)
   else if (typeof value === 'string' && /^\d{1,19}$/.test(value)) micros = BigInt(value)
   if (micros === null || moneyRule(micros) !== null) {
-    fail(field, MONEY_EXPECTED)
+    found.fail(field, MONEY_EXPECTED)
     return null
   }
   return micros
 }
 
-function parseEventTime(value: unknown, ctx: ValidationContext, fail: Fail): number | null {
+function parseEventTime(value: unknown, ctx: ValidationContext, found: FieldErrors): number | null {
   let ms: number
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) {
-      fail('occurred_at', 'epoch milliseconds as an integer, or an RFC 3339 string')
+      found.fail('occurred_at', 'epoch milliseconds as an integer, or an RFC 3339 string')
       return null
     }
     if (value < MIN_PLAUSIBLE_EPOCH_MS) {
-      fail('occurred_at', 'epoch milliseconds (this looks like seconds)', value, 'seconds_not_milliseconds')
+      found.fail(
+        'occurred_at',
+        'epoch milliseconds (this looks like seconds)',
+        value,
+        'seconds_not_milliseconds',
+      )
       return null
     }
     ms = value
   } else if (typeof value === 'string' && parseRfc3339(value) !== null) {
     ms = parseRfc3339(value) as number
   } else {
-    fail('occurred_at', 'an RFC 3339 string such as 2026-11-22T10:00:00Z, or epoch milliseconds')
+    found.fail('occurred_at', 'an RFC 3339 string such as 2026-11-22T10:00:00Z, or epoch milliseconds')
     return null
   }
   const outside = eventTimeRule(ms, ctx.now, ctx)
   if (outside) {
-    fail('occurred_at', outside.expected, value, outside.reason)
+    found.fail('occurred_at', outside.expected, value, outside.reason)
     return null
   }
   return ms
