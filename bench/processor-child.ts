@@ -1,11 +1,12 @@
 import { writeHeapSnapshot } from 'node:v8'
-import { type ClickHouseClient, createClickHouse, migrate, RawEventStore } from '@adpulse/clickhouse'
+import { type ClickHouseClient, RawEventStore } from '@adpulse/clickhouse'
 import { loadConfig } from '@adpulse/config'
 import { createKafkaClient } from '@adpulse/kafka'
 import { createLogger, createRegistry } from '@adpulse/observability'
 import { parsePricingTable } from '@adpulse/pricing'
 import { startProcessor } from '@adpulse/processor'
 import { builtInCatalog } from '@adpulse/schema-registry'
+import { openMigratedChdb } from './embedded-chdb.ts'
 import type { BenchSetting } from './processor-settings.ts'
 import { noTimes, observeGc, readInserts, type StageTimes, timedBatches } from './processor-stages.ts'
 
@@ -69,13 +70,7 @@ const wrapped = (client: ClickHouseClient): ClickHouseClient =>
 
 async function run(request: RunRequest): Promise<RunReport> {
   const database = `bench_${Date.now()}_${request.run}`
-  const client = await createClickHouse({
-    url: undefined,
-    user: 'default',
-    password: '',
-    chdbPath: request.chdbPath,
-  })
-  await migrate(client, database)
+  const client = await openMigratedChdb(request.chdbPath, database)
   if (!request.view) await client.command({ query: `DROP TABLE ${database}.kpi_buckets_mv` })
   const chdbTracked = async () => {
     const result = await client.query({

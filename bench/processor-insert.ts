@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createClickHouse, migrate, RawEventStore } from '@adpulse/clickhouse'
+import { type ClickHouseClient, migrate, RawEventStore } from '@adpulse/clickhouse'
+import { openEmbeddedChdb } from './embedded-chdb.ts'
 import { makeEvent } from './processor-events.ts'
 import { median } from './stats.ts'
 
@@ -20,15 +21,14 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const SLICE = Number(process.env.BENCH_SLICE ?? 10_000)
 const TOPIC = 'bench.insert'
 
-type Client = Awaited<ReturnType<typeof createClickHouse>>
 type Variant = {
   name: string
-  prepare: (client: Client, db: string) => Promise<void>
+  prepare: (client: ClickHouseClient, db: string) => Promise<void>
   /** true: @clickhouse/client's insert (a wrapped client has no chDB raw insert, chdb-raw-insert.ts). */
   viaClient?: boolean
 }
 
-const wrapped = (client: Client): Client =>
+const wrapped = (client: ClickHouseClient): ClickHouseClient =>
   new Proxy(client, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target)
@@ -95,7 +95,7 @@ function rowsOf(now: number) {
 
 async function main(): Promise<void> {
   const path = await mkdtemp(join(tmpdir(), 'adpulse-bench-insert-'))
-  const client = await createClickHouse({ url: undefined, user: 'default', password: '', chdbPath: path })
+  const client = await openEmbeddedChdb(path)
   const rows = rowsOf(Date.now())
   const rates = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]))
   try {

@@ -1,4 +1,4 @@
-import { createClickHouse, migrate } from '@adpulse/clickhouse'
+import { openMigratedChdb } from './embedded-chdb.ts'
 
 /**
  * The peer of `pnpm bench:processor`, in a process of its own (its own chDB
@@ -28,13 +28,7 @@ export interface PeerReport {
 
 async function run(request: PeerRequest): Promise<PeerReport> {
   const database = `peer_${Date.now()}_${request.run}`
-  const client = await createClickHouse({
-    url: undefined,
-    user: 'default',
-    password: '',
-    chdbPath: request.chdbPath,
-  })
-  await migrate(client, database)
+  const client = await openMigratedChdb(request.chdbPath, database)
   const count = async (query: string) => {
     const result = await client.query({ query, format: 'JSONEachRow' })
     return Number((await result.json<{ n: number | string }>())[0]?.n ?? 0)

@@ -2,10 +2,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isDeepStrictEqual, parseArgs } from 'node:util'
-import { createClickHouse, KpiStore, migrate } from '@adpulse/clickhouse'
+import { type ClickHouseClient, KpiStore } from '@adpulse/clickhouse'
 import { createHttpServer } from '@adpulse/http'
 import { createLogger, createRegistry } from '@adpulse/observability'
 import { registerCampaignRoutes, registerKpiRoutes } from '@adpulse/processor'
+import { openMigratedChdb } from './embedded-chdb.ts'
 import { BENCH_READ_KEY, type QueryCase, queryCases } from './query-cases.ts'
 import { CAMPAIGN_ID_SQL, channelOf, MINUTES, planRows } from './query-data.ts'
 import { loadBuckets } from './query-load.ts'
@@ -93,8 +94,7 @@ async function main(): Promise<void> {
   const chdbPath = args.data ?? (await mkdtemp(join(tmpdir(), 'adpulse-bench-query-')))
   await mkdir(chdbPath, { recursive: true })
   try {
-    const client = await createClickHouse({ url: undefined, user: 'default', password: '', chdbPath })
-    await migrate(client, DATABASE)
+    const client = await openMigratedChdb(chdbPath, DATABASE)
     log(
       `kpi_buckets: ${plan.rows} rows, ${CAMPAIGNS} campaigns × 5 ads over ${MINUTES / 1440} days ` +
         `(${plan.tiers.map((t) => `${t.name} ${t.campaigns} every ${t.periodMinutes} min`).join(', ')})`,
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
 }
 
 /** The (channel, campaign_id) at a 0-based position of the campaigns' order, as /v1/campaigns pages them. */
-async function campaignAt(client: Awaited<ReturnType<typeof createClickHouse>>, index: number) {
+async function campaignAt(client: ClickHouseClient, index: number) {
   const result = await client.query({
     query: `SELECT channel, campaign_id FROM ${DATABASE}.kpi_buckets GROUP BY channel, campaign_id
       ORDER BY channel, campaign_id LIMIT 1 OFFSET ${index}`,

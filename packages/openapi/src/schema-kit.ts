@@ -163,3 +163,14 @@ export const RANGE_TIME: JsonSchema = {
     { type: 'integer', minimum: 0 },
   ],
 }
+
+/** The range a windowed read answered, as every such response echoes it (GET /v1/kpis, /v1/attribution, /v1/experiments). */
+export const ANSWERED_RANGE: Record<'window' | 'from' | 'to', JsonSchema> = {
+  window: {
+    type: ['string', 'null'],
+    enum: [...WINDOW_NAMES, null],
+    description: 'null when from/to were given.',
+  },
+  from: { ...ref('Instant'), description: 'Start of the range of event time, inclusive.' },
+  to: { ...ref('Instant'), description: 'End of the range, exclusive.' },
+}

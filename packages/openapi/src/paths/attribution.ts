@@ -1,5 +1,6 @@
 import type { JsonSchema, Operation } from '../openapi-types.ts'
 import {
+  ANSWERED_RANGE,
   badRequest,
   jsonResponse,
   listOf,
@@ -7,7 +8,6 @@ import {
   READ_UNAUTHORIZED,
   ref,
   SERVER_ERROR,
-  WINDOW_NAMES,
 } from '../schema-kit.ts'
 import { kpiParameter } from './kpis.ts'
 
@@ -37,13 +37,7 @@ export const ATTRIBUTION_SCHEMAS: Record<string, JsonSchema> = {
     required: ['window', 'from', 'to', 'matched', 'waiting', 'unattributed', 'channels'],
     additionalProperties: false,
     properties: {
-      window: {
-        type: ['string', 'null'],
-        enum: [...WINDOW_NAMES, null],
-        description: 'null when from/to were given.',
-      },
-      from: { ...ref('Instant'), description: 'Start of the range of event time, inclusive.' },
-      to: { ...ref('Instant'), description: 'End of the range, exclusive.' },
+      ...ANSWERED_RANGE,
       matched: { ...ref('AttributionFigures'), description: 'Credited to the click of their click_id.' },
       waiting: {
         ...ref('AttributionFigures'),

@@ -1,6 +1,7 @@
 import { EXPERIMENT_METRICS } from '@adpulse/experiments'
 import type { JsonSchema, Operation } from '../openapi-types.ts'
 import {
+  ANSWERED_RANGE,
   badRequest,
   CURSOR,
   jsonResponse,
@@ -104,9 +105,7 @@ export const EXPERIMENT_SCHEMAS: Record<string, JsonSchema> = {
     required: ['window', 'from', 'to', 'metric', 'confidence', 'min_lift', 'campaigns', 'next_cursor'],
     additionalProperties: false,
     properties: {
-      window: { type: ['string', 'null'], description: 'null when from/to were given.' },
-      from: { ...ref('Instant'), description: 'Start of the range, inclusive.' },
-      to: { ...ref('Instant'), description: 'End of the range, exclusive.' },
+      ...ANSWERED_RANGE,
       metric: { type: 'string', enum: [...EXPERIMENT_METRICS] },
       confidence: { type: 'number' },
       min_lift: MIN_LIFT,

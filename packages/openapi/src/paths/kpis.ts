@@ -1,6 +1,7 @@
 import { DIMENSION_FIELDS, DIMENSIONS, SORTABLE_KPIS } from '@adpulse/kpi'
 import type { JsonSchema, Operation, Parameter } from '../openapi-types.ts'
 import {
+  ANSWERED_RANGE,
   badRequest,
   CURSOR,
   jsonResponse,
@@ -93,13 +94,7 @@ export const KPI_SCHEMAS: Record<string, JsonSchema> = {
     required: ['window', 'from', 'to', 'rows', 'next_cursor'],
     additionalProperties: false,
     properties: {
-      window: {
-        type: ['string', 'null'],
-        enum: [...WINDOW_NAMES, null],
-        description: 'null when from/to were given.',
-      },
-      from: { ...ref('Instant'), description: 'Start of the range, inclusive.' },
-      to: { ...ref('Instant'), description: 'End of the range, exclusive.' },
+      ...ANSWERED_RANGE,
       bucket: { type: 'string', enum: ['hour', 'day'], description: 'Only with `bucket`.' },
       tz: { type: 'string', description: 'Only with `bucket`.' },
       rows: listOf('KpiRow'),
