@@ -204,11 +204,13 @@ function parseEventTime(value: unknown, ctx: ValidationContext, found: FieldErro
       return null
     }
     ms = value
-  } else if (typeof value === 'string' && parseRfc3339(value) !== null) {
-    ms = parseRfc3339(value) as number
   } else {
-    found.fail('occurred_at', 'an RFC 3339 string such as 2026-11-22T10:00:00Z, or epoch milliseconds')
-    return null
+    const parsed = typeof value === 'string' ? parseRfc3339(value) : null
+    if (parsed === null) {
+      found.fail('occurred_at', 'an RFC 3339 string such as 2026-11-22T10:00:00Z, or epoch milliseconds')
+      return null
+    }
+    ms = parsed
   }
   const outside = eventTimeRule(ms, ctx.now, ctx)
   if (outside) {
