@@ -54,20 +54,43 @@ export class KafkaAdmin {
       const existing = new Set(await this.admin.listTopics())
       const missing = specs.filter((spec) => !existing.has(spec.topic))
       if (missing.length === 0) return
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((spec) => ({
-          topic: spec.topic,
-          numPartitions: spec.partitions,
-          replicationFactor: spec.replicationFactor,
-        })),
-      })
+      await this.admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: missing.map((spec) => ({
+            topic: spec.topic,
+            numPartitions: spec.partitions,
+            replicationFactor: spec.replicationFactor,
+          })),
+        })
+        // A broker just started may answer the wait for leaders with "does not host this
+        // topic-partition" (kafkajs retries only "leader not available"): the topic exists, its leaders follow.
+        .catch((err: unknown) => {
+          if (!isUnknownTopic(err)) throw err
+          return this.waitForLeaders(missing.map((spec) => spec.topic))
+        })
     } catch (err) {
       // Another instance may have created it in between: that is success.
       if (isTopicExists(err)) return
       throw new KafkaAdapterError('TOPIC_SETUP_FAILED', 'cannot create topics', isRetriable(err), {
         cause: err,
       })
+    }
+  }
+
+  /** Polls the topics' metadata until every partition has a leader (at most LEADERS_WAIT_MS). */
+  private async waitForLeaders(topics: string[]): Promise<void> {
+    const deadline = Date.now() + LEADERS_WAIT_MS
+    for (;;) {
+      try {
+        const { topics: found } = await this.admin.fetchTopicMetadata({ topics })
+        const led = found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+        if (found.length === topics.length && led) return
+      } catch (err) {
+        if (!isUnknownTopic(err) || Date.now() > deadline) throw err
+      }
+      if (Date.now() > deadline) throw new Error(`no leader for every partition of ${topics.join(', ')}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
 
@@ -136,6 +159,13 @@ export function connectFailure(err: unknown): KafkaAdapterError {
     })
   }
   return new KafkaAdapterError('CONNECT_FAILED', 'cannot reach Kafka', true, { cause: err })
+}
+
+/** How long a topic just created may take to have its leaders. */
+const LEADERS_WAIT_MS = 30_000
+
+function isUnknownTopic(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'type' in err && err.type === 'UNKNOWN_TOPIC_OR_PARTITION'
 }
 
 function isTopicExists(err: unknown): boolean {

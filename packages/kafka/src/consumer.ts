@@ -1,4 +1,5 @@
 import type { Kafka, Batch as KafkaJsBatch, Consumer as KafkaJsConsumer, KafkaMessage } from 'kafkajs'
+import { BatchCommits } from './batch-commits.ts'
 import { KafkaAdapterError } from './errors.ts'
 
 export interface IncomingMessage {
@@ -21,6 +22,19 @@ export interface IncomingBatch {
   messages: IncomingMessage[]
 }
 
+/**
+ * A batch its handler is done reading but still writing: the partition's next
+ * batch may be handed over meanwhile, and this one is committed once `written`
+ * resolves (after every earlier batch of the partition).
+ */
+export interface BatchInFlight {
+  /**
+   * Resolves once the batch may be committed. A rejection commits nothing more
+   * of the partition: it is read again from its last commit.
+   */
+  written: Promise<void>
+}
+
 /** Partitions the group gave this member, per topic (after every rebalance). */
 export type PartitionAssignment = ReadonlyArray<{ topic: string; partitions: number[] }>
 
@@ -35,16 +49,19 @@ export interface ConsumeOptions {
   sessionTimeoutMs?: number
   /**
    * Handles one batch of one partition. Its offsets are committed only after
-   * the returned promise resolves; a rejection leaves them uncommitted so the
-   * batch is delivered again (as a new batch). The handler owns the batch: it
-   * may take the messages off it as it is done with them (the processor does,
-   * so a large fetch is not held whole); nothing reads it afterwards.
+   * the returned promise resolves, or, when it resolves to a BatchInFlight,
+   * after its `written` does (the partition's next batch is handled meanwhile);
+   * a rejection of either leaves them uncommitted so the batch is delivered
+   * again (as a new batch). The handler owns the batch: it may take the
+   * messages off it as it is done with them (the processor does, so a large
+   * fetch is not held whole); nothing reads it afterwards.
    */
-  onBatch(batch: IncomingBatch): Promise<void>
+  // biome-ignore lint/suspicious/noConfusingVoidType: most handlers are done when they return, and say nothing
+  onBatch(batch: IncomingBatch): Promise<BatchInFlight | void>
   /**
    * Batches of different partitions handled at the same time (kafkajs
    * partitionsConsumedConcurrently), default 1. Batches of one partition are
-   * always handled one after the other, and each is committed after its onBatch.
+   * always handled one after the other, and committed in that order.
    */
   partitionsConcurrently?: number
   /**
@@ -70,7 +87,7 @@ export interface ConsumeOptions {
 }
 
 export interface Consumer {
-  /** Stops fetching, waits for the batch in hand, leaves the group. */
+  /** Waits for the commits of the writes in hand, stops fetching, waits for the batch in hand, leaves the group. */
   stop(): Promise<void>
 }
 
@@ -123,16 +140,18 @@ export function releaseKafkaJsMessages(batch: KafkaJsBatch): void {
   if (batch.lastOffset() !== before) Object.assign(internal, kept)
 }
 
-/** Commits the offset after a handled batch: the next one the group reads from this partition. */
-async function commitAfter(consumer: KafkaJsConsumer, batch: KafkaJsBatch): Promise<void> {
-  const next = (BigInt(batch.lastOffset()) + 1n).toString()
-  try {
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
-  } catch (err) {
-    throw new KafkaAdapterError('COMMIT_FAILED', `commit of ${batch.topic}/${batch.partition}`, true, {
-      cause: err,
-    })
-  }
+/** The commits of a consumer's handled batches (BatchCommits): committed and rewound through kafkajs. */
+function batchCommits(consumer: KafkaJsConsumer): BatchCommits {
+  return new BatchCommits(
+    async (topic, partition, next) => {
+      try {
+        await consumer.commitOffsets([{ topic, partition, offset: next }])
+      } catch (err) {
+        throw new KafkaAdapterError('COMMIT_FAILED', `commit of ${topic}/${partition}`, true, { cause: err })
+      }
+    },
+    (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
+  )
 }
 
 /**
@@ -153,13 +172,14 @@ export async function startConsumer(
     ...(maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition }),
     ...(maxBytes === undefined ? {} : { maxBytes }),
   })
-  if (onAssignment) {
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
-      onAssignment(
-        Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions })),
-      ),
+  const commits = batchCommits(consumer)
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    // A new generation reads from the commits: what the one before had in hand commits nothing.
+    commits.reset()
+    onAssignment?.(
+      Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions })),
     )
-  }
+  })
   if (onRevoke) consumer.on(consumer.events.REBALANCING, () => onRevoke())
   await consumer.connect()
   open.add(consumer)
@@ -169,16 +189,27 @@ export async function startConsumer(
     partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
     eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return
+      const { topic, partition } = batch
+      commits.throwIfFailed(topic, partition)
+      const next = (BigInt(batch.lastOffset()) + 1n).toString()
+      const first = batch.firstOffset() ?? next
       const incoming = incomingBatch(batch)
       releaseKafkaJsMessages(batch)
-      await options.onBatch(incoming)
-      await commitAfter(consumer, batch)
+      const inFlight = await options.onBatch(incoming)
+      const committed = commits.add(topic, partition, first, next, inFlight?.written ?? Promise.resolve())
+      // A batch done when its handler returns is committed before the next is fetched, as always.
+      if (!inFlight) {
+        await committed
+        commits.throwIfFailed(topic, partition)
+      }
       await heartbeat()
     },
   })
   return {
     async stop() {
       open.delete(consumer)
+      // The writes in hand end (the caller stopped them) and what they finished is committed.
+      await commits.settled()
       await consumer.disconnect()
     },
   }

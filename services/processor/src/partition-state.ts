@@ -12,6 +12,12 @@ export interface PartitionState {
   writer: string
   /** Aborted when the partition may have left this processor (a rebalance): no write starts after it. */
   revoked: AbortSignal
+  /**
+   * The partition's last insert started (resolved when none was): the next
+   * batch's first insert waits for it, so inserts stay one at a time, in offset
+   * order, while that batch is decoded.
+   */
+  lastWrite: Promise<void>
 }
 
 export interface PartitionStatesOptions {
@@ -72,7 +78,7 @@ export class PartitionStates {
       return found
     })
     dedup.load(seen, seen.length < cap)
-    const state = { written, dedup, writer, revoked }
+    const state = { written, dedup, writer, revoked, lastWrite: Promise.resolve() }
     // A rebalance while loading: this load belongs to the assignment before; the next batch claims again.
     if (!revoked.aborted) this.states.set(key, state)
     return state
@@ -99,9 +105,13 @@ export class PartitionStates {
     })
   }
 
-  /** Forgets one partition (another processor claimed it): its next batch, if it comes, claims it again. */
-  forget(topic: string, partition: number): void {
-    this.states.delete(`${topic}/${partition}`)
+  /**
+   * Forgets one partition (another processor claimed it, or a write failed): its
+   * next batch, if it comes, claims it again. Given `state`, only if that is still the one held.
+   */
+  forget(topic: string, partition: number, state?: PartitionState): void {
+    const key = `${topic}/${partition}`
+    if (state === undefined || this.states.get(key) === state) this.states.delete(key)
   }
 }
 

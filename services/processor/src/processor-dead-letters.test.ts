@@ -136,7 +136,13 @@ async function owner(store: ReturnType<typeof memoryStore>, producer: Producer) 
     registry: createRegistry('processor'),
     retry: { attemptTimeoutMs: 1000, initialDelayMs: 1, maxDelayMs: 4, permanentDelayMs: 5 },
   })
-  return { deliver: (batch: IncomingBatch) => (onBatch as ConsumeOptions['onBatch'])(batch) }
+  // As the consumer does: the batch is done once its writes are (BatchInFlight).
+  return {
+    deliver: async (batch: IncomingBatch) => {
+      const inFlight = await (onBatch as ConsumeOptions['onBatch'])(batch)
+      await inFlight?.written
+    },
+  }
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50))

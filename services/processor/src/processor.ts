@@ -1,26 +1,20 @@
-import { type AttributionStore, PartitionFencedError, type RawEventStore } from '@adpulse/clickhouse'
+import type { AttributionStore, RawEventStore } from '@adpulse/clickhouse'
 import type { AdpulseConfig } from '@adpulse/config'
 import { createEventCodec } from '@adpulse/events'
 import type { ReadinessCheck } from '@adpulse/http'
-import type { Consumer, IncomingBatch, KafkaClient, Producer } from '@adpulse/kafka'
+import type { BatchInFlight, Consumer, IncomingBatch, KafkaClient, Producer } from '@adpulse/kafka'
 import type { Logger, Registry } from '@adpulse/observability'
 import type { PricingTable } from '@adpulse/pricing'
 import type { SchemaCatalog } from '@adpulse/schema-registry'
 import { type AttributionLoop, startAttributionLoop } from './attribution/attribution-loop.ts'
-import type { BatchClicks } from './attribution/attributor.ts'
 import { PartitionQueue } from './attribution/partition-queue.ts'
-import { BatchTally } from './batch-tally.ts'
+import { createBatchHandler } from './batch-handler.ts'
 import { NO_RATES, type RateSource } from './currency-rates.ts'
 import { PartitionStates } from './partition-state.ts'
 import { createProcessorMetrics, type ProcessorMetrics } from './processor-metrics.ts'
-import { sendDeadLetters } from './steps/dead-letters.ts'
-import { decodeBatch, learnWriterSchemas } from './steps/decode.ts'
-import type { PricedRecord } from './steps/price.ts'
 import { createSlicePricer } from './steps/price-slice.ts'
-import { skipWritten } from './steps/skip-written.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './write/insert-retry.ts'
 import { createSliceInserter } from './write/insert-slice.ts'
-import { chunksOf, OrderedSliceWriter } from './write/ordered-slices.ts'
 import { WriteHealth } from './write/write-health.ts'
 
 export interface ProcessorDeps {
@@ -75,13 +69,6 @@ const PARTITIONS_CONCURRENTLY = 1
 const FETCH_BYTES_PER_PARTITION = 1024 * 1024
 const FETCH_BYTES = FETCH_BYTES_PER_PARTITION
 
-/**
- * Records decoded, priced and deduplicated at a time, to be gathered into a
- * slice: a chunk's decoded events and their conversions die young (cheap to
- * collect) whatever the size of the insert.
- */
-const DECODE_RECORDS = 8_192
-
 /** How much the processor fetches and inserts at once (docs/benchmarks.md, Processor). */
 export interface Batching {
   /** Records per insert (SLICE_RECORDS). */
@@ -125,7 +112,7 @@ function consumeEvents(
   batching: Batching,
   states: PartitionStates,
   metrics: ProcessorMetrics,
-  onBatch: (batch: IncomingBatch) => Promise<void>,
+  onBatch: (batch: IncomingBatch) => Promise<BatchInFlight | undefined>,
 ): Promise<Consumer> {
   const { config } = deps
   return deps.kafka.consume({
@@ -167,59 +154,20 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
   const queue = new PartitionQueue()
   const batching = { ...DEFAULT_BATCHING, ...deps.batching }
   const attribution = attributionLoop(deps, states, queue, retry, shutdown.signal, log)
-
-  /**
-   * One fetched batch of a partition: decode → convert and price → drop repeats →
-   * dead letters → write, slice by slice (the next slice priced while one is
-   * written). A slice's dead letters are acknowledged by Kafka before its insert
-   * starts, so no written offset passes a dead letter not yet on the topic. When
-   * this returns the whole batch is in ClickHouse and on the dead-letter topic,
-   * and its offsets may be committed.
-   */
-  const handleBatch = (batch: IncomingBatch) =>
-    queue.run(`${batch.topic}/${batch.partition}`, () => handlePartitionBatch(batch))
-  const handlePartitionBatch = async (batch: IncomingBatch) => {
-    metrics.fetched(batch)
-    const last = batch.messages[batch.messages.length - 1]
-    if (!last) return
-    const state = await states.of(batch.topic, batch.partition)
-    const fresh = skipWritten(batch, state.written, log)
-    await learnWriterSchemas(fresh, deps.schemas)
-    // The records leave `fresh` as they are decoded (chunksOf), so a large fetch is not held whole
-    // until its end; the batch keeps its last record for the metrics of its end.
-    batch.messages = [last]
-    state.dedup.beginBatch()
-    const tally = new BatchTally()
-    const writer = new OrderedSliceWriter((rows: readonly PricedRecord[]) => insertSlice(batch, state, rows))
-    const batchClicks: BatchClicks = new Map()
-    let slice: PricedRecord[] = []
-    try {
-      for (const { records, endsSlice } of chunksOf(fresh, batching.sliceRecords, DECODE_RECORDS)) {
-        if (state.revoked.aborted) break
-        const priced = await price(batch, decodeBatch(records, codec, config.contract))
-        const { rows, duplicates } = await state.dedup.filterRepeats(priced.priced)
-        tally.add(priced.poison, rows, duplicates)
-        // Acknowledged before the insert of the slice these records join starts (sent while the
-        // slice before is written): it carries offsets past them, and a new owner skips all at or below its newest.
-        await sendDeadLetters(deps.producer, config.kafka.topics.dlq, batch, records, priced.poison, log)
-        const credited = attribution
-          ? await attribution.attributor.creditSlice(rows, batchClicks, state)
-          : rows
-        for (const row of credited) slice.push(row)
-        if (!endsSlice) continue
-        await writer.start(slice)
-        slice = []
-      }
-    } finally {
-      await writer.drain()
-    }
-    await finishWrites(writer, states, batch, log)
-    state.revoked.throwIfAborted()
-    state.written = BigInt(last.offset)
-    state.dedup.prune()
-    metrics.written(batch, tally.summary())
-    await attribution?.afterBatch(batch.topic, batch.partition, state)
-  }
+  const handleBatch = createBatchHandler({
+    config,
+    schemas: deps.schemas,
+    producer: deps.producer,
+    codec,
+    price,
+    insertSlice,
+    states,
+    queue,
+    metrics,
+    attribution,
+    sliceRecords: batching.sliceRecords,
+    log,
+  })
 
   const consumer = await consumeEvents(deps, batching, states, metrics, handleBatch)
   log.info({ topic: config.kafka.topics.events, group: config.processor.groupId }, 'processor consuming')
@@ -231,24 +179,6 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
       await consumer.stop()
     },
   }
-}
-
-/** Waits for a batch's last insert; throws the failure of any. */
-async function finishWrites(
-  writer: OrderedSliceWriter<PricedRecord>,
-  states: PartitionStates,
-  batch: IncomingBatch,
-  log: Logger,
-): Promise<void> {
-  await writer.finish().catch((err: unknown) => {
-    // Another processor claimed the partition since (this one stalled past a rebalance):
-    // nothing more of it is written here; if the group gives it back, the next batch claims again.
-    if (err instanceof PartitionFencedError) {
-      states.forget(batch.topic, batch.partition)
-      log.warn({ partition: batch.partition }, err.message)
-    }
-    throw err
-  })
 }
 
 /** Attribution, when the deps give its store (attribution/attribution-loop.ts). */

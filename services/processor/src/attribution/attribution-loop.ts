@@ -65,6 +65,15 @@ export function startAttributionLoop(
     log,
   })
   const resolve = async (topic: string, partition: number, state: PartitionState) => {
+    // The partition's last insert may still run (its batch returned before it ended): inserts stay one at a time.
+    // Had it failed, the state is being dropped: the next owner's state resolves.
+    if (
+      !(await state.lastWrite.then(
+        () => true,
+        () => false,
+      ))
+    )
+      return
     try {
       const resolved = await attributor.resolve(topic, partition, state)
       if (resolved > 0) log.debug({ partition, resolved }, 'waiting conversions resolved')

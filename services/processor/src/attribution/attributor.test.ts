@@ -74,6 +74,7 @@ function rig() {
     dedup: new PartitionDedup(1000, 1000, async () => []),
     writer: 'w',
     revoked: new AbortController().signal,
+    lastWrite: Promise.resolve(),
   }
   return {
     attributor,

@@ -27,6 +27,7 @@ export interface AttributorDeps {
 
 /** The clicks of one batch, by click_id: matched before the lookup, being written with the conversions. */
 export type BatchClicks = Map<string, Click[]>
+const NO_CLICKS: BatchClicks = new Map()
 
 /** What attribution keeps per partition owner (forgotten with its PartitionState). */
 interface OwnerState {
@@ -49,11 +50,15 @@ export class Attributor {
 
   constructor(private readonly deps: AttributorDeps) {}
 
-  /** A slice's rows with their conversions credited or waiting; its clicks join `batchClicks` first. */
+  /**
+   * A slice's rows with their conversions credited or waiting; its clicks join
+   * `batchClicks` first. `earlierClicks`: the batch before's, whose last insert may still be running.
+   */
   async creditSlice(
     rows: readonly PricedRecord[],
     batchClicks: BatchClicks,
     state: PartitionState,
+    earlierClicks?: BatchClicks,
   ): Promise<readonly PricedRecord[]> {
     for (const row of rows) {
       if (row.type === 'click' && row.click_id) add(batchClicks, clickOf(row))
@@ -64,7 +69,9 @@ export class Attributor {
       pending.map((r) => r.click_id as string),
       state,
     )
-    for (const clicks of batchClicks.values()) for (const click of clicks) add(known, click)
+    for (const unwritten of [batchClicks, earlierClicks ?? NO_CLICKS]) {
+      for (const clicks of unwritten.values()) for (const click of clicks) add(known, click)
+    }
     let waiting = false
     const credited = rows.map((row) => {
       if (row.type !== 'conversion' || !row.click_id) return row

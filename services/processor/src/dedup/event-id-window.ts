@@ -51,6 +51,11 @@ export class EventIdWindow {
     if (receivedAt > this.newest) this.newest = receivedAt
   }
 
+  /** Forgets a key held with this receipt time (a later receipt of it, held since, stays). */
+  delete(key: string, receivedAt: number): void {
+    if (this.seen.get(key) === receivedAt) this.seen.delete(key)
+  }
+
   /**
    * Declares that keys received up to `receivedAt` exist in durable storage
    * without being held here (a rebuild that loaded only the newest `maxIds`).

@@ -39,20 +39,27 @@ describe('PartitionDedup', () => {
     ])
   })
 
-  it('holds the ids of a batch pending until written, and forgets them with a failed batch', async () => {
+  it('holds kept ids pending until written, across batches, and counts them once acknowledged', async () => {
     const dedup = new PartitionDedup(HOUR, Number.POSITIVE_INFINITY, nothingStored)
-    dedup.beginBatch()
-    expect(ids((await dedup.filterRepeats([receipt('e1', 0)])).rows)).toEqual(['e1'])
-    // A later slice of the same batch: e1 is pending, not yet acknowledged, and still a repeat.
+    const first = (await dedup.filterRepeats([receipt('e1', 0)])).rows
+    expect(ids(first)).toEqual(['e1'])
+    // A later slice (of this batch or the next, while e1 is written): e1 is pending, not yet acknowledged, and still a repeat.
     expect((await dedup.filterRepeats([receipt('e1', 1)])).duplicates).toBe(1)
     expect(dedup.size).toBe(0)
-    // The batch failed before its write was acknowledged: the replay counts e1.
-    dedup.beginBatch()
-    expect(ids((await dedup.filterRepeats([receipt('e1', 2)])).rows)).toEqual(['e1'])
-    dedup.markWritten([receipt('e1', 2)])
+    dedup.markWritten(first)
     expect(dedup.size).toBe(1)
-    dedup.beginBatch()
     expect((await dedup.filterRepeats([receipt('e1', 3)])).duplicates).toBe(1)
+  })
+
+  it('keeps a later receipt of an id pending when an earlier one, past the horizon, is written', async () => {
+    const dedup = new PartitionDedup(HOUR, Number.POSITIVE_INFINITY, nothingStored)
+    const early = (await dedup.filterRepeats([receipt('e1', 0)])).rows
+    // Beyond the horizon: another event with the same id, kept and pending too.
+    const late = (await dedup.filterRepeats([receipt('e1', HOUR + 1)])).rows
+    expect(ids(late)).toEqual(['e1'])
+    dedup.markWritten(early)
+    // The late one is still pending: its repeat is dropped though it is not written yet.
+    expect((await dedup.filterRepeats([receipt('e1', HOUR + 2)])).duplicates).toBe(1)
   })
 
   it('asks storage once about ids the capped window may have forgotten, matching source and campaign', async () => {

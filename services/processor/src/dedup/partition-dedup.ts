@@ -22,16 +22,19 @@ export type RecallReceipts = (eventIds: readonly string[], sinceMs: number) => P
  * Everything one partition knows about the events it counted, to count each
  * once (docs/exactly-once.md, Repeated event ids):
  * - `counted`: the ids ClickHouse acknowledged within the horizon (capped);
- * - `pending`: the ids of this batch's slices kept but not yet acknowledged,
- *   so a repeat in a later slice of the same batch is dropped too;
+ * - `pending`: the ids of slices kept but not yet acknowledged (a batch's
+ *   later slices, and the next batch's, are deduplicated while they are written),
+ *   so a repeat in a later slice is dropped too;
  * - the recall from events_raw of ids the capped window may have forgotten.
- * Ids join `counted` only once their insert is acknowledged (markWritten).
+ * Ids join `counted` only once their insert is acknowledged (markWritten). A
+ * write that failed leaves its ids pending for good: the processor then drops
+ * this whole state and loads it again from events_raw.
  */
 export class PartitionDedup {
   private readonly counted: EventIdWindow
-  private pending: EventIdWindow
+  private readonly pending: EventIdWindow
   /** The key of each pending row, so that markWritten does not build it again (a per-event hot path). */
-  private pendingKeys = new WeakMap<EventReceipt, string>()
+  private readonly pendingKeys = new WeakMap<EventReceipt, string>()
 
   constructor(
     private readonly horizonMs: number,
@@ -53,14 +56,8 @@ export class PartitionDedup {
     if (!complete) this.counted.forgetThrough(receipts.reduce((max, id) => Math.max(max, id.received_at), 0))
   }
 
-  /** A new batch: ids a failed batch left pending were never acknowledged, so they are forgotten. */
-  beginBatch(): void {
-    this.pending = new EventIdWindow(this.horizonMs)
-    this.pendingKeys = new WeakMap()
-  }
-
   /**
-   * Drops repeats of events counted before, pending in this batch, or earlier
+   * Drops repeats of events counted before, pending (kept, not yet written), or earlier
    * in these events; the kept ones become pending until markWritten.
    */
   async filterRepeats<T extends EventReceipt>(events: readonly T[]): Promise<CountedBatch<T>> {
@@ -84,7 +81,11 @@ export class PartitionDedup {
 
   /** ClickHouse acknowledged these rows: their ids are counted from now on. */
   markWritten(rows: readonly EventReceipt[]): void {
-    for (const row of rows) this.counted.add(this.pendingKeys.get(row) ?? keyOf(row), row.received_at)
+    for (const row of rows) {
+      const key = this.pendingKeys.get(row) ?? keyOf(row)
+      this.counted.add(key, row.received_at)
+      this.pending.delete(key, row.received_at)
+    }
     this.counted.prune()
   }
 

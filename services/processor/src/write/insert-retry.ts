@@ -49,8 +49,8 @@ const stopsRetries = (err: unknown): boolean =>
  * followed by an exponential backoff. It gives up only when `signal` aborts
  * (shutdown, or a rebalance: no attempt starts once it aborted), or on an
  * error that `stopsRetries` (the partition was claimed by another processor,
- * which every later attempt would meet too). Holding the batch here is the pause: the consumer fetches nothing
- * more for the partition until onBatch returns, so memory stays one batch.
+ * which every later attempt would meet too). Holding the insert here is the pause: the partition's next
+ * batch, already in hand, waits with its first insert and the consumer fetches nothing more, so memory stays two batches.
  * `attempt` must be idempotent (the same rows with the same insert token).
  * A failure `isRetriable` denies (permanent: only an operator can fix it) is
  * tried again only every permanentDelayMs, never given up: nothing is skipped.

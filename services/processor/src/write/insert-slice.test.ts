@@ -76,6 +76,7 @@ function setUp(failure: () => Error) {
     dedup: new PartitionDedup(HOUR, Number.POSITIVE_INFINITY, async () => []),
     writer: 'w1',
     revoked: new AbortController().signal,
+    lastWrite: Promise.resolve(),
   }
   const counter = async (name: string, labels: Record<string, string> = {}) =>
     (await registry.getSingleMetric(name)?.get())?.values.find((v) =>

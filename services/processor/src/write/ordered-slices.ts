@@ -24,15 +24,21 @@ export function* chunksOf<T>(items: T[], sliceSize: number, chunkSize: number): 
 
 /**
  * Writes a batch's slices one insert each, in offset order, each started only
- * once the one before is acknowledged: after a crash the newest offset written
- * still marks everything below it as written (docs/exactly-once.md). `start`
- * returns as soon as a slice is under way, so the caller decodes and prices the
- * next one while it is written.
+ * once the one before is acknowledged (the first, once `after`, the batch
+ * before's last insert, is): after a crash the newest offset written still
+ * marks everything below it as written (docs/exactly-once.md). `start` returns
+ * as soon as a slice is under way, so the caller decodes and prices the next
+ * one while it is written.
  */
 export class OrderedSliceWriter<T> {
-  private writing: Promise<void> = Promise.resolve()
+  private writing: Promise<void>
 
-  constructor(private readonly write: (rows: readonly T[]) => Promise<void>) {}
+  constructor(
+    private readonly write: (rows: readonly T[]) => Promise<void>,
+    after: Promise<void> = Promise.resolve(),
+  ) {
+    this.writing = after
+  }
 
   /** Waits for the slice before (throwing its failure), then starts this one. */
   async start(rows: readonly T[]): Promise<void> {
