@@ -82,13 +82,16 @@ export class KafkaAdmin {
   private async waitForLeaders(topics: string[]): Promise<void> {
     const deadline = Date.now() + LEADERS_WAIT_MS
     for (;;) {
-      try {
-        const { topics: found } = await this.admin.fetchTopicMetadata({ topics })
-        const led = found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
-        if (found.length === topics.length && led) return
-      } catch (err) {
-        if (!isUnknownTopic(err) || Date.now() > deadline) throw err
-      }
+      const led = await this.admin.fetchTopicMetadata({ topics }).then(
+        ({ topics: found }) =>
+          found.length === topics.length &&
+          found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)),
+        (err: unknown) => {
+          if (!isUnknownTopic(err)) throw err
+          return false
+        },
+      )
+      if (led) return
       if (Date.now() > deadline) throw new Error(`no leader for every partition of ${topics.join(', ')}`)
       await new Promise((resolve) => setTimeout(resolve, 100))
     }

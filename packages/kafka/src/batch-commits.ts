@@ -7,9 +7,7 @@ export type Rewind = (topic: string, partition: number, offset: string) => void
 interface PartitionCommits {
   /** The batches' commits, one after the other, in the order the batches came. */
   tail: Promise<void>
-  /** Batches handed over and not yet committed (or failed). */
-  outstanding: number
-  /** Where the partition is read again after a failure: the offset after the last commit. */
+  /** Where the partition is read again after a failure: the offset after the last commit (at first, the first batch's first offset). */
   resumeAt: string
   /** The first failure (a batch's writes or its commit); later batches of the partition commit nothing. */
   failure?: unknown
@@ -38,17 +36,15 @@ export class BatchCommits {
   /**
    * Commits `next` for the partition once `written` resolves and the earlier
    * batches committed. `first` is the batch's first offset (where the partition
-   * is read again if nothing before it is in hand). The returned promise
+   * is read again if nothing of it was committed yet). The returned promise
    * settles when this batch's commit did (or was given up); it never rejects.
    */
   add(topic: string, partition: number, first: string, next: string, written: Promise<void>): Promise<void> {
     // Awaited below, maybe only after earlier commits: a rejection meanwhile is not unhandled.
     written.catch(() => undefined)
     const key = `${topic}/${partition}`
-    const commits = this.partitions.get(key) ?? { tail: Promise.resolve(), outstanding: 0, resumeAt: first }
+    const commits = this.partitions.get(key) ?? { tail: Promise.resolve(), resumeAt: first }
     this.partitions.set(key, commits)
-    if (commits.outstanding === 0 && commits.failure === undefined) commits.resumeAt = first
-    commits.outstanding++
     const generation = this.generation
     const current = () => generation === this.generation && commits.failure === undefined
     commits.tail = commits.tail.then(async () => {
@@ -65,8 +61,6 @@ export class BatchCommits {
         } catch {
           // The consumer is not running (it stopped): it reads from its commits when it starts again.
         }
-      } finally {
-        commits.outstanding--
       }
     })
     return commits.tail
