@@ -23,12 +23,12 @@ interface Profile {
 /** Function names that mark a stage, innermost first wins. */
 const STAGE_FUNCTIONS: [RegExp, string][] = [
   [
-    /^(encodeRawEventsTsv|encodeRawEventsTsvBuffer|toRawEventRow|tsvString|dateTimeText)$/,
+    /^(encodeRawEventsTsv|encodeRawEventsTsvBuffer|encodeRawEventsTsvInto|tsvLine|toRawEventRow|tsvString|dateTimeText)$/,
     'encode (rows → TSV)',
   ],
   [/^(decodeBatch|learnWriterSchemas|checkDecoded)$/, 'decode (Avro, contract check)'],
   [/^(priceBatch|priceDecoded|convertEvent|costOf)$/, 'convert + price'],
-  [/^(filterRepeats|markWritten|countOnce|prune)$/, 'dedup'],
+  [/^(filterRepeats|markWritten|prune)$/, 'dedup'],
   [/^sendDeadLetters$/, 'dead letters'],
   [/^(skipWritten)$/, 'skip written'],
 ]

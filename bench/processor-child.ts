@@ -9,6 +9,7 @@ import { builtInCatalog } from '@adpulse/schema-registry'
 import { openMigratedChdb } from './embedded-chdb.ts'
 import type { BenchSetting } from './processor-settings.ts'
 import { noTimes, observeGc, readInserts, type StageTimes, timedBatches } from './processor-stages.ts'
+import { cpuBetween, threadTicks } from './thread-cpu.ts'
 
 /**
  * One processor run of `pnpm bench:processor`, in a process of its own so that
@@ -130,6 +131,7 @@ async function run(request: RunRequest): Promise<RunReport> {
   }, 500)
   const registry = createRegistry('bench')
   const stopGc = observeGc(stages)
+  const ticksAtStart = threadTicks()
   const started = performance.now()
   const processor = await startProcessor({
     config,
@@ -152,6 +154,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
   const seconds = (performance.now() - started) / 1000
+  stages.cpuMs = cpuBetween(ticksAtStart, threadTicks())
   clearInterval(sampler)
   clearInterval(engineSampler)
   stopGc()

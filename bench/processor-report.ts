@@ -1,6 +1,7 @@
 import type { RunReport } from './processor-child.ts'
 import type { PeerReport } from './processor-peer-child.ts'
 import { median } from './stats.ts'
+import { THREAD_KINDS } from './thread-cpu.ts'
 
 /** The tables `pnpm bench:processor` prints: readers, where the time went, memory, and the targets (issue 12). */
 export interface BenchResults {
@@ -62,6 +63,27 @@ function printStages(reports: RunReport[]): void {
     `| inserts (encode + chDB, one at a time) | ${at((r) => r.stages.insertMs)} | ${at((r) => r.stages.inserts)} inserts, ${at((r) => r.stages.insertMs / Math.max(1, r.stages.inserts))} ms each |`,
   )
   console.log(`| GC pauses (main thread) | ${at((r) => r.stages.gcMs)} | |`)
+  printCpu(reports)
+}
+
+/**
+ * Medians over the runs of the CPU time of the processor child by kind of
+ * thread (thread-cpu.ts): on 2 cores, what bounds it is their sum per event.
+ */
+function printCpu(reports: RunReport[]): void {
+  const perEvent = (ms: number, r: RunReport) => (ms * 1000) / (r.written.rows || 1)
+  const total = (r: RunReport) => Object.values(r.stages.cpuMs).reduce((a, b) => a + b, 0)
+  const line = (name: string, pick: (r: RunReport) => number) =>
+    console.log(
+      `| ${name} | ${n(median(reports.map(pick)))} | ${median(reports.map((r) => perEvent(pick(r), r))).toFixed(1)} |`,
+    )
+  console.log('\n| processor CPU during the run, by thread (medians) | ms | µs per event |')
+  console.log('| --- | ---: | ---: |')
+  for (const kind of THREAD_KINDS) line(kind, (r) => r.stages.cpuMs[kind])
+  line('all threads', total)
+  console.log(
+    `| cores busy (all threads / wall) | ${median(reports.map((r) => total(r) / 1000 / r.seconds)).toFixed(2)} | |`,
+  )
 }
 
 function printMemory(reports: RunReport[]): void {

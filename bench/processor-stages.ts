@@ -1,6 +1,7 @@
 import { PerformanceObserver } from 'node:perf_hooks'
 import type { KafkaClient } from '@adpulse/kafka'
 import type { Registry } from '@adpulse/observability'
+import { THREAD_KINDS, type ThreadCpu } from './thread-cpu.ts'
 
 /**
  * Where a run of the processor child spends its wall time, measured from the
@@ -20,6 +21,8 @@ export interface StageTimes {
   inserts: number
   /** Milliseconds of garbage collection pauses on the main thread. */
   gcMs: number
+  /** CPU milliseconds of the run by kind of thread (thread-cpu.ts; all zero where /proc is missing). */
+  cpuMs: ThreadCpu
 }
 
 /** A KafkaClient whose consumers' batch handlers are timed into `times`. */
@@ -67,4 +70,11 @@ export async function readInserts(registry: Registry, times: StageTimes): Promis
   }
 }
 
-export const noTimes = (): StageTimes => ({ handlerMs: 0, batches: 0, insertMs: 0, inserts: 0, gcMs: 0 })
+export const noTimes = (): StageTimes => ({
+  handlerMs: 0,
+  batches: 0,
+  insertMs: 0,
+  inserts: 0,
+  gcMs: 0,
+  cpuMs: Object.fromEntries(THREAD_KINDS.map((k) => [k, 0])) as ThreadCpu,
+})

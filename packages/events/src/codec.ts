@@ -92,9 +92,9 @@ export class FramedCodec<T> {
       if (err instanceof DecodeError) throw err
       throw new DecodeError(`invalid Avro body for schema ${writerId}: ${(err as Error).message}`)
     }
-    const record: Record<string, unknown> = { ...wire }
-    for (const field of this.numberFields) record[field] = Number(record[field] as bigint)
-    return record as T
+    // In place: the decoded record is this call's own, and a copy per event is garbage at once.
+    for (const field of this.numberFields) wire[field] = Number(wire[field] as bigint)
+    return wire as T
   }
 
   private resolverFor(writerId: number): avro.Resolver | avro.Type {

@@ -75,4 +75,26 @@ describe('EventIdWindow', () => {
     expect(window.mayHaveForgotten(10)).toBe(true)
     expect(window.mayHaveForgotten(9 + HOUR + 1)).toBe(false)
   })
+
+  it('holds pending keys as repeats, and forgets them neither for the horizon nor the cap until written', () => {
+    const window = new EventIdWindow(HOUR, 1)
+    window.add(key('old'), 0)
+    window.add(key('recent'), 2 * HOUR)
+    window.hold(key('p1'), 2 * HOUR + 1)
+    window.hold(key('p2'), 2 * HOUR + 2)
+    window.prune()
+    // 'old' is past the horizon; the cap of one counts 'recent' only, not the pending keys.
+    expect(window.isRepeat(key('old'), 2 * HOUR)).toBe(false)
+    expect(window.size).toBe(1)
+    expect(window.isRepeat(key('p1'), 2 * HOUR + 3)).toBe(true)
+    expect(window.isRepeat(key('p2'), 2 * HOUR + 3)).toBe(true)
+    expect(window.mayHaveForgotten(2 * HOUR + 3)).toBe(false)
+    window.written(2, 2 * HOUR + 2)
+    window.prune()
+    // Written, p1 and p2 count: the cap forgets the oldest two, and says so.
+    expect(window.size).toBe(1)
+    expect(window.isRepeat(key('p1'), 2 * HOUR + 3)).toBe(false)
+    expect(window.isRepeat(key('p2'), 2 * HOUR + 3)).toBe(true)
+    expect(window.mayHaveForgotten(2 * HOUR + 3)).toBe(true)
+  })
 })

@@ -27,7 +27,7 @@ describe('PartitionDedup', () => {
 
   it('tells ids apart by source and campaign', async () => {
     const dedup = new PartitionDedup(HOUR, Number.POSITIVE_INFINITY, nothingStored)
-    dedup.markWritten([receipt('e1', 0)])
+    dedup.load([receipt('e1', 0)], true)
     const { rows } = await dedup.filterRepeats([
       receipt('e1', 1),
       receipt('e1', 1, 'c2'),
@@ -60,6 +60,21 @@ describe('PartitionDedup', () => {
     dedup.markWritten(early)
     // The late one is still pending: its repeat is dropped though it is not written yet.
     expect((await dedup.filterRepeats([receipt('e1', HOUR + 2)])).duplicates).toBe(1)
+  })
+
+  it('forgets no pending id for the cap, only counted ones once written', async () => {
+    const dedup = new PartitionDedup(HOUR, 2, nothingStored)
+    const first = (await dedup.filterRepeats([receipt('a', 1), receipt('b', 2), receipt('c', 3)])).rows
+    const second = (await dedup.filterRepeats([receipt('d', 4)])).rows
+    dedup.prune()
+    // Four ids pending beyond a cap of two: none forgotten, all still repeats.
+    expect((await dedup.filterRepeats(['a', 'b', 'c', 'd'].map((id) => receipt(id, 5)))).duplicates).toBe(4)
+    dedup.markWritten(first)
+    // Written: a and b (the oldest) beyond the cap; d, pending, stays.
+    expect(dedup.size).toBe(2)
+    expect(ids((await dedup.filterRepeats([receipt('d', 6)])).rows)).toEqual([])
+    dedup.markWritten(second)
+    expect(dedup.size).toBe(2)
   })
 
   it('asks storage once about ids the capped window may have forgotten, matching source and campaign', async () => {

@@ -1,5 +1,11 @@
-import { type CountedBatch, countOnce } from './count-once.ts'
 import { EventIdWindow } from './event-id-window.ts'
+
+export interface CountedBatch<T> {
+  /** The events to write, in offset order. */
+  rows: T[]
+  /** Events dropped as repeats of an event counted before, pending, or earlier in the batch. */
+  duplicates: number
+}
 
 /** What makes two events the same for dedup, and when the event was received. */
 export interface EventReceipt {
@@ -20,29 +26,25 @@ export type RecallReceipts = (eventIds: readonly string[], sinceMs: number) => P
 
 /**
  * Everything one partition knows about the events it counted, to count each
- * once (docs/exactly-once.md, Repeated event ids):
- * - `counted`: the ids ClickHouse acknowledged within the horizon (capped);
- * - `pending`: the ids of slices kept but not yet acknowledged (a batch's
- *   later slices, and the next batch's, are deduplicated while they are written),
- *   so a repeat in a later slice is dropped too;
+ * once (docs/exactly-once.md, Repeated event ids), in one EventIdWindow:
+ * - the ids ClickHouse acknowledged within the horizon (capped);
+ * - the ids of rows kept but not yet acknowledged (a batch's later slices, and
+ *   the next batch's, are deduplicated while they are written), so a repeat in
+ *   a later slice is dropped too;
  * - the recall from events_raw of ids the capped window may have forgotten.
- * Ids join `counted` only once their insert is acknowledged (markWritten). A
- * write that failed leaves its ids pending for good: the processor then drops
- * this whole state and loads it again from events_raw.
+ * Ids count as acknowledged only once their insert is (markWritten). A write
+ * that failed leaves its ids pending for good: the processor then drops this
+ * whole state and loads it again from events_raw.
  */
 export class PartitionDedup {
-  private readonly counted: EventIdWindow
-  private readonly pending: EventIdWindow
-  /** The key of each pending row, so that markWritten does not build it again (a per-event hot path). */
-  private readonly pendingKeys = new WeakMap<EventReceipt, string>()
+  private readonly window: EventIdWindow
 
   constructor(
     private readonly horizonMs: number,
     maxIds: number,
     private readonly recallReceipts: RecallReceipts,
   ) {
-    this.counted = new EventIdWindow(horizonMs, maxIds)
-    this.pending = new EventIdWindow(horizonMs)
+    this.window = new EventIdWindow(horizonMs, maxIds)
   }
 
   /**
@@ -52,68 +54,66 @@ export class PartitionDedup {
    * (receipts grow with offsets), and are recalled from events_raw when needed.
    */
   load(receipts: readonly EventReceipt[], complete: boolean): void {
-    for (const id of receipts) this.counted.add(keyOf(id), id.received_at)
-    if (!complete) this.counted.forgetThrough(receipts.reduce((max, id) => Math.max(max, id.received_at), 0))
+    for (const id of receipts) this.window.add(keyOf(id), id.received_at)
+    if (!complete) this.window.forgetThrough(receipts.reduce((max, id) => Math.max(max, id.received_at), 0))
   }
 
   /**
-   * Drops repeats of events counted before, pending (kept, not yet written), or earlier
-   * in these events; the kept ones become pending until markWritten.
+   * Drops repeats of events counted before, pending (kept, not yet written), or
+   * earlier in these events; the kept ones are pending until markWritten, which
+   * takes them in the order they are returned.
    */
   async filterRepeats<T extends EventReceipt>(events: readonly T[]): Promise<CountedBatch<T>> {
-    const seen = {
-      isRepeat: (key: string, at: number) => this.counted.isRepeat(key, at) || this.pending.isRepeat(key, at),
+    const forgotten = await this.recall(events)
+    const rows: T[] = []
+    let duplicates = 0
+    for (const event of events) {
+      const key = keyOf(event)
+      const at = event.received_at
+      if (this.window.isRepeat(key, at) || forgotten?.isRepeat(key, at)) {
+        duplicates++
+        continue
+      }
+      // Held at once: a repeat later in these events is found by the same lookup.
+      this.window.hold(key, at)
+      rows.push(event)
     }
-    const forgotten = await this.recall(events, seen)
-    const { rows, keys, duplicates } = countOnce(
-      events,
-      keyOf,
-      forgotten === null ? seen : { isRepeat: (k, at) => seen.isRepeat(k, at) || forgotten.isRepeat(k, at) },
-      this.horizonMs,
-    )
-    rows.forEach((row, i) => {
-      const key = keys[i] as string
-      this.pending.add(key, row.received_at)
-      this.pendingKeys.set(row, key)
-    })
     return { rows, duplicates }
   }
 
-  /** ClickHouse acknowledged these rows: their ids are counted from now on. */
+  /**
+   * ClickHouse acknowledged these rows, the oldest filterRepeats kept and not yet
+   * written (a slice, in order): their ids are counted from now on.
+   */
   markWritten(rows: readonly EventReceipt[]): void {
-    for (const row of rows) {
-      const key = this.pendingKeys.get(row) ?? keyOf(row)
-      this.counted.add(key, row.received_at)
-      this.pending.delete(key, row.received_at)
-    }
-    this.counted.prune()
+    let newest = Number.NEGATIVE_INFINITY
+    for (const row of rows) if (row.received_at > newest) newest = row.received_at
+    this.window.written(rows.length, newest)
+    this.window.prune()
   }
 
   /** Forgets ids older than the horizon, and the oldest beyond the cap. */
   prune(): void {
-    this.counted.prune()
+    this.window.prune()
   }
 
   /** Ids held in memory as counted. */
   get size(): number {
-    return this.counted.size
+    return this.window.size
   }
 
   /**
    * When the capped window may have forgotten some keys of these events, asks
    * events_raw once about the ones memory does not know; null when it need not.
    */
-  private async recall(
-    events: readonly EventReceipt[],
-    seen: Pick<EventIdWindow, 'isRepeat'>,
-  ): Promise<EventIdWindow | null> {
+  private async recall(events: readonly EventReceipt[]): Promise<EventIdWindow | null> {
     const unknown = events.filter(
-      (e) => this.counted.mayHaveForgotten(e.received_at) && !seen.isRepeat(keyOf(e), e.received_at),
+      (e) => this.window.mayHaveForgotten(e.received_at) && !this.window.isRepeat(keyOf(e), e.received_at),
     )
     if (unknown.length === 0) return null
     const found = await this.recallReceipts(
       [...new Set(unknown.map((e) => e.event_id))],
-      this.counted.forgottenSince,
+      this.window.forgottenSince,
     )
     const recalled = new EventIdWindow(this.horizonMs)
     for (const id of found) recalled.add(keyOf(id), id.received_at)

@@ -95,7 +95,9 @@ describe('createSliceInserter', () => {
   it('on a permanent refusal: logs once, counts it, fails readiness, advances nothing, and resumes when fixed', async () => {
     const { store, health, insert, state, counter, logged } = setUp(diskFull)
     let settled = false
-    const writing = insert(BATCH, state, [priced(4, 'e4'), priced(5, 'e5')]).finally(() => {
+    // Held by dedup first, as the batch handler does: written, their ids count.
+    const { rows } = await state.dedup.filterRepeats([priced(4, 'e4'), priced(5, 'e5')])
+    const writing = insert(BATCH, state, rows).finally(() => {
       settled = true
     })
     await until(() => store.calls >= 4)
