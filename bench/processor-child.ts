@@ -60,7 +60,7 @@ export interface RunReport {
 
 const logger = createLogger('bench-processor-child', { level: 'warn' })
 
-/** The same client as another object: RawEventStore finds no chDB raw insert for it (chdb-raw-insert.ts). */
+/** The same client as another object: RawEventStore finds no chDB file insert for it (chdb-file-insert.ts). */
 const wrapped = (client: ClickHouseClient): ClickHouseClient =>
   new Proxy(client, {
     get(target, prop) {

@@ -24,7 +24,7 @@ const TOPIC = 'bench.insert'
 type Variant = {
   name: string
   prepare: (client: ClickHouseClient, db: string) => Promise<void>
-  /** true: @clickhouse/client's insert (a wrapped client has no chDB raw insert, chdb-raw-insert.ts). */
+  /** true: @clickhouse/client's insert (a wrapped client has no chDB file insert, chdb-file-insert.ts). */
   viaClient?: boolean
 }
 

@@ -24,7 +24,9 @@ function kindOf(tid: number, name: string): ThreadKind {
   if (tid === process.pid) return 'main thread'
   if (name === 'node') return 'other Node threads (libuv pool: chDB insert calls, zlib; V8 GC helpers)'
   if (/^Merge|^BgSch|^BgDistSch|^BgBufSch|^Move/.test(name)) return 'chDB background merges'
-  if (/^ThreadPool|^QueryPipeline|^RuntimeData|^PoolDelay|^Common/.test(name)) return 'chDB query threads'
+  // 'Unknown': the threads chDB reads an INFILE insert's file with (chdb-file-insert.ts).
+  if (/^ThreadPool|^QueryPipeline|^RuntimeData|^PoolDelay|^Common|^Unknown$/.test(name))
+    return 'chDB query threads'
   return 'other'
 }
 

@@ -1,5 +1,5 @@
 import { type ClickHouseClient, createClient } from '@clickhouse/client'
-import { registerChdbRawInsert } from './chdb-raw-insert.ts'
+import { registerChdbFileInsert } from './chdb-file-insert.ts'
 
 export type { ClickHouseClient } from '@clickhouse/client'
 
@@ -34,8 +34,8 @@ export async function createClickHouse(options: ClickHouseOptions): Promise<Clic
   // @clickhouse/client-common; the shapes are the same, the declarations differ.
   const chdb = createChdbConnection({ path: options.chdbPath })
   const client = createClient({ connection: chdb as unknown as ClientConnection })
-  // events_raw's insert goes through chDB's own insert path, on this connection's session (chdb-raw-insert.ts).
-  registerChdbRawInsert(client, chdb.chdb)
+  // events_raw's insert is read by chDB from a file, on this connection's session (chdb-file-insert.ts).
+  registerChdbFileInsert(client)
   return client
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { EventType } from '@adpulse/events'
 import { BucketRepair } from './bucket-repair.ts'
-import { chdbRawInsertOf } from './chdb-raw-insert.ts'
+import { chdbFileInsertOf } from './chdb-file-insert.ts'
 import { toCount } from './client.ts'
 import { DatabaseStore } from './database-store.ts'
 import {
@@ -112,8 +112,8 @@ export class RawEventStore extends DatabaseStore {
       // (kpi_buckets, clicks_by_id): merging the block on insert finds nothing to fold, and only costs.
       optimize_on_insert: 0,
     } as const
-    // Embedded chDB: its own insert path, the bytes as they are (docs/benchmarks.md, Processor).
-    const chdbInsert = chdbRawInsertOf(this.client)
+    // Embedded chDB: the bytes from a file chDB reads itself (chdb-file-insert.ts, docs/benchmarks.md, Processor).
+    const chdbInsert = chdbFileInsertOf(this.client)
     try {
       if (chdbInsert) {
         await chdbInsert({ table, columns, format: 'TabSeparated', values, settings })
