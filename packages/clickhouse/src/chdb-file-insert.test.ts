@@ -7,7 +7,6 @@ const PARAMS = {
   table: 'db.events_raw',
   columns: ['event_id', 'offset'],
   format: 'TabSeparated' as const,
-  values: Buffer.from('e1\t7\n'),
   settings: { insert_deduplication_token: "events/0/1-7'", insert_deduplicate: 1 },
 }
 
@@ -36,32 +35,45 @@ describe('chDB file insert', () => {
     )
   })
 
-  it('writes the bytes to a file of its own for the insert, and removes it once chDB has read it', async () => {
+  it('writes the bytes to a file of their own, which every attempt reads, until removed', async () => {
     const { client, seen } = recordingClient()
     registerChdbFileInsert(client)
-    const insert = chdbFileInsertOf(client)
-    await insert?.(PARAMS)
-    await insert?.({ ...PARAMS, values: Buffer.from('e2\t8\n') })
-    expect(seen.map((s) => s.bytes)).toEqual(['e1\t7\n', 'e2\t8\n'])
-    expect(new Set(seen.map((s) => s.file)).size).toBe(2)
-    for (const { file } of seen) expect(existsSync(file)).toBe(false)
+    const files = chdbFileInsertOf(client)
+    if (!files) throw new Error('not registered')
+    const first = files.write(Buffer.from('e1\t7\n'))
+    const second = files.write(Buffer.from('e2\t8\n'))
+    expect(first).not.toBe(second)
+    await files.insert(first, PARAMS)
+    await files.insert(first, PARAMS)
+    await files.insert(second, PARAMS)
+    expect(seen.map((s) => [s.file, s.bytes])).toEqual([
+      [first, 'e1\t7\n'],
+      [first, 'e1\t7\n'],
+      [second, 'e2\t8\n'],
+    ])
+    files.remove(first)
+    files.remove(second)
+    files.remove(second)
+    expect(existsSync(first) || existsSync(second)).toBe(false)
   })
 
-  it('removes the file of a failed insert too, and throws what the client threw', async () => {
+  it('throws what the client threw (ClickHouse code and type)', async () => {
     const refused = Object.assign(new Error('Constraint violated'), {
       code: '469',
       type: 'VIOLATED_CONSTRAINT',
     })
-    const { client, seen } = recordingClient(refused)
+    const { client } = recordingClient(refused)
     registerChdbFileInsert(client)
-    await expect(chdbFileInsertOf(client)?.(PARAMS)).rejects.toBe(refused)
-    expect(existsSync(seen[0]?.file as string)).toBe(false)
+    const files = chdbFileInsertOf(client)
+    const file = files?.write(Buffer.from('e1\n')) as string
+    await expect(files?.insert(file, PARAMS)).rejects.toBe(refused)
+    files?.remove(file)
   })
 
   it('is found only for the client it was registered under (a wrapped client keeps @clickhouse/client)', () => {
     const { client } = recordingClient()
     registerChdbFileInsert(client)
-    expect(chdbFileInsertOf(client)).toBeTypeOf('function')
+    expect(chdbFileInsertOf(client)).toBeDefined()
     expect(chdbFileInsertOf(new Proxy(client, {}))).toBeUndefined()
   })
 })

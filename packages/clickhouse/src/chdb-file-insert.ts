@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { unlink, writeFile } from 'node:fs/promises'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
@@ -20,40 +19,53 @@ export interface ChdbInsertParams {
   table: string
   columns: readonly string[]
   format: 'TabSeparated'
-  values: Buffer
   /** Sent as the INSERT's own SETTINGS clause (they apply to this insert only). */
   settings: Record<string, string | number>
 }
 
-export type ChdbInsert = (params: ChdbInsertParams) => Promise<void>
+/** The file insert of one client: a file per insert, written once, read by each attempt, then removed. */
+export interface ChdbFileInsert {
+  /** Writes the bytes to a new file of this client's own; returns its path. */
+  write(values: Buffer): string
+  /** `INSERT … FROM INFILE`: chDB reads the file; throws ClickHouse's code and type as any query. */
+  insert(file: string, params: ChdbInsertParams): Promise<void>
+  /**
+   * The insert is done with (landed, or given up): its file goes. An attempt a
+   * timeout abandoned keeps reading a file it opened (Linux keeps the data of an
+   * open file once unlinked); one that had not opened it yet fails, unheard.
+   */
+  remove(file: string): void
+}
 
-const fileInserts = new WeakMap<ClickHouseClient, ChdbInsert>()
+const fileInserts = new WeakMap<ClickHouseClient, ChdbFileInsert>()
 
 /**
  * Remembers the file insert of `client`, a client of embedded chDB: the files
  * go to a directory of this registration's own (0700, under the system's
- * temporary directory), one per insert in flight, removed once chDB has read
- * it (landed or failed), and the directory when the process exits.
+ * temporary directory), removed with what is left in it when the process exits.
  */
 export function registerChdbFileInsert(client: ClickHouseClient): void {
   const directory = mkdtempSync(join(tmpdir(), 'adpulse-inserts-'))
   process.once('exit', () => rmSync(directory, { recursive: true, force: true }))
   let next = 0
-  fileInserts.set(client, async (params) => {
-    const file = join(directory, `${next++}.tsv`)
-    try {
-      await writeFile(file, params.values)
-      // @clickhouse/client's command through the chdb connection: errors come with ClickHouse's code and type.
+  fileInserts.set(client, {
+    write(values) {
+      // Synchronous: a few MB into the page cache, made while the insert before runs.
+      const file = join(directory, `${next++}.tsv`)
+      writeFileSync(file, values)
+      return file
+    },
+    async insert(file, params) {
       await client.command({ query: fileInsertSql(file, params) })
-    } finally {
-      // Only now: a command abandoned by its caller's timeout still reads the file until it ends.
-      await unlink(file).catch(() => undefined)
-    }
+    },
+    remove(file) {
+      rmSync(file, { force: true })
+    },
   })
 }
 
 /** The file insert of a client createClickHouse made for embedded chDB; undefined for any other. */
-export function chdbFileInsertOf(client: ClickHouseClient): ChdbInsert | undefined {
+export function chdbFileInsertOf(client: ClickHouseClient): ChdbFileInsert | undefined {
   return fileInserts.get(client)
 }
 

@@ -69,9 +69,23 @@ export interface SeenEventId {
   received_at: number
 }
 
+/**
+ * Rows encoded for an insert ahead of it (RawEventStore.prepare): sent by
+ * insertPrepared, once or again with the same token, then released.
+ */
+export interface PreparedInsert {
+  readonly topic: string
+  readonly partition: number
+  readonly columns: readonly string[]
+  /** Embedded chDB: the file chDB reads (chdb-file-insert.ts). */
+  readonly file?: string
+  /** A ClickHouse server: the bytes sent over HTTP, a Buffer of this insert's own (an abandoned attempt may still read it). */
+  readonly values?: Buffer
+}
+
 /** events_raw: written by the processor, one INSERT (one part) per batch; kpi_buckets follows through its view. */
 export class RawEventStore extends DatabaseStore {
-  private readonly tsvBuffers = new TsvBuffers()
+  private readonly tsvBuffers = new TsvBuffers(1)
 
   /**
    * Inserts rows as one part. The token must be a function of the rows (the
@@ -81,26 +95,39 @@ export class RawEventStore extends DatabaseStore {
    * one partition), ClickHouse refuses the insert unless that claim is still the
    * partition's newest: then it throws PartitionFencedError and writes nothing.
    */
-  insert(rows: readonly RawEventRow[], token: string, writer?: string): Promise<void> {
-    const first = rows[0]
-    if (!first) return Promise.resolve()
-    // Encoded here, outside the async send: an async function keeps its arguments
-    // for as long as it runs, and the rows (a slice of up to 65,536) are garbage once encoded.
+  async insert(rows: readonly RawEventRow[], token: string, writer?: string): Promise<void> {
+    if (rows.length === 0) return
+    const prepared = this.prepare(rows, writer)
     try {
-      const columns = rawEventColumns(rows, writer) as [string, ...string[]]
-      const encoded = encodeRawEventsTsvInto(rows, writer, this.tsvBuffers.take())
-      return this.send({ topic: first.topic, partition: first.partition }, columns, encoded, token)
-    } catch (err) {
-      return Promise.reject(err)
+      await this.insertPrepared(prepared, token)
+    } finally {
+      this.release(prepared)
     }
   }
 
-  private async send(
-    where: { topic: string; partition: number },
-    columns: [string, ...string[]],
-    { values, scratch }: { values: Buffer; scratch: Buffer },
-    token: string,
-  ): Promise<void> {
+  /**
+   * Encodes rows (at least one) for insertPrepared, as insert would: the
+   * processor encodes a slice while the insert before it runs, so that encoding
+   * is not on the path of the inserts, which run one at a time.
+   */
+  prepare(rows: readonly RawEventRow[], writer?: string): PreparedInsert {
+    const first = rows[0]
+    if (!first) throw new Error('an insert needs at least one row')
+    const columns = rawEventColumns(rows, writer)
+    const where = { topic: first.topic, partition: first.partition, columns }
+    const fileInsert = chdbFileInsertOf(this.client)
+    if (!fileInsert) return { ...where, values: encodeRawEventsTsvInto(rows, writer).values }
+    // Embedded chDB: the bytes go to a file once (chdb-file-insert.ts), and the buffer is used again at once.
+    const { values, scratch } = encodeRawEventsTsvInto(rows, writer, this.tsvBuffers.take())
+    try {
+      return { ...where, file: fileInsert.write(values) }
+    } finally {
+      this.tsvBuffers.give(scratch)
+    }
+  }
+
+  /** One insert of prepared rows with `token` (see insert); may be called again with the same token. */
+  async insertPrepared(prepared: PreparedInsert, token: string): Promise<void> {
     const table = `${this.database}.events_raw`
     const settings = {
       insert_deduplication_token: token,
@@ -112,29 +139,36 @@ export class RawEventStore extends DatabaseStore {
       // (kpi_buckets, clicks_by_id): merging the block on insert finds nothing to fold, and only costs.
       optimize_on_insert: 0,
     } as const
-    // Embedded chDB: the bytes from a file chDB reads itself (chdb-file-insert.ts, docs/benchmarks.md, Processor).
-    const chdbInsert = chdbFileInsertOf(this.client)
+    const { columns, file, values } = prepared
     try {
-      if (chdbInsert) {
-        await chdbInsert({ table, columns, format: 'TabSeparated', values, settings })
+      if (file !== undefined) {
+        await chdbFileInsertOf(this.client)?.insert(file, {
+          table,
+          columns,
+          format: 'TabSeparated',
+          settings,
+        })
         return
       }
       await this.client.insert({
         table,
-        columns,
+        columns: columns as [string, ...string[]],
         format: 'TabSeparated',
         values: Readable.from([values], { objectMode: false }),
         // Named after the partition: a new owner waits for the inserts of its partition still running.
-        query_id: `${insertQueryIdPrefix(where.topic, where.partition)}${randomUUID()}`,
+        query_id: `${insertQueryIdPrefix(prepared.topic, prepared.partition)}${randomUUID()}`,
         clickhouse_settings: settings,
       })
     } catch (err) {
-      if (isFenceRefusal(err)) throw new PartitionFencedError(where.topic, where.partition, { cause: err })
+      if (isFenceRefusal(err))
+        throw new PartitionFencedError(prepared.topic, prepared.partition, { cause: err })
       throw err
-    } finally {
-      // Only now: an insert abandoned by its caller's timeout still reads its bytes until it ends.
-      this.tsvBuffers.give(scratch)
     }
+  }
+
+  /** No insert of these prepared rows will be sent again (landed, or given up): what they hold goes. */
+  release(prepared: PreparedInsert): void {
+    if (prepared.file !== undefined) chdbFileInsertOf(this.client)?.remove(prepared.file)
   }
 
   /**

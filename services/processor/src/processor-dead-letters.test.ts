@@ -1,4 +1,4 @@
-import type { RawEventRow } from '@adpulse/clickhouse'
+import type { PreparedInsert, RawEventRow } from '@adpulse/clickhouse'
 import { loadConfig } from '@adpulse/config'
 import { type AdEvent, createEventCodec } from '@adpulse/events'
 import type {
@@ -93,6 +93,11 @@ function memoryStore(acked: () => Set<string>) {
       for (const p of POISON) if (BigInt(p) <= newest && !sent.has(p)) store.overtaken.push(p)
       store.rows.push(...rows)
     },
+    // The processor's slices: prepared (encoded) ahead, checked when their insert starts.
+    prepare: (rows: readonly RawEventRow[]) => ({ topic: '', partition: 0, columns: [], rows }),
+    insertPrepared: (prepared: PreparedInsert) =>
+      store.insert((prepared as PreparedInsert & { rows: readonly RawEventRow[] }).rows),
+    release: () => undefined,
     async newestOffset() {
       return store.rows.reduce<bigint | null>(
         (n, r) => (n === null || BigInt(r.offset) > n ? BigInt(r.offset) : n),

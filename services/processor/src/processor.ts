@@ -26,7 +26,15 @@ export interface ProcessorDeps {
   producer: Producer
   store: Pick<
     RawEventStore,
-    'insert' | 'claimPartition' | 'newestOffset' | 'recentIds' | 'lastReceipts' | 'repairBuckets'
+    | 'insert'
+    | 'prepare'
+    | 'insertPrepared'
+    | 'release'
+    | 'claimPartition'
+    | 'newestOffset'
+    | 'recentIds'
+    | 'lastReceipts'
+    | 'repairBuckets'
   >
   pricing: PricingTable
   /** Exchange rates to the reporting currency (CurrencyRates); default none: every other currency is a dead letter. */

@@ -44,7 +44,7 @@ const event = (i: number): AdEvent => ({
   received_at: Date.now(),
 })
 
-/** The real store, whose inserts wait until `open()`; counts how many ended, and how. */
+/** The real store, whose slices' inserts wait until `open()`; counts how many ended, and how. */
 function gatedStore(real: RawEventStore) {
   let open: () => void = () => undefined
   const gate = new Promise<void>((resolve) => {
@@ -52,11 +52,11 @@ function gatedStore(real: RawEventStore) {
   })
   const calls = { started: 0, landed: 0, refused: [] as string[] }
   const store: typeof real = Object.create(real)
-  store.insert = async (...args: Parameters<RawEventStore['insert']>) => {
+  store.insertPrepared = async (...args: Parameters<RawEventStore['insertPrepared']>) => {
     calls.started++
     await gate
     try {
-      await real.insert(...args)
+      await real.insertPrepared(...args)
       calls.landed++
     } catch (err) {
       calls.refused.push((err as { code?: string }).code ?? 'UNKNOWN')

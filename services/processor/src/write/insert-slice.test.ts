@@ -1,4 +1,4 @@
-import { PartitionFencedError, type RawEventRow } from '@adpulse/clickhouse'
+import { PartitionFencedError, type PreparedInsert, type RawEventRow } from '@adpulse/clickhouse'
 import type { IncomingBatch } from '@adpulse/kafka'
 import { Registry } from '@adpulse/observability'
 import { pino } from 'pino'
@@ -42,16 +42,26 @@ const priced = (offset: number, event_id: string): PricedRecord => ({
   value_micros: 0n,
 })
 
-/** A store whose insert fails with `failure()` while `failing` says so, and records what landed. */
+/** A store whose insert fails with `failure()` while `failing` says so, and records what landed and what was released. */
 function faultyStore(failure: () => Error) {
   const store = {
     failing: true,
     calls: 0,
+    released: 0,
     landed: [] as { rows: readonly RawEventRow[]; token: string; writer: string | undefined }[],
-    async insert(rows: readonly RawEventRow[], token: string, writer?: string) {
+    prepare: (rows: readonly RawEventRow[], writer?: string) =>
+      ({ topic: 'events', partition: 3, columns: [], rows, writer }) as PreparedInsert & {
+        rows: readonly RawEventRow[]
+        writer?: string
+      },
+    async insertPrepared(prepared: PreparedInsert, token: string) {
       store.calls++
       if (store.failing) throw failure()
+      const { rows, writer } = prepared as ReturnType<typeof store.prepare>
       store.landed.push({ rows, token, writer })
+    },
+    release() {
+      store.released++
     },
   }
   return store
@@ -97,9 +107,11 @@ describe('createSliceInserter', () => {
     let settled = false
     // Held by dedup first, as the batch handler does: written, their ids count.
     const { rows } = await state.dedup.filterRepeats([priced(4, 'e4'), priced(5, 'e5')])
-    const writing = insert(BATCH, state, rows).finally(() => {
-      settled = true
-    })
+    const writing = insert(BATCH, state, rows)
+      .write()
+      .finally(() => {
+        settled = true
+      })
     await until(() => store.calls >= 4)
 
     expect(settled).toBe(false)
@@ -126,7 +138,7 @@ describe('createSliceInserter', () => {
 
   it('retries a transient failure with backoff until it lands, without touching readiness', async () => {
     const { store, health, insert, state, counter, logged } = setUp(connectionReset)
-    const writing = insert(BATCH, state, [priced(7, 'e7')])
+    const writing = insert(BATCH, state, [priced(7, 'e7')]).write()
     await until(() => store.calls >= 2)
     await expect(health.readiness.check()).resolves.toBeUndefined()
     store.failing = false
@@ -141,13 +153,13 @@ describe('createSliceInserter', () => {
 
   it("writes under the partition's claim; once another processor claimed it, stops at the first refusal", async () => {
     const { store, insert, state, counter } = setUp(() => new PartitionFencedError('events', 3))
-    await expect(insert(BATCH, state, [priced(4, 'e4')])).rejects.toBeInstanceOf(PartitionFencedError)
+    await expect(insert(BATCH, state, [priced(4, 'e4')]).write()).rejects.toBeInstanceOf(PartitionFencedError)
     expect(store.calls).toBe(1)
     expect(state.written).toBeNull()
     expect(state.dedup.size).toBe(0)
     expect(await counter('adpulse_processor_clickhouse_retries_total')).toBe(0)
     store.failing = false
-    await insert(BATCH, state, [priced(4, 'e4')])
+    await insert(BATCH, state, [priced(4, 'e4')]).write()
     expect(store.landed[0]?.writer).toBe('w1')
   })
 
@@ -157,7 +169,7 @@ describe('createSliceInserter', () => {
     assignment.abort(new PartitionsRevokedError())
     store.failing = false
     await expect(
-      insert(BATCH, { ...state, revoked: assignment.signal }, [priced(4, 'e4')]),
+      insert(BATCH, { ...state, revoked: assignment.signal }, [priced(4, 'e4')]).write(),
     ).rejects.toBeInstanceOf(PartitionsRevokedError)
     expect(store.calls).toBe(0)
     expect(state.written).toBeNull()

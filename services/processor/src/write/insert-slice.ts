@@ -5,11 +5,12 @@ import type { PartitionState } from '../partition-state.ts'
 import type { ProcessorMetrics } from '../processor-metrics.ts'
 import type { PricedRecord } from '../steps/price.ts'
 import { type RetryPolicy, retryUntilDone } from './insert-retry.ts'
+import type { ReadySlice } from './ordered-slices.ts'
 import { toRawEventRow } from './raw-event-row.ts'
 import type { WriteHealth } from './write-health.ts'
 
 export interface SliceInserterDeps {
-  store: Pick<RawEventStore, 'insert'>
+  store: Pick<RawEventStore, 'prepare' | 'insertPrepared' | 'release'>
   retry: RetryPolicy
   /**
    * Aborted on shutdown; with the partition's `revoked` (a rebalance) and a
@@ -21,12 +22,15 @@ export interface SliceInserterDeps {
   log: Logger
 }
 
-/** Writes one slice of a partition's counted events; resolves once ClickHouse acknowledged it. */
+/**
+ * Makes one slice of a partition's counted events ready to write (encoded);
+ * its write resolves once ClickHouse acknowledged it.
+ */
 export type SliceInserter = (
   batch: IncomingBatch,
   state: PartitionState,
   rows: readonly PricedRecord[],
-) => Promise<void>
+) => ReadySlice
 
 /**
  * One slice as one insert, retried with the same token until it lands; then the
@@ -44,47 +48,53 @@ export function createSliceInserter({
   health,
   log,
 }: SliceInserterDeps): SliceInserter {
-  return async (batch, state, rows) => {
+  return (batch, state, rows) => {
     const first = rows[0]
     const newest = rows[rows.length - 1]
-    if (!first || !newest) return
+    if (!first || !newest) return { write: async () => undefined, discard: () => undefined }
     const token = `${batch.topic}/${batch.partition}/${first.offset}-${newest.offset}`
     const partition = `${batch.topic}/${batch.partition}`
-    const flushed = metrics.flushTimer()
-    await retryUntilDone(
-      // Under the partition's claim: ClickHouse refuses it once another processor claimed the partition.
-      // The rows as events_raw keeps them are made per attempt: garbage once encoded, not held while it runs.
-      () =>
-        store.insert(
-          rows.map((row) => toRawEventRow(row, batch)),
-          token,
-          state.writer,
-        ),
-      retry,
-      AbortSignal.any([signal, state.revoked]),
-      (err, attempts, delayMs) => {
-        const { kind, code } = classifyClickHouseError(err)
-        metrics.clickHouseError(kind)
-        if (kind === 'retriable') {
-          metrics.writeRetried()
-          log.warn(
-            { err, partition: batch.partition, attempts, delayMs, token },
-            'ClickHouse write failed; retrying the same rows with the same token',
-          )
-        } else if (health.refused(partition, code)) {
-          log.error(
-            { err, code, partition: batch.partition, attempts, delayMs, token },
-            `ClickHouse refuses the write (${code}) until its cause is fixed; the partition waits, nothing is committed or skipped, and the write is tried again every ${delayMs} ms`,
-          )
-        }
-      },
-      isRetriableClickHouseError,
+    // Encoded once, now; the rows as events_raw keeps them are garbage once encoded.
+    const prepared = store.prepare(
+      rows.map((row) => toRawEventRow(row, batch)),
+      state.writer,
     )
-    flushed()
-    if (health.recovered(partition)) {
-      log.info({ partition: batch.partition, token }, 'ClickHouse accepts the writes again')
+    const write = async () => {
+      const flushed = metrics.flushTimer()
+      try {
+        await retryUntilDone(
+          // Under the partition's claim: ClickHouse refuses it once another processor claimed the partition.
+          () => store.insertPrepared(prepared, token),
+          retry,
+          AbortSignal.any([signal, state.revoked]),
+          (err, attempts, delayMs) => {
+            const { kind, code } = classifyClickHouseError(err)
+            metrics.clickHouseError(kind)
+            if (kind === 'retriable') {
+              metrics.writeRetried()
+              log.warn(
+                { err, partition: batch.partition, attempts, delayMs, token },
+                'ClickHouse write failed; retrying the same rows with the same token',
+              )
+            } else if (health.refused(partition, code)) {
+              log.error(
+                { err, code, partition: batch.partition, attempts, delayMs, token },
+                `ClickHouse refuses the write (${code}) until its cause is fixed; the partition waits, nothing is committed or skipped, and the write is tried again every ${delayMs} ms`,
+              )
+            }
+          },
+          isRetriableClickHouseError,
+        )
+      } finally {
+        store.release(prepared)
+      }
+      flushed()
+      if (health.recovered(partition)) {
+        log.info({ partition: batch.partition, token }, 'ClickHouse accepts the writes again')
+      }
+      state.written = BigInt(newest.offset)
+      state.dedup.markWritten(rows)
     }
-    state.written = BigInt(newest.offset)
-    state.dedup.markWritten(rows)
+    return { write, discard: () => store.release(prepared) }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chunksOf } from './ordered-slices.ts'
+import { chunksOf, OrderedSliceWriter } from './ordered-slices.ts'
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)
 
@@ -41,5 +41,51 @@ describe('chunksOf', () => {
       [2, 3],
       [4, 5],
     ])
+  })
+})
+
+describe('OrderedSliceWriter', () => {
+  /** A slice whose readiness, write and discard are logged; its write waits for `release`. */
+  const slices = (log: string[]) => {
+    const pending: Array<() => void> = []
+    const ready = (rows: readonly number[]) => {
+      log.push(`ready ${rows}`)
+      return {
+        write: () =>
+          new Promise<void>((resolve) => {
+            log.push(`write ${rows}`)
+            pending.push(() => {
+              log.push(`written ${rows}`)
+              resolve()
+            })
+          }),
+        discard: () => log.push(`discard ${rows}`),
+      }
+    }
+    return { ready, release: () => pending.shift()?.() }
+  }
+
+  it('makes a slice ready while the one before is written, and writes it only once that one is acknowledged', async () => {
+    const log: string[] = []
+    const { ready, release } = slices(log)
+    const writer = new OrderedSliceWriter(ready)
+    await writer.start([1])
+    const second = writer.start([2])
+    await Promise.resolve()
+    expect(log).toEqual(['ready 1', 'write 1', 'ready 2'])
+    release()
+    await second
+    expect(log).toEqual(['ready 1', 'write 1', 'ready 2', 'written 1', 'write 2'])
+    release()
+    await writer.finish()
+    expect(log.at(-1)).toBe('written 2')
+  })
+
+  it('discards a ready slice unsent when the one before failed, and throws that failure', async () => {
+    const log: string[] = []
+    const failed = new Error('insert refused')
+    const writer = new OrderedSliceWriter(slices(log).ready, Promise.reject(failed))
+    await expect(writer.start([1])).rejects.toBe(failed)
+    expect(log).toEqual(['ready 1', 'discard 1'])
   })
 })

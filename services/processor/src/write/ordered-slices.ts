@@ -22,28 +22,42 @@ export function* chunksOf<T>(items: T[], sliceSize: number, chunkSize: number): 
   }
 }
 
+/** A slice made ready to write ahead of its turn (encoded): `write` sends it, once; `discard` drops it unsent. */
+export interface ReadySlice {
+  write(): Promise<void>
+  discard(): void
+}
+
 /**
  * Writes a batch's slices one insert each, in offset order, each started only
  * once the one before is acknowledged (the first, once `after`, the batch
  * before's last insert, is): after a crash the newest offset written still
- * marks everything below it as written (docs/exactly-once.md). `start` returns
- * as soon as a slice is under way, so the caller decodes and prices the next
+ * marks everything below it as written (docs/exactly-once.md). `start` makes
+ * the slice ready (encodes it) before it waits for the one before, so the
+ * inserts follow each other without the encoding between them, and returns as
+ * soon as the slice is under way, so the caller decodes and prices the next
  * one while it is written.
  */
 export class OrderedSliceWriter<T> {
   private writing: Promise<void>
 
   constructor(
-    private readonly write: (rows: readonly T[]) => Promise<void>,
+    private readonly ready: (rows: readonly T[]) => ReadySlice,
     after: Promise<void> = Promise.resolve(),
   ) {
     this.writing = after
   }
 
-  /** Waits for the slice before (throwing its failure), then starts this one. */
+  /** Makes the slice ready, waits for the slice before (throwing its failure), then starts this one. */
   async start(rows: readonly T[]): Promise<void> {
-    await this.writing
-    this.writing = this.write(rows)
+    const slice = this.ready(rows)
+    try {
+      await this.writing
+    } catch (err) {
+      slice.discard()
+      throw err
+    }
+    this.writing = slice.write()
     // Awaited at the next slice or in finish(); a failure of the next slice's own work must not leave it unhandled.
     this.writing.catch(() => undefined)
   }
