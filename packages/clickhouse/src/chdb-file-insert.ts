@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
@@ -40,19 +41,17 @@ export interface ChdbFileInsert {
 const fileInserts = new WeakMap<ClickHouseClient, ChdbFileInsert>()
 
 /**
- * Remembers the file insert of `client`, a client of embedded chDB: the files
- * go to a directory of this registration's own (0700, under the system's
- * temporary directory), removed with what is left in it when the process exits.
+ * Remembers the file insert of `client`, a client of embedded chDB. Its files
+ * are the system's temporary directory's, readable by this user only, named
+ * after the process and at random: removed once their insert is done with,
+ * none is left but those of inserts in flight when a process is killed.
  */
 export function registerChdbFileInsert(client: ClickHouseClient): void {
-  const directory = mkdtempSync(join(tmpdir(), 'adpulse-inserts-'))
-  process.once('exit', () => rmSync(directory, { recursive: true, force: true }))
-  let next = 0
   fileInserts.set(client, {
     write(values) {
       // Synchronous: a few MB into the page cache, made while the insert before runs.
-      const file = join(directory, `${next++}.tsv`)
-      writeFileSync(file, values)
+      const file = join(tmpdir(), `adpulse-insert-${process.pid}-${randomUUID()}.tsv`)
+      writeFileSync(file, values, { mode: 0o600 })
       return file
     },
     async insert(file, params) {
