@@ -9,14 +9,14 @@ import { THREAD_KINDS, type ThreadCpu } from './thread-cpu.ts'
  * handler (decode, price, dedup, dead letters, write, waiting for the inserts)
  * against the time outside it (kafkajs fetching, decompressing, committing,
  * heartbeats, joining the group); the inserts themselves (the processor's
- * adpulse_processor_flush_duration_seconds: encoding the TSV plus chDB's insert
- * into events_raw and its bucket view, one at a time); and V8's garbage collection.
+ * adpulse_processor_flush_duration_seconds: chDB's insert into events_raw and
+ * its views, one at a time; the slice's TSV is encoded before its turn); and V8's garbage collection.
  */
 export interface StageTimes {
   /** Milliseconds inside the processor's onBatch, summed over batches. */
   handlerMs: number
   batches: number
-  /** Milliseconds of the slices' inserts (encode + chDB), summed; they overlap the handler's decoding. */
+  /** Milliseconds of the slices' inserts (chDB; encoded before), summed; they overlap the handler's decoding. */
   insertMs: number
   inserts: number
   /** Milliseconds of garbage collection pauses on the main thread. */
