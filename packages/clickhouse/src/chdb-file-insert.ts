@@ -11,7 +11,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
  * hands the Buffer over zero-copy but reads it through a path that takes about
  * a third more of the engine's CPU per row (docs/benchmarks.md, Processor), and
  * @clickhouse/client's insert through the chdb connection splices the body into
- * the SQL text. Only RawEventStore.insert takes it; every other query keeps
+ * the SQL text. Only RawEventStore's inserts of events_raw take it; every other query keeps
  * @clickhouse/client, and a ClickHouse server keeps its HTTP insert. Registered
  * per client by createClickHouse for embedded chDB only, so a client wrapped by
  * a test (a Proxy is another object) keeps @clickhouse/client's insert.

@@ -151,6 +151,24 @@ describe('createSliceInserter', () => {
     expect(logged(50)).toHaveLength(0)
   })
 
+  it('encodes again in each attempt when encoding ahead failed (a full temporary directory), through the retries', async () => {
+    const { store, insert, state, counter } = setUp(connectionReset)
+    store.failing = false
+    let failures = 2
+    const prepare = store.prepare
+    store.prepare = (rows, writer) => {
+      if (failures-- > 0)
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+      return prepare(rows, writer)
+    }
+    const { rows } = await state.dedup.filterRepeats([priced(7, 'e7')])
+    await insert(BATCH, state, rows).write()
+    expect(store.landed.map((l) => l.token)).toEqual(['events/3/7-7'])
+    expect(state.written).toBe(7n)
+    expect(state.dedup.size).toBe(1)
+    expect(await counter('adpulse_processor_clickhouse_errors_total')).toBe(1)
+  })
+
   it("writes under the partition's claim; once another processor claimed it, stops at the first refusal", async () => {
     const { store, insert, state, counter } = setUp(() => new PartitionFencedError('events', 3))
     await expect(insert(BATCH, state, [priced(4, 'e4')]).write()).rejects.toBeInstanceOf(PartitionFencedError)

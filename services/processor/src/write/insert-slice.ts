@@ -1,4 +1,9 @@
-import { classifyClickHouseError, isRetriableClickHouseError, type RawEventStore } from '@adpulse/clickhouse'
+import {
+  classifyClickHouseError,
+  isRetriableClickHouseError,
+  type PreparedInsert,
+  type RawEventStore,
+} from '@adpulse/clickhouse'
 import type { IncomingBatch } from '@adpulse/kafka'
 import type { Logger } from '@adpulse/observability'
 import type { PartitionState } from '../partition-state.ts'
@@ -54,17 +59,29 @@ export function createSliceInserter({
     if (!first || !newest) return { write: async () => undefined, discard: () => undefined }
     const token = `${batch.topic}/${batch.partition}/${first.offset}-${newest.offset}`
     const partition = `${batch.topic}/${batch.partition}`
-    // Encoded once, now; the rows as events_raw keeps them are garbage once encoded.
-    const prepared = store.prepare(
-      rows.map((row) => toRawEventRow(row, batch)),
-      state.writer,
-    )
+    // Encoded once, now, while the insert before runs; the rows as events_raw keeps them are
+    // garbage once encoded. Should that fail (a full temporary directory), each attempt below
+    // encodes again, so the failure is retried, logged and counted as a failed write is.
+    const encode = () =>
+      store.prepare(
+        rows.map((row) => toRawEventRow(row, batch)),
+        state.writer,
+      )
+    let prepared: PreparedInsert | undefined
+    try {
+      prepared = encode()
+    } catch {
+      prepared = undefined
+    }
+    const release = () => {
+      if (prepared) store.release(prepared)
+    }
     const write = async () => {
       const flushed = metrics.flushTimer()
       try {
         await retryUntilDone(
           // Under the partition's claim: ClickHouse refuses it once another processor claimed the partition.
-          () => store.insertPrepared(prepared, token),
+          () => store.insertPrepared((prepared ??= encode()), token),
           retry,
           AbortSignal.any([signal, state.revoked]),
           (err, attempts, delayMs) => {
@@ -86,7 +103,7 @@ export function createSliceInserter({
           isRetriableClickHouseError,
         )
       } finally {
-        store.release(prepared)
+        release()
       }
       flushed()
       if (health.recovered(partition)) {
@@ -95,6 +112,6 @@ export function createSliceInserter({
       state.written = BigInt(newest.offset)
       state.dedup.markWritten(rows)
     }
-    return { write, discard: () => store.release(prepared) }
+    return { write, discard: release }
   }
 }
