@@ -81,7 +81,10 @@ export function createSliceInserter({
       try {
         await retryUntilDone(
           // Under the partition's claim: ClickHouse refuses it once another processor claimed the partition.
-          () => store.insertPrepared((prepared ??= encode()), token),
+          () => {
+            prepared ??= encode()
+            return store.insertPrepared(prepared, token)
+          },
           retry,
           AbortSignal.any([signal, state.revoked]),
           (err, attempts, delayMs) => {
