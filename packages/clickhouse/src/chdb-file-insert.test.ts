@@ -1,7 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { describe, expect, it } from 'vitest'
-import { chdbFileInsertOf, fileInsertSql, registerChdbFileInsert } from './chdb-file-insert.ts'
+import {
+  chdbFileInsertOf,
+  fileInsertSql,
+  registerChdbFileInsert,
+  removeFilesOfEndedProcesses,
+} from './chdb-file-insert.ts'
 
 const PARAMS = {
   table: 'db.events_raw',
@@ -75,5 +83,20 @@ describe('chDB file insert', () => {
     registerChdbFileInsert(client)
     expect(chdbFileInsertOf(client)).toBeDefined()
     expect(chdbFileInsertOf(new Proxy(client, {}))).toBeUndefined()
+  })
+
+  it('removes the files a killed process left, and nothing of a running one or of anyone else', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'adpulse-sweep-'))
+    const ended = spawnSync(process.execPath, ['-e', '0']).pid
+    const uuid = '0b6c1f5e-8a3e-4c4e-9d2a-3f1f1a2b3c4d'
+    const names = [
+      `adpulse-insert-${ended}-${uuid}.tsv`,
+      `adpulse-insert-${process.pid}-${uuid}.tsv`,
+      `adpulse-insert-${ended}-notes.txt`,
+      'other.tsv',
+    ]
+    for (const name of names) writeFileSync(join(directory, name), 'x')
+    removeFilesOfEndedProcesses(directory)
+    expect(readdirSync(directory).sort()).toEqual(names.slice(1).sort())
   })
 })

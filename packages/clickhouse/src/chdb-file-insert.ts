@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
@@ -43,14 +43,19 @@ const fileInserts = new WeakMap<ClickHouseClient, ChdbFileInsert>()
 /**
  * Remembers the file insert of `client`, a client of embedded chDB. Its files
  * are the system's temporary directory's, readable by this user only, named
- * after the process and at random: removed once their insert is done with,
- * none is left but those of inserts in flight when a process is killed.
+ * after the process and at random, and removed once their insert is done with.
+ * A process killed with inserts in flight leaves theirs: the first registration
+ * of the next process removes the files of processes no longer running.
  */
 export function registerChdbFileInsert(client: ClickHouseClient): void {
+  if (!swept) {
+    swept = true
+    removeFilesOfEndedProcesses(tmpdir())
+  }
   fileInserts.set(client, {
     write(values) {
       // Synchronous: a few MB into the page cache, made while the insert before runs.
-      const file = join(tmpdir(), `adpulse-insert-${process.pid}-${randomUUID()}.tsv`)
+      const file = join(tmpdir(), `${FILE_PREFIX}${process.pid}-${randomUUID()}.tsv`)
       writeFileSync(file, values, { mode: 0o600 })
       return file
     },
@@ -61,6 +66,35 @@ export function registerChdbFileInsert(client: ClickHouseClient): void {
       rmSync(file, { force: true })
     },
   })
+}
+
+const FILE_PREFIX = 'adpulse-insert-'
+/** A file write() names: the prefix, the process id, a random UUID. */
+const FILE_NAME = new RegExp(`^${FILE_PREFIX}(\\d+)-[0-9a-f-]+\\.tsv$`)
+let swept = false
+
+/** Removes the insert files in `directory` of processes that no longer run (killed mid-insert). */
+export function removeFilesOfEndedProcesses(directory: string): void {
+  let names: string[]
+  try {
+    names = readdirSync(directory)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const pid = Number(FILE_NAME.exec(name)?.[1])
+    if (pid > 0 && !isRunning(pid)) rmSync(join(directory, name), { force: true })
+  }
+}
+
+/** Whether a process with this id runs (signal 0 tests without sending; EPERM: it runs as another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /** The file insert of a client createClickHouse made for embedded chDB; undefined for any other. */
