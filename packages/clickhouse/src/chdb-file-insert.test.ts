@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { describe, expect, it } from 'vitest'
-import {
-  chdbFileInsertOf,
-  fileInsertSql,
-  registerChdbFileInsert,
-  removeFilesOfEndedProcesses,
-} from './chdb-file-insert.ts'
+import { chdbFileInsertOf, fileInsertSql, registerChdbFileInsert } from './chdb-file-insert.ts'
+
+/** A data directory of the tests' own. */
+const DATA = mkdtempSync(join(tmpdir(), 'adpulse-chdb-'))
 
 const PARAMS = {
   table: 'db.events_raw',
@@ -45,7 +42,7 @@ describe('chDB file insert', () => {
 
   it('writes the bytes to a file of their own, which every attempt reads, until removed', async () => {
     const { client, seen } = recordingClient()
-    registerChdbFileInsert(client)
+    registerChdbFileInsert(client, DATA)
     const files = chdbFileInsertOf(client)
     if (!files) throw new Error('not registered')
     const first = files.write(Buffer.from('e1\t7\n'))
@@ -71,7 +68,7 @@ describe('chDB file insert', () => {
       type: 'VIOLATED_CONSTRAINT',
     })
     const { client } = recordingClient(refused)
-    registerChdbFileInsert(client)
+    registerChdbFileInsert(client, DATA)
     const files = chdbFileInsertOf(client)
     const file = files?.write(Buffer.from('e1\n')) as string
     await expect(files?.insert(file, PARAMS)).rejects.toBe(refused)
@@ -80,23 +77,22 @@ describe('chDB file insert', () => {
 
   it('is found only for the client it was registered under (a wrapped client keeps @clickhouse/client)', () => {
     const { client } = recordingClient()
-    registerChdbFileInsert(client)
+    registerChdbFileInsert(client, DATA)
     expect(chdbFileInsertOf(client)).toBeDefined()
     expect(chdbFileInsertOf(new Proxy(client, {}))).toBeUndefined()
   })
 
-  it('removes the files a killed process left, and nothing of a running one or of anyone else', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'adpulse-sweep-'))
-    const ended = spawnSync(process.execPath, ['-e', '0']).pid
-    const uuid = '0b6c1f5e-8a3e-4c4e-9d2a-3f1f1a2b3c4d'
-    const names = [
-      `adpulse-insert-${ended}-${uuid}.tsv`,
-      `adpulse-insert-${process.pid}-${uuid}.tsv`,
-      `adpulse-insert-${ended}-notes.txt`,
-      'other.tsv',
-    ]
-    for (const name of names) writeFileSync(join(directory, name), 'x')
-    removeFilesOfEndedProcesses(directory)
-    expect(readdirSync(directory).sort()).toEqual(names.slice(1).sort())
+  it('empties its directory in the data directory when the first client of the process registers, not for a later one', () => {
+    const chdbPath = mkdtempSync(join(tmpdir(), 'adpulse-chdb-'))
+    const directory = join(chdbPath, 'adpulse-inserts')
+    mkdirSync(directory)
+    writeFileSync(join(directory, 'left-by-a-killed-process.tsv'), 'x')
+    const first = recordingClient().client
+    registerChdbFileInsert(first, chdbPath)
+    expect(existsSync(directory)).toBe(false)
+    const file = chdbFileInsertOf(first)?.write(Buffer.from('e1\n')) as string
+    expect(file.startsWith(`${directory}/`)).toBe(true)
+    registerChdbFileInsert(recordingClient().client, chdbPath)
+    expect(existsSync(file)).toBe(true)
   })
 })

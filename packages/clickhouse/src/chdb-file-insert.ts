@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
 
 /**
  * The hot insert of events_raw on embedded chDB: the TSV is written to a file
- * of this process's own, and chDB reads it itself (`INSERT … FROM INFILE`).
+ * in chDB's data directory, and chDB reads it itself (`INSERT … FROM INFILE`).
  * chDB's other ways in cost more per byte: its raw insert (`connection.chdb.rawInsert`)
  * hands the Buffer over zero-copy but reads it through a path that takes about
  * a third more of the engine's CPU per row (docs/benchmarks.md, Processor), and
@@ -41,21 +40,25 @@ export interface ChdbFileInsert {
 const fileInserts = new WeakMap<ClickHouseClient, ChdbFileInsert>()
 
 /**
- * Remembers the file insert of `client`, a client of embedded chDB. Its files
- * are the system's temporary directory's, readable by this user only, named
- * after the process and at random, and removed once their insert is done with.
- * A process killed with inserts in flight leaves theirs: the first registration
- * of the next process removes the files of processes no longer running.
+ * Remembers the file insert of `client`, a client of embedded chDB whose data
+ * directory is `chdbPath`. Its files go to `adpulse-inserts` in that directory,
+ * which only this process can hold (chDB allows one process per data
+ * directory): readable by this user only, and removed once their insert is done
+ * with. A process killed with inserts in flight leaves theirs; the first client
+ * of the next process on the directory removes them.
  */
-export function registerChdbFileInsert(client: ClickHouseClient): void {
-  if (!swept) {
-    swept = true
-    removeFilesOfEndedProcesses(tmpdir())
+export function registerChdbFileInsert(client: ClickHouseClient, chdbPath: string): void {
+  const directory = resolve(chdbPath, 'adpulse-inserts')
+  if (!claimed.has(directory)) {
+    claimed.add(directory)
+    rmSync(directory, { recursive: true, force: true })
   }
   fileInserts.set(client, {
     write(values) {
       // Synchronous: a few MB into the page cache, made while the insert before runs.
-      const file = join(tmpdir(), `${FILE_PREFIX}${process.pid}-${randomUUID()}.tsv`)
+      const file = join(directory, `${randomUUID()}.tsv`)
+      // Made on first use, and again should anything have removed it since.
+      mkdirSync(directory, { recursive: true, mode: 0o700 })
       writeFileSync(file, values, { mode: 0o600 })
       return file
     },
@@ -68,34 +71,8 @@ export function registerChdbFileInsert(client: ClickHouseClient): void {
   })
 }
 
-const FILE_PREFIX = 'adpulse-insert-'
-/** A file write() names: the prefix, the process id, a random UUID. */
-const FILE_NAME = new RegExp(`^${FILE_PREFIX}(\\d+)-[0-9a-f-]+\\.tsv$`)
-let swept = false
-
-/** Removes the insert files in `directory` of processes that no longer run (killed mid-insert). */
-export function removeFilesOfEndedProcesses(directory: string): void {
-  let names: string[]
-  try {
-    names = readdirSync(directory)
-  } catch {
-    return
-  }
-  for (const name of names) {
-    const pid = Number(FILE_NAME.exec(name)?.[1])
-    if (pid > 0 && !isRunning(pid)) rmSync(join(directory, name), { force: true })
-  }
-}
-
-/** Whether a process with this id runs (signal 0 tests without sending; EPERM: it runs as another user). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
+/** The insert directories this process emptied when its first client registered (later clients share them). */
+const claimed = new Set<string>()
 
 /** The file insert of a client createClickHouse made for embedded chDB; undefined for any other. */
 export function chdbFileInsertOf(client: ClickHouseClient): ChdbFileInsert | undefined {

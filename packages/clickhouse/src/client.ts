@@ -35,7 +35,7 @@ export async function createClickHouse(options: ClickHouseOptions): Promise<Clic
   const chdb = createChdbConnection({ path: options.chdbPath })
   const client = createClient({ connection: chdb as unknown as ClientConnection })
   // events_raw's insert is read by chDB from a file, on this connection's session (chdb-file-insert.ts).
-  registerChdbFileInsert(client)
+  registerChdbFileInsert(client, options.chdbPath)
   return client
 }
 
