@@ -30,7 +30,7 @@ function kindOf(tid: number, name: string): ThreadKind {
   return 'other'
 }
 
-/** CPU milliseconds per thread id, with its kind; {} where /proc is missing (not Linux). */
+/** CPU milliseconds per thread id, with its kind; empty where /proc is missing (not Linux). */
 export function threadTicks(): Map<number, { kind: ThreadKind; ms: number }> {
   const ticks = new Map<number, { kind: ThreadKind; ms: number }>()
   let tids: string[]

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { EventType } from '@adpulse/events'
 import { BucketRepair } from './bucket-repair.ts'
-import { chdbFileInsertOf } from './chdb-file-insert.ts'
+import { type ChdbFileInsert, chdbFileInsertOf } from './chdb-file-insert.ts'
 import { toCount } from './client.ts'
 import { DatabaseStore } from './database-store.ts'
 import {
@@ -77,8 +77,8 @@ export interface PreparedInsert {
   readonly topic: string
   readonly partition: number
   readonly columns: readonly string[]
-  /** Embedded chDB: the file chDB reads (chdb-file-insert.ts). */
-  readonly file?: string
+  /** Embedded chDB: the file chDB reads, and the client's file insert that wrote it (chdb-file-insert.ts). */
+  readonly file?: { readonly path: string; readonly via: ChdbFileInsert }
   /** A ClickHouse server: the bytes sent over HTTP, a Buffer of this insert's own (an abandoned attempt may still read it). */
   readonly values?: Buffer
 }
@@ -86,6 +86,8 @@ export interface PreparedInsert {
 /** events_raw: written by the processor, one INSERT (one part) per batch; kpi_buckets follows through its view. */
 export class RawEventStore extends DatabaseStore {
   private readonly tsvBuffers = new TsvBuffers(1)
+  /** Embedded chDB's file insert of this client; undefined for a ClickHouse server (its HTTP insert). */
+  private readonly fileInsert = chdbFileInsertOf(this.client)
 
   /**
    * Inserts rows as one part. The token must be a function of the rows (the
@@ -115,12 +117,12 @@ export class RawEventStore extends DatabaseStore {
     if (!first) throw new Error('an insert needs at least one row')
     const columns = rawEventColumns(rows, writer)
     const where = { topic: first.topic, partition: first.partition, columns }
-    const fileInsert = chdbFileInsertOf(this.client)
+    const fileInsert = this.fileInsert
     if (!fileInsert) return { ...where, values: encodeRawEventsTsvInto(rows, writer).values }
     // Embedded chDB: the bytes go to a file once (chdb-file-insert.ts), and the buffer is used again at once.
     const { values, scratch } = encodeRawEventsTsvInto(rows, writer, this.tsvBuffers.take())
     try {
-      return { ...where, file: fileInsert.write(values) }
+      return { ...where, file: { path: fileInsert.write(values), via: fileInsert } }
     } finally {
       this.tsvBuffers.give(scratch)
     }
@@ -142,7 +144,7 @@ export class RawEventStore extends DatabaseStore {
     const { columns, file, values } = prepared
     try {
       if (file !== undefined) {
-        await chdbFileInsertOf(this.client)?.insert(file, {
+        await file.via.insert(file.path, {
           table,
           columns,
           format: 'TabSeparated',
@@ -168,7 +170,7 @@ export class RawEventStore extends DatabaseStore {
 
   /** No insert of these prepared rows will be sent again (landed, or given up): what they hold goes. */
   release(prepared: PreparedInsert): void {
-    if (prepared.file !== undefined) chdbFileInsertOf(this.client)?.remove(prepared.file)
+    prepared.file?.via.remove(prepared.file.path)
   }
 
   /**

@@ -115,7 +115,8 @@ export function encodeRawEventsTsvInto(
  * the next (the processor's are ~15 MB at 65,536 rows): a new one per insert
  * would stay allocated outside the heap until V8 collects its Buffer object,
  * which, having lived through the insert, waits for a full collection. Keeps
- * at most `keep` (the processor has one insert running and the next being made).
+ * at most `keep` (RawEventStore keeps one: on embedded chDB a slice's bytes go
+ * to its insert file at once, and the buffer is free again).
  */
 export class TsvBuffers {
   private readonly free: Buffer[] = []

@@ -71,7 +71,7 @@ export function createSliceInserter({
     try {
       prepared = encode()
     } catch {
-      prepared = undefined
+      // Left undefined: the first attempt encodes again (above).
     }
     const release = () => {
       if (prepared) store.release(prepared)
