@@ -23,8 +23,8 @@ interface Profile {
 /** Function names that mark a stage, innermost first wins. */
 const STAGE_FUNCTIONS: [RegExp, string][] = [
   [
-    /^(encodeRawEventsTsv|encodeRawEventsTsvBuffer|encodeRawEventsTsvInto|tsvLine|toRawEventRow|tsvString|dateTimeText)$/,
-    'encode (rows → TSV)',
+    /^(encodeRawEventsRowBinary|encodeRawEventsTsv|encodeRawEventsTsvBuffer|encodeRawEventsTsvInto|tsvLine|toRawEventRow|tsvString|dateTimeText)$/,
+    'encode (rows → RowBinary or TSV)',
   ],
   [/^(decodeBatch|learnWriterSchemas|checkDecoded)$/, 'decode (Avro, contract check)'],
   [/^(priceBatch|priceDecoded|convertEvent|costOf)$/, 'convert + price'],

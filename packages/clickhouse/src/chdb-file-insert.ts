@@ -4,8 +4,9 @@ import { join, resolve } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
 
 /**
- * The hot insert of events_raw on embedded chDB: the TSV is written to a file
- * in chDB's data directory, and chDB reads it itself (`INSERT … FROM INFILE`).
+ * The hot insert of events_raw on embedded chDB: its rows (RowBinary) are written
+ * to a file in chDB's data directory, and chDB reads it itself (`INSERT … FROM INFILE`).
+ * A file can hold a binary format, which the SQL text of a query cannot.
  * chDB's other ways in cost more per byte: its raw insert (`connection.chdb.rawInsert`)
  * hands the Buffer over zero-copy but reads it through a path that takes about
  * a third more of the engine's CPU per row (docs/benchmarks.md, Processor), and
@@ -18,7 +19,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 export interface ChdbInsertParams {
   table: string
   columns: readonly string[]
-  format: 'TabSeparated'
+  format: 'RowBinary' | 'TabSeparated'
   /** Sent as the INSERT's own SETTINGS clause (they apply to this insert only). */
   settings: Record<string, string | number>
 }
@@ -56,7 +57,7 @@ export function registerChdbFileInsert(client: ClickHouseClient, chdbPath: strin
   fileInserts.set(client, {
     write(values) {
       // Synchronous: a few MB into the page cache, made while the insert before runs.
-      const file = join(directory, `${randomUUID()}.tsv`)
+      const file = join(directory, `${randomUUID()}.insert`)
       // Made on first use, and again should anything have removed it since.
       mkdirSync(directory, { recursive: true, mode: 0o700 })
       writeFileSync(file, values, { mode: 0o600 })

@@ -88,4 +88,50 @@ describe('RawEventStore.insert', () => {
     })
     expect(Number((await result.json<{ n: unknown }>())[0]?.n)).toBe(0)
   })
+
+  it('writes the same table from RowBinary (the file insert) as from TabSeparated (the HTTP insert)', async () => {
+    // A wrapped client has no file insert: its store sends TabSeparated through @clickhouse/client.
+    const viaText = new RawEventStore(new Proxy(client, {}), database)
+    const variants: Partial<RawEventRow>[] = [
+      {},
+      { ad_id: 'ad-é', click_id: '', user_id: 'u\t1', cost_micros: -(2n ** 70n), value_micros: 2n ** 126n },
+      {
+        original_currency: 'EUR',
+        original_cost_micros: null,
+        original_value_micros: 9_223_372_036_854_775_807n,
+      },
+      { original_currency: 'JPY', original_cost_micros: -5n, type: 'click', action: '' },
+      { event_id: `${'€'.repeat(50_000)}\n${'x'.repeat(130)}`, campaign_id: 'c\u0000nul', occurred_at: 1 },
+      { reported_channel: 'social', reported_campaign_id: 'c9', reported_ad_id: null, attribution: 'click' },
+      { attribution: 'waiting', resolution: 2 ** 53 - 1, reported_ad_id: 'r-ad' },
+      { offset: '18446744073709551615', received_at: AT + 999 },
+    ]
+    const rowsOf = (partition: number) =>
+      variants.map((over, i) => row(100 + i, { ...over, partition, offset: over.offset ?? String(100 + i) }))
+    for (const [partition, via] of [
+      [2, store],
+      [3, viaText],
+    ] as const) {
+      await store.claimPartition(TOPIC, partition, 'w2')
+      await via.insert(rowsOf(partition), `${TOPIC}/${partition}/both`, 'w2')
+    }
+    const tableOf = async (partition: number) => {
+      const result = await client.query({
+        query: `SELECT * EXCEPT (partition), toString(cost_micros) AS cost, toString(value_micros) AS value,
+            toString(original_cost_micros) AS original_cost, toString(original_value_micros) AS original_value,
+            toString(offset) AS exact_offset
+          FROM ${database}.events_raw WHERE partition = {partition:UInt32} ORDER BY offset`,
+        query_params: { partition },
+        format: 'JSONEachRow',
+      })
+      return result.json<Record<string, unknown>>()
+    }
+    const binary = await tableOf(2)
+    expect(binary).toHaveLength(variants.length)
+    expect(binary).toEqual(await tableOf(3))
+    expect(
+      binary.map((r) => [r.cost, r.original_cost, r.original_value, r.exact_offset, r.writer])[1],
+    ).toEqual([String(-(2n ** 70n)), String(-(2n ** 70n)), String(2n ** 126n), '101', 'w2'])
+    expect(binary.at(-1)?.exact_offset).toBe('18446744073709551615')
+  })
 })

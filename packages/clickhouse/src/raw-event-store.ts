@@ -11,7 +11,9 @@ import {
   isFenceRefusal,
   PartitionFencedError,
 } from './partition-fence.ts'
-import { encodeRawEventsTsvInto, rawEventColumns, TsvBuffers } from './raw-event-tsv.ts'
+import { rawEventColumns } from './raw-event-columns.ts'
+import { encodeRawEventsRowBinary } from './raw-event-rowbinary.ts'
+import { encodeRawEventsTsvBuffer } from './raw-event-tsv.ts'
 
 /** One counted event as events_raw keeps it, with the Kafka offset it came from. */
 export interface RawEventRow {
@@ -85,9 +87,15 @@ export interface PreparedInsert {
 
 /** events_raw: written by the processor, one INSERT (one part) per batch; kpi_buckets follows through its view. */
 export class RawEventStore extends DatabaseStore {
-  private readonly tsvBuffers = new TsvBuffers(1)
   /** Embedded chDB's file insert of this client; undefined for a ClickHouse server (its HTTP insert). */
   private readonly fileInsert = chdbFileInsertOf(this.client)
+  /**
+   * The buffer the last insert file was encoded in, used again by the next
+   * (the processor's are a few MB): free as soon as its bytes are in the file.
+   * A new one per insert would stay allocated outside the heap until V8
+   * collects its Buffer object, which waits for a full collection.
+   */
+  private scratch: Buffer | undefined
 
   /**
    * Inserts rows as one part. The token must be a function of the rows (the
@@ -118,14 +126,11 @@ export class RawEventStore extends DatabaseStore {
     const columns = rawEventColumns(rows, writer)
     const where = { topic: first.topic, partition: first.partition, columns }
     const fileInsert = this.fileInsert
-    if (!fileInsert) return { ...where, values: encodeRawEventsTsvInto(rows, writer).values }
-    // Embedded chDB: the bytes go to a file once (chdb-file-insert.ts), and the buffer is used again at once.
-    const { values, scratch } = encodeRawEventsTsvInto(rows, writer, this.tsvBuffers.take())
-    try {
-      return { ...where, file: { path: fileInsert.write(values), via: fileInsert } }
-    } finally {
-      this.tsvBuffers.give(scratch)
-    }
+    if (!fileInsert) return { ...where, values: encodeRawEventsTsvBuffer(rows, writer) }
+    // Embedded chDB: RowBinary, written to a file once (chdb-file-insert.ts); the buffer is free again at once.
+    const { values, scratch } = encodeRawEventsRowBinary(rows, writer, this.scratch)
+    this.scratch = scratch
+    return { ...where, file: { path: fileInsert.write(values), via: fileInsert } }
   }
 
   /** One insert of prepared rows with `token` (see insert); may be called again with the same token. */
@@ -147,7 +152,7 @@ export class RawEventStore extends DatabaseStore {
         await file.via.insert(file.path, {
           table,
           columns,
-          format: 'TabSeparated',
+          format: 'RowBinary',
           settings,
         })
         return

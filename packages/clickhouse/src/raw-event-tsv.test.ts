@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { ATTRIBUTION_COLUMNS, RAW_EVENT_COLUMNS, rawEventColumns } from './raw-event-columns.ts'
 import type { RawEventRow } from './raw-event-store.ts'
 import {
-  ATTRIBUTION_COLUMNS,
   dateTimeText,
   encodeRawEventsTsv,
   encodeRawEventsTsvBuffer,
-  encodeRawEventsTsvInto,
-  RAW_EVENT_COLUMNS,
-  rawEventColumns,
-  TsvBuffers,
   tsvNullable,
   tsvString,
 } from './raw-event-tsv.ts'
@@ -189,37 +185,5 @@ describe('encodeRawEventsTsvBuffer', () => {
     expect(bytes.toString('utf8')).toBe(encodeRawEventsTsv(rows, 'w-é'))
     expect(bytes.toString('utf8').split('\n')).toHaveLength(51)
     expect(bytes.toString('utf8')).toContain('\\t€')
-  })
-})
-
-describe('encodeRawEventsTsvInto and TsvBuffers', () => {
-  const rows = (n: number, id = 'e') =>
-    Array.from({ length: n }, (_, i) => ({ ...row, event_id: `${id}${i}`, offset: String(i) }))
-
-  it('writes into the scratch buffer it is given when it fits, and into a larger one when not', () => {
-    const first = encodeRawEventsTsvInto(rows(100))
-    expect(first.values.toString('utf8')).toBe(encodeRawEventsTsv(rows(100)))
-    // The next insert's bytes go where the last one's were: no new buffer.
-    const again = encodeRawEventsTsvInto(rows(50, 'f'), 'w', first.scratch)
-    expect(again.scratch).toBe(first.scratch)
-    expect(again.values.buffer).toBe(first.scratch.buffer)
-    expect(again.values.toString('utf8')).toBe(encodeRawEventsTsv(rows(50, 'f'), 'w'))
-    // Too small for these rows: a larger buffer, the bytes still exact.
-    const long = rows(20, 'x'.repeat(5_000))
-    const grown = encodeRawEventsTsvInto(long, undefined, first.scratch)
-    expect(grown.scratch).not.toBe(first.scratch)
-    expect(grown.values.toString('utf8')).toBe(encodeRawEventsTsv(long))
-  })
-
-  it('hands out the buffers given back, keeping at most as many as it was told', () => {
-    const buffers = new TsvBuffers(2)
-    expect(buffers.take()).toBeUndefined()
-    const [a, b, c] = [Buffer.alloc(8), Buffer.alloc(8), Buffer.alloc(8)]
-    buffers.give(a)
-    buffers.give(b)
-    buffers.give(c)
-    const taken = [buffers.take(), buffers.take(), buffers.take()]
-    expect(taken.slice(0, 2)).toEqual(expect.arrayContaining([a, b]))
-    expect(taken[2]).toBeUndefined()
   })
 })

@@ -1,65 +1,14 @@
+import { carriesAttribution } from './raw-event-columns.ts'
 import type { RawEventRow } from './raw-event-store.ts'
 
 /**
- * events_raw rows as ClickHouse `TabSeparated`: one line per row, the columns
- * below in this order, `\t` between them. The cheapest text format both a
- * server (HTTP body) and embedded chDB (which splices the body into the SQL
- * text, so binary formats cannot pass) accept: no keys, no quotes, and
- * ClickHouse parses it about twice as fast as JSONEachRow (docs/benchmarks.md).
- *
- * A new column of events_raw is one more entry here, with the field of
- * RawEventRow it comes from.
+ * events_raw rows as ClickHouse `TabSeparated`, for a ClickHouse server's HTTP
+ * insert (embedded chDB reads RowBinary from a file: raw-event-rowbinary.ts):
+ * one line per row, the columns of rawEventColumns in their order, `\t`
+ * between them. The cheapest text format @clickhouse/client's insert takes: no
+ * keys, no quotes, and ClickHouse parses it about twice as fast as JSONEachRow
+ * (docs/benchmarks.md).
  */
-export const RAW_EVENT_COLUMNS = [
-  'event_id',
-  'source',
-  'type',
-  'occurred_at',
-  'channel',
-  'campaign_id',
-  'ad_id',
-  'click_id',
-  'user_id',
-  'action',
-  'cost_micros',
-  'value_micros',
-  'currency',
-  'original_currency',
-  'original_cost_micros',
-  'original_value_micros',
-  'received_at',
-  'topic',
-  'partition',
-  'offset',
-] as const satisfies ReadonlyArray<keyof RawEventRow>
-
-/**
- * The columns of attribution (docs/attribution.md), after RAW_EVENT_COLUMNS on
- * the rows of an insert that carries any: their DEFAULTs (what the event
- * reported is what it is credited to, no attribution) fit every other row, and
- * an insert without them still fits a database from before them.
- */
-export const ATTRIBUTION_COLUMNS = [
-  'reported_channel',
-  'reported_campaign_id',
-  'reported_ad_id',
-  'attribution',
-  'resolution',
-] as const satisfies ReadonlyArray<keyof RawEventRow>
-
-/** Whether an insert of these rows writes ATTRIBUTION_COLUMNS. */
-export function carriesAttribution(rows: readonly RawEventRow[]): boolean {
-  return rows.some((r) => r.attribution !== undefined && r.attribution !== '')
-}
-
-/** The columns an insert of these rows names, in the order encodeRawEventsTsv writes them. */
-export function rawEventColumns(rows: readonly RawEventRow[], writer?: string): string[] {
-  return [
-    ...RAW_EVENT_COLUMNS,
-    ...(carriesAttribution(rows) ? ATTRIBUTION_COLUMNS : []),
-    ...(writer === undefined ? [] : ['writer']),
-  ]
-}
 
 /**
  * The rows as one TabSeparated text, in the order of RAW_EVENT_COLUMNS (then
@@ -76,26 +25,13 @@ const BYTES_PER_ROW = 256
 /**
  * encodeRawEventsTsv as the UTF-8 bytes an insert sends, in one pass: each
  * line is written into one Buffer as it is made, with no array of lines, no
- * joined text of the whole slice, and the bytes off the JS heap.
+ * joined text of the whole slice, and the bytes off the JS heap. A Buffer of
+ * its own per insert: an HTTP attempt a timeout abandoned may still read it.
  */
 export function encodeRawEventsTsvBuffer(rows: readonly RawEventRow[], writer?: string): Buffer {
-  return encodeRawEventsTsvInto(rows, writer).values
-}
-
-/**
- * encodeRawEventsTsvBuffer into `scratch` when it is large enough (a buffer of
- * an insert before, TsvBuffers), else into a larger one: `values` are the
- * bytes, `scratch` the whole buffer they are in, to be used again once the insert is done.
- */
-export function encodeRawEventsTsvInto(
-  rows: readonly RawEventRow[],
-  writer?: string,
-  scratch?: Buffer,
-): { values: Buffer; scratch: Buffer } {
   const end = writer === undefined ? '\n' : `\t${tsvString(writer)}\n`
   const attributed = carriesAttribution(rows)
-  const wanted = Math.max(1024, rows.length * BYTES_PER_ROW)
-  let buffer = scratch && scratch.length >= wanted ? scratch : Buffer.allocUnsafeSlow(wanted)
+  let buffer = Buffer.allocUnsafeSlow(Math.max(1024, rows.length * BYTES_PER_ROW))
   let length = 0
   for (let i = 0; i < rows.length; i++) {
     const line = tsvLine(rows[i] as RawEventRow, attributed, end)
@@ -107,31 +43,7 @@ export function encodeRawEventsTsvInto(
     }
     length += buffer.write(line, length, 'utf8')
   }
-  return { values: buffer.subarray(0, length), scratch: buffer }
-}
-
-/**
- * The buffers inserts encode their TSV into, used again from one insert to
- * the next (the processor's are ~15 MB at 65,536 rows): a new one per insert
- * would stay allocated outside the heap until V8 collects its Buffer object,
- * which, having lived through the insert, waits for a full collection. Keeps
- * at most `keep` (RawEventStore keeps one: on embedded chDB a slice's bytes go
- * to its insert file at once, and the buffer is free again).
- */
-export class TsvBuffers {
-  private readonly free: Buffer[] = []
-
-  constructor(private readonly keep = 2) {}
-
-  /** A buffer no insert uses, or undefined (encodeRawEventsTsvInto allocates one). */
-  take(): Buffer | undefined {
-    return this.free.pop()
-  }
-
-  /** The insert that used it is done (landed or failed): nothing reads it any more. */
-  give(buffer: Buffer): void {
-    if (this.free.length < this.keep) this.free.push(buffer)
-  }
+  return buffer.subarray(0, length)
 }
 
 function tsvLine(r: RawEventRow, attributed: boolean, end: string): string {

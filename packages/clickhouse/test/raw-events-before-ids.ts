@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream'
 import type { ClickHouseClient } from '@clickhouse/client'
+import { RAW_EVENT_COLUMNS } from '../src/raw-event-columns.ts'
 import type { RawEventRow } from '../src/raw-event-store.ts'
-import { encodeRawEventsTsv, RAW_EVENT_COLUMNS } from '../src/raw-event-tsv.ts'
+import { encodeRawEventsTsv } from '../src/raw-event-tsv.ts'
 
 /** The columns migration 16 added to events_raw: a database before it has none of them. */
 const ID_COLUMNS: ReadonlySet<string> = new Set(['ad_id', 'click_id', 'user_id'])

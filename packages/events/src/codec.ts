@@ -1,25 +1,26 @@
 import avro from 'avsc'
 import type { AudienceChange } from './audience-change.ts'
+import { longFromVarint, varintOfLong } from './avro-long.ts'
 import type { AdEvent } from './event.ts'
 import { KNOWN_SCHEMAS, SCHEMA_IDS } from './schemas.ts'
 import type { Signal } from './signal.ts'
 
 /**
  * Avro longs as JS bigint, so money above 2^53 stays exact. avsc's default
- * long is a JS number and would silently round.
+ * long is a JS number and would silently round. `noUnpack`: avsc passes the
+ * varint as it is on the wire (avro-long.ts), with no Buffer per long.
  */
-const BigIntLong = avro.types.LongType.__with({
-  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
-  toBuffer: (n: bigint) => {
-    const buf = Buffer.alloc(8)
-    buf.writeBigInt64LE(n)
-    return buf
+const BigIntLong = avro.types.LongType.__with(
+  {
+    fromBuffer: longFromVarint,
+    toBuffer: varintOfLong,
+    fromJSON: (value: number | string) => BigInt(value),
+    toJSON: (n: bigint) => Number(n),
+    isValid: (n: unknown) => typeof n === 'bigint',
+    compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
   },
-  fromJSON: (value: number | string) => BigInt(value),
-  toJSON: (n: bigint) => Number(n),
-  isValid: (n: unknown) => typeof n === 'bigint',
-  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
-})
+  true,
+)
 
 function typeOf(schema: object): avro.Type {
   return avro.Type.forSchema(schema as avro.Schema, { registry: { long: BigIntLong } })
