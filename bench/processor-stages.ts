@@ -10,7 +10,7 @@ import { THREAD_KINDS, type ThreadCpu } from './thread-cpu.ts'
  * against the time outside it (kafkajs fetching, decompressing, committing,
  * heartbeats, joining the group); the inserts themselves (the processor's
  * adpulse_processor_flush_duration_seconds: chDB's insert into events_raw and
- * its views, one at a time; the slice's TSV is encoded before its turn); and V8's garbage collection.
+ * its views, one at a time; the slice's rows are encoded before its turn); and V8's garbage collection.
  */
 export interface StageTimes {
   /** Milliseconds inside the processor's onBatch, summed over batches. */

@@ -11,7 +11,7 @@ const DATA = mkdtempSync(join(tmpdir(), 'adpulse-chdb-'))
 const PARAMS = {
   table: 'db.events_raw',
   columns: ['event_id', 'offset'],
-  format: 'TabSeparated' as const,
+  format: 'RowBinary' as const,
   settings: { insert_deduplication_token: "events/0/1-7'", insert_deduplicate: 1 },
 }
 
@@ -33,10 +33,10 @@ describe('chDB file insert', () => {
   it('names the columns, quotes the file and the setting values, and reads the format given', () => {
     expect(fileInsertSql('/tmp/a\\b/0.tsv', PARAMS)).toBe(
       "INSERT INTO db.events_raw (event_id, offset) FROM INFILE '/tmp/a\\\\b/0.tsv'" +
-        " SETTINGS insert_deduplication_token = 'events/0/1-7\\'', insert_deduplicate = 1 FORMAT TabSeparated",
+        " SETTINGS insert_deduplication_token = 'events/0/1-7\\'', insert_deduplicate = 1 FORMAT RowBinary",
     )
     expect(fileInsertSql('/f', { ...PARAMS, settings: {} })).toBe(
-      "INSERT INTO db.events_raw (event_id, offset) FROM INFILE '/f' FORMAT TabSeparated",
+      "INSERT INTO db.events_raw (event_id, offset) FROM INFILE '/f' FORMAT RowBinary",
     )
   })
 

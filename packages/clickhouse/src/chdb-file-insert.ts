@@ -19,7 +19,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 export interface ChdbInsertParams {
   table: string
   columns: readonly string[]
-  format: 'RowBinary' | 'TabSeparated'
+  format: 'RowBinary'
   /** Sent as the INSERT's own SETTINGS clause (they apply to this insert only). */
   settings: Record<string, string | number>
 }
