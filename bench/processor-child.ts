@@ -6,6 +6,7 @@ import { createLogger, createRegistry } from '@adpulse/observability'
 import { parsePricingTable } from '@adpulse/pricing'
 import { startProcessor } from '@adpulse/processor'
 import { builtInCatalog } from '@adpulse/schema-registry'
+import { startAllocationProfile } from './allocation-profile.ts'
 import { openMigratedChdb } from './embedded-chdb.ts'
 import type { BenchSetting } from './processor-settings.ts'
 import { noTimes, observeGc, readInserts, type StageTimes, timedBatches } from './processor-stages.ts'
@@ -132,6 +133,8 @@ async function run(request: RunRequest): Promise<RunReport> {
   const registry = createRegistry('bench')
   const stopGc = observeGc(stages)
   const ticksAtStart = threadTicks()
+  const allocDir = process.env.BENCH_ALLOC_PROF
+  const stopAllocationProfile = allocDir ? await startAllocationProfile(allocDir, request.run) : undefined
   const started = performance.now()
   const processor = await startProcessor({
     config,
@@ -154,6 +157,7 @@ async function run(request: RunRequest): Promise<RunReport> {
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
   const seconds = (performance.now() - started) / 1000
+  if (stopAllocationProfile) console.error(`allocation profile: ${await stopAllocationProfile()}`)
   stages.cpuMs = cpuBetween(ticksAtStart, threadTicks())
   clearInterval(sampler)
   clearInterval(engineSampler)
