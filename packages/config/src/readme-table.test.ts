@@ -46,6 +46,7 @@ const READ_OUTSIDE_CONFIG: Readonly<Record<string, string>> = {
   BENCH_SEED: 'bench/experiments.ts, docs/benchmarks.md',
   BENCH_TUNE: 'bench/experiments.ts, docs/benchmarks.md',
   BENCH_CPU_PROF: 'bench/processor.ts, docs/benchmarks.md',
+  BENCH_ALLOC_PROF: 'bench/processor-child.ts, docs/benchmarks.md',
   BENCH_SEEDS: 'bench/decisions.ts',
   BENCH_HOURS: 'bench/decisions.ts',
   BENCH_CHANNELS: 'bench/decisions.ts',
