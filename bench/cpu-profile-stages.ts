@@ -23,7 +23,7 @@ interface Profile {
 /** Function names that mark a stage, innermost first wins. */
 const STAGE_FUNCTIONS: [RegExp, string][] = [
   [
-    /^(encodeRawEventsRowBinary|encodeRawEventsTsv|encodeRawEventsTsvBuffer|encodeRawEventsTsvInto|tsvLine|toRawEventRow|tsvString|dateTimeText)$/,
+    /^(encodeRawEventsRowBinary|encodeRawEventsTsv|encodeRawEventsTsvBuffer|tsvLine|toRawEventRow|tsvString|dateTimeText)$/,
     'encode (rows → RowBinary or TSV)',
   ],
   [/^(decodeBatch|learnWriterSchemas|checkDecoded)$/, 'decode (Avro, contract check)'],

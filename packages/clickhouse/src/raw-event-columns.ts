@@ -49,7 +49,7 @@ export function carriesAttribution(rows: readonly RawEventRow[]): boolean {
   return rows.some((r) => r.attribution !== undefined && r.attribution !== '')
 }
 
-/** The columns an insert of these rows names, in the order encodeRawEventsTsv writes them. */
+/** The columns an insert of these rows names, in the order both encoders write them. */
 export function rawEventColumns(rows: readonly RawEventRow[], writer?: string): string[] {
   return [
     ...RAW_EVENT_COLUMNS,
@@ -57,3 +57,24 @@ export function rawEventColumns(rows: readonly RawEventRow[], writer?: string): 
     ...(writer === undefined ? [] : ['writer']),
   ]
 }
+
+/*
+ * What a row's omitted fields stand for, one home for both encoders (each the
+ * column's DEFAULT in events_raw): omitted originals, the event was sent in the
+ * reporting currency; omitted reported keys, it is credited to what it reported.
+ */
+
+export const originalCurrencyOf = (r: RawEventRow): string => r.original_currency ?? r.currency
+
+/** null: the pricing model priced the event (NULL). */
+export const originalCostOf = (r: RawEventRow): bigint | null =>
+  r.original_cost_micros === undefined ? r.cost_micros : r.original_cost_micros
+
+export const originalValueOf = (r: RawEventRow): bigint => r.original_value_micros ?? r.value_micros
+
+export const reportedChannelOf = (r: RawEventRow): string => r.reported_channel ?? r.channel
+
+export const reportedCampaignOf = (r: RawEventRow): string => r.reported_campaign_id ?? r.campaign_id
+
+export const reportedAdOf = (r: RawEventRow): string | null | undefined =>
+  r.reported_ad_id === undefined ? r.ad_id : r.reported_ad_id

@@ -1,4 +1,12 @@
-import { carriesAttribution } from './raw-event-columns.ts'
+import {
+  carriesAttribution,
+  originalCostOf,
+  originalCurrencyOf,
+  originalValueOf,
+  reportedAdOf,
+  reportedCampaignOf,
+  reportedChannelOf,
+} from './raw-event-columns.ts'
 import type { RawEventRow } from './raw-event-store.ts'
 import { RowBinaryWriter } from './row-binary.ts'
 
@@ -40,19 +48,18 @@ export function encodeRawEventsRowBinary(
     out.int128(r.cost_micros)
     out.int128(r.value_micros)
     out.string(r.currency)
-    // Omitted originals: the event was sent in the reporting currency (the columns' DEFAULTs).
-    out.string(r.original_currency ?? r.currency)
-    out.nullableInt128(r.original_cost_micros === undefined ? r.cost_micros : r.original_cost_micros)
-    out.int128(r.original_value_micros ?? r.value_micros)
+    out.string(originalCurrencyOf(r))
+    out.nullableInt128(originalCostOf(r))
+    out.int128(originalValueOf(r))
     out.int64(r.received_at)
     out.string(r.topic)
     out.uint32(r.partition)
     out.uint64Text(r.offset)
     if (attributed) {
-      // Omitted: credited to what it reported, no attribution.
-      out.string(r.reported_channel ?? r.channel)
-      out.string(r.reported_campaign_id ?? r.campaign_id)
-      out.nullableString(r.reported_ad_id === undefined ? r.ad_id : r.reported_ad_id)
+      out.string(reportedChannelOf(r))
+      out.string(reportedCampaignOf(r))
+      out.nullableString(reportedAdOf(r))
+      // Omitted: no attribution.
       out.string(r.attribution ?? '')
       out.uint64(r.resolution ?? 0)
     }

@@ -1,4 +1,12 @@
-import { carriesAttribution } from './raw-event-columns.ts'
+import {
+  carriesAttribution,
+  originalCostOf,
+  originalCurrencyOf,
+  originalValueOf,
+  reportedAdOf,
+  reportedCampaignOf,
+  reportedChannelOf,
+} from './raw-event-columns.ts'
 import type { RawEventRow } from './raw-event-store.ts'
 
 /**
@@ -52,20 +60,17 @@ function tsvLine(r: RawEventRow, attributed: boolean, end: string): string {
     `${tsvString(r.channel)}\t${tsvString(r.campaign_id)}\t` +
     `${tsvNullable(r.ad_id)}\t${tsvNullable(r.click_id)}\t${tsvNullable(r.user_id)}\t${tsvString(r.action)}\t` +
     `${r.cost_micros}\t${r.value_micros}\t${tsvString(r.currency)}\t` +
-    // Omitted originals: the event was sent in the reporting currency (the columns' DEFAULTs).
-    `${tsvString(r.original_currency ?? r.currency)}\t` +
-    `${r.original_cost_micros === undefined ? r.cost_micros : (r.original_cost_micros ?? '\\N')}\t` +
-    `${r.original_value_micros ?? r.value_micros}\t${dateTimeText(r.received_at)}\t` +
+    `${tsvString(originalCurrencyOf(r))}\t${originalCostOf(r) ?? '\\N'}\t` +
+    `${originalValueOf(r)}\t${dateTimeText(r.received_at)}\t` +
     `${tsvString(r.topic)}\t${r.partition}\t${r.offset}${attributed ? attributionFields(r) : ''}${end}`
   )
 }
 
-/** A row's ATTRIBUTION_COLUMNS, each after a tab; omitted: credited to what it reported, no attribution. */
+/** A row's ATTRIBUTION_COLUMNS, each after a tab (omitted attribution: none). */
 function attributionFields(r: RawEventRow): string {
-  const reportedAd = r.reported_ad_id === undefined ? r.ad_id : r.reported_ad_id
   return (
-    `\t${tsvString(r.reported_channel ?? r.channel)}\t${tsvString(r.reported_campaign_id ?? r.campaign_id)}` +
-    `\t${tsvNullable(reportedAd)}\t${r.attribution ?? ''}\t${r.resolution ?? 0}`
+    `\t${tsvString(reportedChannelOf(r))}\t${tsvString(reportedCampaignOf(r))}` +
+    `\t${tsvNullable(reportedAdOf(r))}\t${r.attribution ?? ''}\t${r.resolution ?? 0}`
   )
 }
 

@@ -105,6 +105,17 @@ describe('event codec', () => {
     expect(() => codec.decode(frame)).toThrow('trailing bytes')
   })
 
+  it('rejects a long whose varint is overlong or beyond 64 bits with a DecodeError, and reads the int64 edges', () => {
+    const schema = { type: 'record', name: 'OneLong', fields: [{ name: 'n', type: 'long' }] }
+    const longs = new FramedCodec<{ n: bigint }>(1, [], new Map([[1, schema]]))
+    const frameOf = (hex: string) => Buffer.concat([Buffer.from([0, 0, 0, 0, 1]), Buffer.from(hex, 'hex')])
+    expect(longs.decode(frameOf('ffffffffffffffffff01')).n).toBe(-(2n ** 63n))
+    expect(longs.decode(longs.encode({ n: 2n ** 63n - 1n })).n).toBe(2n ** 63n - 1n)
+    for (const hex of ['ffffffffffffffffffff01', 'ffffffffffffffffff7f']) {
+      expect(() => longs.decode(frameOf(hex)), hex).toThrow(DecodeError)
+    }
+  })
+
   it('rejects a record of another, incompatible known schema with a DecodeError', () => {
     const signalFrame = createSignalCodec().encode(signal)
     expect(() => codec.decode(signalFrame)).toThrow(DecodeError)
